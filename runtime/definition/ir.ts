@@ -1,0 +1,82 @@
+// The pipeline IR: what every pipeline file format (YAML, JSON, TypeScript) turns into.
+// Positions are 1-based lines and columns, as editors and `file:line:column` messages show them.
+
+export interface SourcePosition {
+  line: number;
+  column: number;
+}
+
+export interface SourceRange {
+  start: SourcePosition;
+  end: SourcePosition;
+}
+
+export type ParamValue = string | number | boolean | null | ParamValue[] | { [key: string]: ParamValue };
+
+/** `<component id>.<output key>` as written in a pipeline file. */
+export interface InputReference {
+  component: string;
+  output: string;
+  range?: SourceRange;
+}
+
+export interface ComponentIR {
+  id: string;
+  type: string;
+  enabled: boolean;
+  description?: string;
+  /** input key -> one or more upstream channels. */
+  inputs: Record<string, InputReference[]>;
+  params: Record<string, ParamValue>;
+  /** Declared outputs (output key -> artifact type name), for components whose outputs are not fixed (Command, Function). */
+  outputs: Record<string, string>;
+  range?: SourceRange;
+  idRange?: SourceRange;
+  typeRange?: SourceRange;
+  paramRanges: Record<string, SourceRange>;
+  inputRanges: Record<string, SourceRange>;
+}
+
+export interface PipelineIR {
+  name: string;
+  description?: string;
+  /** Absolute path of the pipeline file. */
+  file: string;
+  format: 'yaml' | 'json' | 'ts';
+  components: ComponentIR[];
+  nameRange?: SourceRange;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface QuickFix {
+  title: string;
+  range: SourceRange;
+  replacement: string;
+}
+
+/** One problem in a pipeline file. Every diagnostic has a position, even if it is 1:1. */
+export interface PipelineDiagnostic {
+  file: string;
+  range: SourceRange;
+  severity: Severity;
+  /** Stable machine-readable code, e.g. `unknown-component-type`. */
+  code: string;
+  message: string;
+  /** What to do about it. */
+  hint?: string;
+  fixes?: QuickFix[];
+  /** Component id the problem belongs to, when there is one. */
+  component?: string;
+}
+
+export interface LoadResult {
+  /** The IR, when the file could be parsed far enough to build one (it may still have errors). */
+  pipeline?: PipelineIR;
+  diagnostics: PipelineDiagnostic[];
+}
+
+export function formatDiagnostic(d: PipelineDiagnostic): string {
+  const where = `${d.file}:${d.range.start.line}:${d.range.start.column}`;
+  return `${where}: ${d.severity}: ${d.message}${d.hint ? ` (${d.hint})` : ''}`;
+}

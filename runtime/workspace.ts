@@ -1,0 +1,38 @@
+// Where a workspace keeps its state (DESIGN §4, contract): `<root>/.mlpipe/`.
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+export const STATE_DIR = '.mlpipe';
+
+/** The nearest ancestor of `start` that holds `.mlpipe/`, else `start` itself. */
+export function findRoot(start: string): string {
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(join(dir, STATE_DIR))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return resolve(start);
+    dir = parent;
+  }
+}
+
+export function stateDir(root: string): string {
+  return join(root, STATE_DIR);
+}
+
+export function defaultDbPath(root: string): string {
+  return join(root, STATE_DIR, 'metadata.sqlite');
+}
+
+/** `artifacts/<pipeline>/<node_id>/<output_key>/<execution_id>/` (the TFX layout). */
+export function artifactDir(root: string, pipeline: string, nodeId: string, outputKey: string, executionId: number): string {
+  return join(root, STATE_DIR, 'artifacts', pipeline, nodeId, outputKey, String(executionId));
+}
+
+/** Where an execution's outputs are written before publish moves them into place. */
+export function stagingDir(root: string, executionId: number): string {
+  return join(root, STATE_DIR, 'tmp', `execution-${executionId}`);
+}
+
+export function logPath(root: string, executionId: number): string {
+  return join(root, STATE_DIR, 'logs', `${executionId}.log`);
+}

@@ -1,0 +1,174 @@
+// Starts the runtime (`<node> dist/runtime/cli.js serve --stdio`) on first need and talks to it over
+// JSON-RPC with the typed protocol of runtime/server/protocol.ts. The extension host itself never
+// loads a native module: better-sqlite3 and DuckDB live only in that process.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { RunEvent } from '../runtime/orchestrator/events';
+import {
+  PROTOCOL_VERSION,
+  requestType,
+  runEventNotification,
+  type RequestParams,
+  type RequestResult,
+  type RuntimeMethod,
+} from '../runtime/server/protocol';
+
+const MIN_NODE_MAJOR = 20;
+
+/** A problem starting the runtime that the user fixes in settings. */
+export class RuntimeStartError extends Error {
+  constructor(message: string, readonly settingsFix: boolean) {
+    super(message);
+    this.name = 'RuntimeStartError';
+  }
+}
+
+export interface NodeChoice {
+  /** Executable to spawn. */
+  command: string;
+  /** Extra environment (ELECTRON_RUN_AS_NODE for the extension host's own Electron binary). */
+  env: Record<string, string>;
+  version: string;
+}
+
+function nodeVersionOf(command: string, env: Record<string, string>): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    // No shell: the setting's value is a path, never a command line.
+    execFile(command, ['-p', 'process.versions.node'], { env: { ...process.env, ...env }, timeout: 10_000 }, (err, stdout) => {
+      resolve(err ? undefined : stdout.trim());
+    });
+  });
+}
+
+function majorOf(version: string): number {
+  return Number.parseInt(version.split('.')[0] ?? '0', 10);
+}
+
+/**
+ * The runtime's Node: the setting `mlpipe.runtime.nodePath` when set (it must work), else `node` on
+ * PATH, else the extension host's own executable (plain Node in code-server/remote, Electron run as
+ * Node on the desktop).
+ */
+export async function chooseNode(configured: string | undefined): Promise<NodeChoice> {
+  if (configured) {
+    const version = await nodeVersionOf(configured, {});
+    if (!version) {
+      throw new RuntimeStartError(`The Node executable in the setting mlpipe.runtime.nodePath (${configured}) could not be started.`, true);
+    }
+    if (majorOf(version) < MIN_NODE_MAJOR) {
+      throw new RuntimeStartError(
+        `The Node in mlpipe.runtime.nodePath (${configured}) is version ${version}; ML Pipelines needs Node ${MIN_NODE_MAJOR} or newer.`,
+        true,
+      );
+    }
+    return { command: configured, env: {}, version };
+  }
+  const onPath = await nodeVersionOf('node', {});
+  if (onPath && majorOf(onPath) >= MIN_NODE_MAJOR) return { command: 'node', env: {}, version: onPath };
+  const ownEnv: Record<string, string> = process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {};
+  const own = await nodeVersionOf(process.execPath, ownEnv);
+  if (own && majorOf(own) >= MIN_NODE_MAJOR) return { command: process.execPath, env: ownEnv, version: own };
+  throw new RuntimeStartError(
+    onPath
+      ? `Node ${onPath} on PATH is too old; ML Pipelines needs Node ${MIN_NODE_MAJOR} or newer. Set mlpipe.runtime.nodePath to a newer Node.`
+      : `No Node ${MIN_NODE_MAJOR}+ was found on PATH. Install Node ${MIN_NODE_MAJOR} or set mlpipe.runtime.nodePath.`,
+    true,
+  );
+}
+
+export class RuntimeClient implements vscode.Disposable {
+  private connection: MessageConnection | undefined;
+  private process: ChildProcess | undefined;
+  private starting: Promise<MessageConnection> | undefined;
+  private readonly runEvents = new vscode.EventEmitter<RunEvent>();
+  private readonly stopped = new vscode.EventEmitter<void>();
+  /** Every event of every run. */
+  readonly onRunEvent = this.runEvents.event;
+  /** The runtime process ended (crash or dispose): runs in flight are gone. */
+  readonly onDidStop = this.stopped.event;
+
+  constructor(
+    private readonly extensionPath: string,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly nodePathSetting: () => string | undefined,
+  ) {}
+
+  get running(): boolean {
+    return this.connection !== undefined;
+  }
+
+  async request<M extends RuntimeMethod>(method: M, params: RequestParams<M>): Promise<RequestResult<M>> {
+    const connection = await this.ensureStarted();
+    return connection.sendRequest(requestType(method), params);
+  }
+
+  private ensureStarted(): Promise<MessageConnection> {
+    if (this.connection) return Promise.resolve(this.connection);
+    if (!this.starting) {
+      this.starting = this.start().finally(() => {
+        this.starting = undefined;
+      });
+    }
+    return this.starting;
+  }
+
+  private async start(): Promise<MessageConnection> {
+    const node = await chooseNode(this.nodePathSetting());
+    const cli = join(this.extensionPath, 'dist', 'runtime', 'cli.js');
+    this.log.info(`starting the runtime: ${node.command} (Node ${node.version}) ${cli} serve --stdio`);
+    const child = spawn(node.command, [cli, 'serve', '--stdio'], {
+      cwd: this.extensionPath,
+      env: { ...process.env, ...node.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      shell: false,
+      windowsHide: true,
+    });
+    this.process = child;
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      for (const line of chunk.split('\n')) if (line.trim()) this.log.info(`[runtime] ${line}`);
+    });
+    const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    connection.onNotification(runEventNotification, (e) => this.runEvents.fire(e));
+    const exited = new Promise<never>((_, reject) => {
+      child.once('error', (err) => reject(new RuntimeStartError(`The runtime could not be started with ${node.command}: ${err.message}`, true)));
+      child.once('exit', (code, signal) => {
+        if (this.process === child) {
+          this.log.warn(`the runtime stopped (exit ${code ?? signal})`);
+          this.connection?.dispose();
+          this.connection = undefined;
+          this.process = undefined;
+          this.stopped.fire();
+        }
+        reject(new RuntimeStartError(`The runtime exited while starting (exit ${code ?? signal}); see the "ML Pipelines" output.`, false));
+      });
+    });
+    exited.catch(() => undefined);
+    connection.listen();
+    const hello = await Promise.race([connection.sendRequest(requestType('mlpipe/hello'), {}), exited]);
+    if (hello.protocolVersion !== PROTOCOL_VERSION) {
+      child.kill();
+      throw new RuntimeStartError(`The runtime speaks protocol ${hello.protocolVersion}, the extension ${PROTOCOL_VERSION}: rebuild the extension.`, false);
+    }
+    this.log.info(`runtime ${hello.runtimeVersion} ready (pid ${hello.pid}, Node ${hello.nodeVersion})`);
+    this.connection = connection;
+    return connection;
+  }
+
+  /** Stops the runtime; the next request starts a new one (after a settings change, say). */
+  restart(): void {
+    const child = this.process;
+    this.connection?.dispose();
+    this.connection = undefined;
+    this.process = undefined;
+    if (child && child.exitCode === null) child.kill();
+  }
+
+  dispose(): void {
+    this.restart();
+    this.runEvents.dispose();
+    this.stopped.dispose();
+  }
+}

@@ -1,0 +1,137 @@
+// The ONE typed protocol between the VS Code extension host and the runtime (`mlpipe serve --stdio`).
+// Both sides import this file; method names and payload shapes exist nowhere else.
+// JSON-RPC over stdio (vscode-jsonrpc). Everything here is plain JSON-serialisable data.
+import { NotificationType, RequestType } from 'vscode-jsonrpc';
+import type { LoadResult } from '../definition/ir';
+import type {
+  ArtifactEvent,
+  ArtifactSummary,
+  ExecutionDetail,
+  ExecutionSummary,
+  LineageGraph,
+  Page,
+  RunSummary,
+} from '../metadata/types';
+import type { ApprovalDecision, RunScope } from '../orchestrator/api';
+import type { RunEvent } from '../orchestrator/events';
+
+/** Bumped when a request or payload changes incompatibly; the client refuses a mismatched runtime. */
+export const PROTOCOL_VERSION = 1;
+
+/**
+ * Which metadata database a request reads. The server keeps one open store per (path, readonly):
+ * the workspace folder's own database is opened read-write lazily, databases opened with
+ * `mlpipe.openMetadataDatabase` (e.g. a TFX `metadata.sqlite`) strictly read-only.
+ */
+export interface DbRef {
+  path: string;
+  readonly: boolean;
+}
+
+export interface HelloResult {
+  protocolVersion: number;
+  runtimeVersion: string;
+  nodeVersion: string;
+  pid: number;
+}
+
+export interface RunParams {
+  file: string;
+  /** Workspace folder holding `.mlpipe/`. */
+  root: string;
+  dbPath: string;
+  scope?: RunScope;
+  noCache?: boolean;
+  parallelism?: number;
+  /** False in untrusted workspaces: the server then refuses to run anything. */
+  trusted: boolean;
+}
+
+export interface RunStarted {
+  runId: string;
+}
+
+export interface LogResult {
+  path: string;
+  exists: boolean;
+  text: string;
+  /** True when only the last `maxBytes` of a long log were returned. */
+  truncated: boolean;
+}
+
+/** Every request: method name -> params and result. */
+export interface RuntimeRequests {
+  'mlpipe/hello': { params: Record<string, never>; result: HelloResult };
+  /** Validates a pipeline file; `text` is the editor's unsaved content (YAML/JSON only). */
+  'mlpipe/validate': { params: { file: string; text?: string; trusted: boolean }; result: LoadResult };
+  /** Starts a run and answers as soon as it has a run id; progress arrives as `mlpipe/runEvent`. */
+  'mlpipe/run': { params: RunParams; result: RunStarted };
+  'mlpipe/cancel': { params: { runId: string }; result: { canceled: boolean } };
+  'mlpipe/activeRuns': { params: Record<string, never>; result: { runIds: string[] } };
+  'mlpipe/listPipelines': { params: { db: DbRef }; result: string[] };
+  'mlpipe/listRuns': { params: { db: DbRef; pipeline?: string; limit: number; offset: number }; result: Page<RunSummary> };
+  'mlpipe/runExecutions': { params: { db: DbRef; runContextId: number }; result: ExecutionSummary[] };
+  'mlpipe/execution': { params: { db: DbRef; id: number }; result: ExecutionDetail | null };
+  'mlpipe/artifact': { params: { db: DbRef; id: number }; result: ArtifactSummary | null };
+  'mlpipe/lineage': { params: { db: DbRef; artifactId: number }; result: LineageGraph };
+  /** Last execution of each node of a pipeline (for trees, CodeLens and the DAG). */
+  'mlpipe/nodeStates': { params: { db: DbRef; pipeline: string }; result: Record<string, ExecutionSummary> };
+  'mlpipe/latestNodeOutputs': { params: { db: DbRef; pipeline: string; nodeId: string }; result: ArtifactEvent[] };
+  'mlpipe/waitingApprovals': { params: { db: DbRef }; result: ExecutionSummary[] };
+  'mlpipe/approve': { params: { db: DbRef; decision: ApprovalDecision }; result: { ok: true } };
+  /** An execution's saved log, `<root>/.mlpipe/logs/<execution_id>.log`. */
+  'mlpipe/readLog': { params: { root: string; executionId: number; maxBytes?: number }; result: LogResult };
+  /** JSON Schema of pipeline files, for `jsonValidation`. */
+  'mlpipe/pipelineSchema': { params: Record<string, never>; result: object };
+}
+
+export type RuntimeMethod = keyof RuntimeRequests;
+export type RequestParams<M extends RuntimeMethod> = RuntimeRequests[M]['params'];
+export type RequestResult<M extends RuntimeMethod> = RuntimeRequests[M]['result'];
+
+const requestTypes = new Map<string, RequestType<unknown, unknown, unknown>>();
+
+/** The vscode-jsonrpc request type of a method (one instance per method). */
+export function requestType<M extends RuntimeMethod>(method: M): RequestType<RequestParams<M>, RequestResult<M>, void> {
+  let t = requestTypes.get(method);
+  if (!t) {
+    t = new RequestType<unknown, unknown, unknown>(method);
+    requestTypes.set(method, t);
+  }
+  return t as unknown as RequestType<RequestParams<M>, RequestResult<M>, void>;
+}
+
+/** Server -> client: every event of every run, tagged with its run id. */
+export const runEventNotification = new NotificationType<RunEvent>('mlpipe/runEvent');
+
+/** Error codes the server answers with (JSON-RPC application range). The message is for users. */
+export const RuntimeErrorCode = {
+  /** Bad input the user can fix (file, parameter, database path). */
+  UserError: -32001,
+  /** The action is not allowed in an untrusted workspace. */
+  Untrusted: -32002,
+  /** A module the request needs is not available in this runtime build. */
+  Unavailable: -32003,
+  NotFound: -32004,
+} as const;
+export type RuntimeErrorCode = (typeof RuntimeErrorCode)[keyof typeof RuntimeErrorCode];
+
+export const ALL_RUNTIME_METHODS: readonly RuntimeMethod[] = [
+  'mlpipe/hello',
+  'mlpipe/validate',
+  'mlpipe/run',
+  'mlpipe/cancel',
+  'mlpipe/activeRuns',
+  'mlpipe/listPipelines',
+  'mlpipe/listRuns',
+  'mlpipe/runExecutions',
+  'mlpipe/execution',
+  'mlpipe/artifact',
+  'mlpipe/lineage',
+  'mlpipe/nodeStates',
+  'mlpipe/latestNodeOutputs',
+  'mlpipe/waitingApprovals',
+  'mlpipe/approve',
+  'mlpipe/readLog',
+  'mlpipe/pipelineSchema',
+];

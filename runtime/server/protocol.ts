@@ -4,7 +4,6 @@
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { LoadResult } from '../definition/ir';
 import type {
-  ArtifactEvent,
   ArtifactSummary,
   ExecutionDetail,
   ExecutionSummary,
@@ -73,14 +72,20 @@ export interface RuntimeRequests {
   'mlpipe/runExecutions': { params: { db: DbRef; runContextId: number }; result: ExecutionSummary[] };
   'mlpipe/execution': { params: { db: DbRef; id: number }; result: ExecutionDetail | null };
   'mlpipe/artifact': { params: { db: DbRef; id: number }; result: ArtifactSummary | null };
-  'mlpipe/lineage': { params: { db: DbRef; artifactId: number }; result: LineageGraph };
+  'mlpipe/lineage': {
+    params: { db: DbRef; artifactId: number; direction?: 'upstream' | 'downstream' | 'both'; maxDepth?: number };
+    result: LineageGraph;
+  };
   /** Last execution of each node of a pipeline (for trees, CodeLens and the DAG). */
   'mlpipe/nodeStates': { params: { db: DbRef; pipeline: string }; result: Record<string, ExecutionSummary> };
-  'mlpipe/latestNodeOutputs': { params: { db: DbRef; pipeline: string; nodeId: string }; result: ArtifactEvent[] };
+  /** Outputs (key -> artifacts) of the node's latest COMPLETE/CACHED execution; null when it never ran. */
+  'mlpipe/latestNodeOutputs': { params: { db: DbRef; pipeline: string; nodeId: string }; result: Record<string, ArtifactSummary[]> | null };
   'mlpipe/waitingApprovals': { params: { db: DbRef }; result: ExecutionSummary[] };
   'mlpipe/approve': { params: { db: DbRef; decision: ApprovalDecision }; result: { ok: true } };
   /** An execution's saved log, `<root>/.mlpipe/logs/<execution_id>.log`. */
   'mlpipe/readLog': { params: { root: string; executionId: number; maxBytes?: number }; result: LogResult };
+  /** Markdown docs of a component type (and one of its params) from the registry, for hovers. */
+  'mlpipe/hover': { params: { type: string; param?: string }; result: { markdown: string | null } };
   /** JSON Schema of pipeline files, for `jsonValidation`. */
   'mlpipe/pipelineSchema': { params: Record<string, never>; result: object };
 }
@@ -133,5 +138,6 @@ export const ALL_RUNTIME_METHODS: readonly RuntimeMethod[] = [
   'mlpipe/waitingApprovals',
   'mlpipe/approve',
   'mlpipe/readLog',
+  'mlpipe/hover',
   'mlpipe/pipelineSchema',
 ];

@@ -1,0 +1,265 @@
+// The runtime's JSON-RPC server (`mlpipe serve --stdio`): the extension's only way into the runtime.
+// It validates pipeline files, starts and cancels runs (several at once) and forwards their events,
+// and answers metadata queries. Methods and payloads: ./protocol.ts.
+import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { Writable } from 'node:stream';
+import {
+  createMessageConnection,
+  ResponseError,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
+import { logPath } from '../workspace';
+import type { RunEvent } from '../orchestrator/events';
+import {
+  PROTOCOL_VERSION,
+  requestType,
+  runEventNotification,
+  RuntimeErrorCode,
+  type DbRef,
+  type LogResult,
+  type RequestParams,
+  type RequestResult,
+  type RunParams,
+  type RunStarted,
+  type RuntimeMethod,
+} from './protocol';
+import {
+  approvalModule,
+  definitionModule,
+  metadataModule,
+  ModuleUnavailableError,
+  runModule,
+  schemaModule,
+  type MetadataStoreLike,
+} from './runtimeModules';
+
+const RUNTIME_VERSION = '0.1.0';
+const DEFAULT_LOG_BYTES = 1024 * 1024;
+
+/** A refusal or a user mistake, answered with a message the extension shows as is. */
+class UserFacingError extends Error {
+  constructor(message: string, readonly code: number = RuntimeErrorCode.UserError) {
+    super(message);
+  }
+}
+
+type Handler<M extends RuntimeMethod> = (params: RequestParams<M>) => RequestResult<M> | Promise<RequestResult<M>>;
+
+/**
+ * Read connections per database file. The server only ever reads through these; runs and approvals
+ * write through the orchestrator, which opens its own connection, so browsing a workspace (also a
+ * restricted one) never creates or changes a database.
+ */
+class StoreCache {
+  private readonly stores = new Map<string, MetadataStoreLike>();
+
+  /** undefined when the database does not exist yet (nothing has run in that folder). */
+  get(db: DbRef): MetadataStoreLike | undefined {
+    const existing = this.stores.get(db.path);
+    if (existing) return existing;
+    if (!existsSync(db.path)) {
+      if (db.readonly) throw new UserFacingError(`The metadata database ${db.path} does not exist.`, RuntimeErrorCode.NotFound);
+      return undefined;
+    }
+    let store: MetadataStoreLike;
+    try {
+      store = metadataModule().MetadataStore.open(db.path, { readonly: true });
+    } catch (e) {
+      if (e instanceof ModuleUnavailableError) throw e;
+      throw new UserFacingError(`${db.path} could not be opened as an ML Metadata database: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    this.stores.set(db.path, store);
+    return store;
+  }
+
+  closeAll(): void {
+    for (const store of this.stores.values()) {
+      try {
+        store.close();
+      } catch {
+        // Closing is best effort on shutdown.
+      }
+    }
+    this.stores.clear();
+  }
+}
+
+function readTail(path: string, maxBytes: number): LogResult {
+  if (!existsSync(path)) return { path, exists: false, text: '', truncated: false };
+  const size = statSync(path).size;
+  const start = Math.max(0, size - maxBytes);
+  const buffer = Buffer.alloc(size - start);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, buffer, 0, buffer.length, start);
+  } finally {
+    closeSync(fd);
+  }
+  return { path, exists: true, text: buffer.toString('utf8'), truncated: start > 0 };
+}
+
+/**
+ * When the server talks over the process's own stdout, anything else printed there (a library's
+ * console.log, TF.js's greeting) would corrupt the JSON-RPC stream: send it to stderr instead and
+ * keep a private writer for the protocol.
+ */
+function protectStdout(output: NodeJS.WritableStream): NodeJS.WritableStream {
+  if (output !== process.stdout) return output;
+  const realWrite = process.stdout.write.bind(process.stdout) as (chunk: Uint8Array | string, cb?: (err?: Error | null) => void) => boolean;
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      realWrite(chunk, (err) => callback(err ?? null));
+    },
+  });
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  console.log = console.error;
+  console.info = console.error;
+  console.debug = console.error;
+  return sink;
+}
+
+export interface ServerHandle {
+  connection: MessageConnection;
+  /** Aborts running runs and closes databases. */
+  dispose(): void;
+}
+
+export function startServer(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): void {
+  createServer(input, output);
+}
+
+/** startServer, returning a handle (tests use it to stop the server). */
+export function createServer(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): ServerHandle {
+  const connection = createMessageConnection(new StreamMessageReader(input), new StreamMessageWriter(protectStdout(output)));
+  const stores = new StoreCache();
+  /** Runs in flight by run id. */
+  const runs = new Map<string, AbortController>();
+
+  function on<M extends RuntimeMethod>(method: M, handler: Handler<M>): void {
+    connection.onRequest(requestType(method), async (params: RequestParams<M>) => {
+      try {
+        return await handler(params);
+      } catch (e) {
+        if (e instanceof ResponseError) throw e;
+        if (e instanceof UserFacingError) throw new ResponseError(e.code, e.message);
+        if (e instanceof ModuleUnavailableError) throw new ResponseError(RuntimeErrorCode.Unavailable, e.message);
+        // An internal error: the stack goes to the runtime's log (stderr), the message to the user.
+        process.stderr.write(`${method} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+        throw new ResponseError(RuntimeErrorCode.UserError, e instanceof Error ? e.message : String(e));
+      }
+    });
+  }
+
+  function send(event: RunEvent): void {
+    void connection.sendNotification(runEventNotification, event).catch(() => undefined);
+  }
+
+  function startRun(p: RunParams): Promise<RunStarted> {
+    if (!p.trusted) {
+      throw new UserFacingError('Running pipelines is disabled in Restricted Mode: trust this workspace to run it.', RuntimeErrorCode.Untrusted);
+    }
+    const { runPipeline } = runModule();
+    const controller = new AbortController();
+    return new Promise<RunStarted>((resolve, reject) => {
+      let runId: string | undefined;
+      const started = runPipeline({
+        file: p.file,
+        root: p.root,
+        dbPath: p.dbPath,
+        scope: p.scope,
+        noCache: p.noCache,
+        parallelism: p.parallelism,
+        signal: controller.signal,
+        onApprovalWait: 'wait',
+        trusted: true,
+        onEvent: (event) => {
+          if (event.kind === 'run-started' && runId === undefined) {
+            runId = event.runId;
+            runs.set(runId, controller);
+            resolve({ runId });
+          }
+          send(event);
+        },
+      });
+      started.then(
+        (result) => {
+          if (runId === undefined) {
+            // Finished without announcing itself (e.g. nothing in scope): still give the client an id.
+            runId = result.runId;
+            resolve({ runId });
+          }
+          runs.delete(runId);
+        },
+        (e: unknown) => {
+          const message = e instanceof Error ? e.message : String(e);
+          if (runId === undefined) {
+            reject(new UserFacingError(message));
+            return;
+          }
+          runs.delete(runId);
+          process.stderr.write(`run ${runId} failed: ${e instanceof Error ? (e.stack ?? message) : message}\n`);
+          // The run announced itself, so the client waits for its end: tell it.
+          send({ kind: 'run-finished', runId, state: 'failed', durationMs: 0, steps: {}, time: Date.now() });
+        },
+      );
+    });
+  }
+
+  const emptyPage = { items: [], total: 0 };
+
+  on('mlpipe/hello', () => ({ protocolVersion: PROTOCOL_VERSION, runtimeVersion: RUNTIME_VERSION, nodeVersion: process.versions.node, pid: process.pid }));
+  on('mlpipe/validate', async ({ file, text, trusted }) => {
+    const definition = definitionModule();
+    if (text !== undefined && !file.endsWith('.ts')) return definition.loadPipelineText(file, text);
+    return definition.loadPipelineFile(file, { trusted });
+  });
+  on('mlpipe/run', (p) => startRun(p));
+  on('mlpipe/cancel', ({ runId }) => {
+    const controller = runs.get(runId);
+    controller?.abort();
+    return { canceled: controller !== undefined };
+  });
+  on('mlpipe/activeRuns', () => ({ runIds: [...runs.keys()] }));
+  on('mlpipe/listPipelines', ({ db }) => stores.get(db)?.listPipelines() ?? []);
+  on('mlpipe/listRuns', ({ db, pipeline, limit, offset }) => stores.get(db)?.listRuns({ pipeline, limit, offset }) ?? emptyPage);
+  on('mlpipe/runExecutions', ({ db, runContextId }) => stores.get(db)?.runExecutions(runContextId) ?? []);
+  on('mlpipe/execution', ({ db, id }) => stores.get(db)?.execution(id) ?? null);
+  on('mlpipe/artifact', ({ db, id }) => stores.get(db)?.artifact(id) ?? null);
+  on('mlpipe/lineage', ({ db, artifactId, direction, maxDepth }) => {
+    const store = stores.get(db);
+    if (!store) throw new UserFacingError(`Artifact ${artifactId} was not found: ${db.path} does not exist yet.`, RuntimeErrorCode.NotFound);
+    return store.lineage(artifactId, { direction, maxDepth });
+  });
+  on('mlpipe/nodeStates', ({ db, pipeline }) => stores.get(db)?.nodeStates(pipeline) ?? {});
+  on('mlpipe/latestNodeOutputs', ({ db, pipeline, nodeId }) => stores.get(db)?.latestNodeOutputs(pipeline, nodeId) ?? null);
+  on('mlpipe/waitingApprovals', ({ db }) => stores.get(db)?.waitingApprovals() ?? []);
+  on('mlpipe/approve', ({ db, decision }) => {
+    if (db.readonly) throw new UserFacingError(`${db.path} was opened read-only: approvals are recorded only in a workspace's own database.`);
+    if (!decision.by.trim()) throw new UserFacingError('An approval needs the name of who decided.');
+    approvalModule().recordApproval(db.path, decision);
+    return { ok: true as const };
+  });
+  on('mlpipe/readLog', ({ root, executionId, maxBytes }) => {
+    if (!Number.isInteger(executionId) || executionId < 0) throw new UserFacingError(`${executionId} is not an execution id.`);
+    return readTail(logPath(root, executionId), maxBytes ?? DEFAULT_LOG_BYTES);
+  });
+  on('mlpipe/hover', ({ type, param }) => ({ markdown: schemaModule().componentHover(type, param) ?? null }));
+  on('mlpipe/pipelineSchema', () => schemaModule().pipelineJsonSchema());
+
+  const dispose = (): void => {
+    for (const controller of runs.values()) controller.abort();
+    runs.clear();
+    stores.closeAll();
+  };
+  connection.onClose(dispose);
+  connection.listen();
+  return {
+    connection,
+    dispose: () => {
+      dispose();
+      connection.dispose();
+    },
+  };
+}

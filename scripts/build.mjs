@@ -74,14 +74,33 @@ for (const name of existsSync(webviewDir) ? readdirSync(webviewDir) : []) {
   });
 }
 
+// Every bundle is attempted, so one broken entry point does not hide the others' errors.
+let failed = 0;
 for (const job of jobs) {
   if (job.entryPoints && Object.values(job.entryPoints).some((p) => !existsSync(join(root, p)))) continue;
-  if (watch) {
-    const { context } = await import('esbuild');
-    const ctx = await context(job);
-    await ctx.watch();
-  } else {
-    await build(job);
+  try {
+    if (watch) {
+      const { context } = await import('esbuild');
+      const ctx = await context(job);
+      await ctx.watch();
+    } else {
+      await build(job);
+    }
+  } catch {
+    failed++;
   }
 }
-if (!watch) console.log(`built ${jobs.length} bundles into dist/`);
+if (failed) {
+  console.error(`${failed} bundle(s) failed to build`);
+  process.exit(1);
+}
+if (!watch) {
+  // The pipeline-file JSON Schema, generated from the component registry, for jsonValidation/yamlValidation.
+  const { spawnSync } = await import('node:child_process');
+  const r = spawnSync(process.execPath, [join(root, 'dist/runtime/cli.js'), 'schema', '--out', join(root, 'dist/pipeline.schema.json')], { stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error('could not write dist/pipeline.schema.json');
+    process.exit(1);
+  }
+  console.log(`built ${jobs.length} bundles into dist/`);
+}

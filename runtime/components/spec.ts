@@ -118,6 +118,8 @@ export interface ComponentSpec {
   params: Record<string, ParamSpec>;
   /** Outputs are declared in the pipeline file (`outputs: {model: Model}`) instead of fixed. */
   declaredOutputs?: boolean;
+  /** Any input key of any artifact type is accepted (Command, Function): `inputs` lists none. */
+  anyInputs?: boolean;
   /**
    * How the orchestrator treats the node. 'executor' runs `executor`; 'resolver' and 'approval' are
    * handled by the orchestrator itself (they need the metadata store).

@@ -1,0 +1,299 @@
+// `mlpipe`: everything the extension can do, headless. Exit codes: 0 success, 1 a failed or invalid
+// pipeline, 2 a usage error. A user's mistake prints a message, never a stack trace.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { formatDiagnostic } from '../definition/ir';
+import { loadPipelineFile } from '../definition/load';
+import { MetadataStore } from '../metadata/store';
+import { ApprovalError, recordApproval } from '../orchestrator/approval';
+import { PipelineInvalidError, RunRequestError, runPipeline } from '../orchestrator/run';
+import { defaultDbPath, findRoot } from '../workspace';
+import { parseArgs, UsageError } from './args';
+import { formatDuration, jsonDisplay, plainDisplay, ttyDisplay } from './display';
+import { startServerFromCli } from './serve';
+import { writeSchema } from './schema';
+
+const USAGE = `mlpipe — TFX-style ML pipelines with an ML Metadata store
+
+Usage:
+  mlpipe run <file> [--step <id> | --from <id> | --to <id>] [--no-cache] [--parallelism <n>]
+                    [--no-wait] [--db <path>] [--root <dir>] [--json] [--verbose]
+  mlpipe validate <file> [--json]
+  mlpipe runs [--pipeline <name>] [--limit <n>] [--offset <n>] [--db <path>] [--root <dir>] [--json]
+  mlpipe show <execution id> [--artifact] [--db <path>] [--root <dir>] [--json]
+  mlpipe lineage <artifact id> [--db <path>] [--root <dir>] [--json]
+  mlpipe approve <execution id> --approve|--reject --by <name> [--comment <text>] [--db <path>]
+  mlpipe serve --stdio
+  mlpipe schema [--out <file>]
+
+The workspace root is the nearest folder above the current one that holds .mlpipe/ (--root overrides);
+its database is .mlpipe/metadata.sqlite (--db overrides, e.g. a TFX metadata.sqlite).
+Exit codes: 0 success, 1 failed or invalid pipeline, 2 usage error.
+`;
+
+type Out = NodeJS.WriteStream;
+
+function dbFor(values: Record<string, string>): string {
+  if (values['db']) return resolve(values['db']);
+  return defaultDbPath(findRoot(values['root'] ?? process.cwd()));
+}
+
+function openForReading(path: string): MetadataStore {
+  if (!existsSync(path)) throw new UsageError(`no metadata database at ${path}: run a pipeline first, or point --db at one`);
+  return MetadataStore.open(path, { readonly: true });
+}
+
+function intFlag(values: Record<string, string>, name: string, fallback: number): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number, got ${raw}`);
+  return n;
+}
+
+function idArg(positionals: string[], what: string): number {
+  const raw = positionals[0];
+  if (raw === undefined) throw new UsageError(`missing ${what}`);
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${what} must be a positive whole number, got ${raw}`);
+  return n;
+}
+
+async function cmdRun(argv: string[], out: Out, err: Out): Promise<number> {
+  const a = parseArgs(argv, { values: ['step', 'from', 'to', 'db', 'root', 'parallelism'], switches: ['no-cache', 'json', 'verbose', 'no-wait'] });
+  const file = a.positionals[0];
+  if (!file) throw new UsageError('mlpipe run needs a pipeline file');
+  if (a.positionals.length > 1) throw new UsageError(`unexpected argument ${a.positionals[1]}`);
+  if (a.values['step'] && (a.values['from'] || a.values['to'])) throw new UsageError('--step cannot be combined with --from or --to');
+  if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
+  const json = a.switches.has('json');
+  const display = json ? jsonDisplay(out) : out.isTTY ? ttyDisplay(out) : plainDisplay(out, a.switches.has('verbose'));
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) process.exit(130);
+    if (!json) err.write(`\n${sig}: canceling running steps…\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const result = await runPipeline({
+      file,
+      root: a.values['root'],
+      dbPath: a.values['db'],
+      scope: { step: a.values['step'], from: a.values['from'], to: a.values['to'] },
+      noCache: a.switches.has('no-cache'),
+      parallelism: a.values['parallelism'] ? intFlag(a.values, 'parallelism', 2) || 1 : undefined,
+      signal: controller.signal,
+      onEvent: (e) => display.onEvent(e),
+      onApprovalWait: a.switches.has('no-wait') ? 'return' : 'wait',
+      trusted: true,
+    });
+    display.close();
+    if (!json) {
+      const root = resolve(a.values['root'] ?? findRoot(resolve(file, '..')));
+      out.write(`results: ${resolve(root, '.mlpipe', 'artifacts')}  metadata: ${resolve(a.values['db'] ?? defaultDbPath(root))}\n`);
+    }
+    return result.state === 'complete' || result.state === 'waiting' ? 0 : 1;
+  } catch (e) {
+    display.close();
+    if (e instanceof PipelineInvalidError) {
+      if (json) for (const d of e.diagnostics) out.write(`${JSON.stringify({ kind: 'diagnostic', ...d })}\n`);
+      else for (const d of e.diagnostics) err.write(`${formatDiagnostic(d)}\n`);
+      return 1;
+    }
+    if (e instanceof RunRequestError) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function cmdValidate(argv: string[], out: Out, err: Out): Promise<number> {
+  const a = parseArgs(argv, { values: [], switches: ['json', 'trusted'] });
+  const file = a.positionals[0];
+  if (!file) throw new UsageError('mlpipe validate needs a pipeline file');
+  if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
+  const result = await loadPipelineFile(resolve(file), { trusted: true });
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  if (a.switches.has('json')) {
+    out.write(`${JSON.stringify({ ok: errors.length === 0, pipeline: result.pipeline?.name, diagnostics: result.diagnostics }, null, 2)}\n`);
+  } else {
+    for (const d of result.diagnostics) err.write(`${formatDiagnostic(d)}\n`);
+    if (errors.length === 0) out.write(`${file}: pipeline ${result.pipeline?.name} is valid (${result.pipeline?.components.length ?? 0} components)\n`);
+    else err.write(`${errors.length} error(s)\n`);
+  }
+  return errors.length ? 1 : 0;
+}
+
+function cmdRuns(argv: string[], out: Out): number {
+  const a = parseArgs(argv, { values: ['pipeline', 'db', 'root', 'limit', 'offset'], switches: ['json'] });
+  const store = openForReading(dbFor(a.values));
+  try {
+    const page = store.listRuns({ pipeline: a.values['pipeline'], limit: intFlag(a.values, 'limit', 50), offset: intFlag(a.values, 'offset', 0) });
+    if (a.switches.has('json')) {
+      out.write(`${JSON.stringify(page, null, 2)}\n`);
+      return 0;
+    }
+    if (page.items.length === 0) {
+      out.write('no runs\n');
+      return 0;
+    }
+    for (const r of page.items) {
+      out.write(`${String(r.id).padStart(6)}  ${new Date(r.createTime).toISOString()}  ${r.state.padEnd(8)}  ${r.pipeline}  ${r.name}  (${r.executionCount} executions, ${formatDuration(Math.max(0, r.updateTime - r.createTime))})\n`);
+    }
+    if (page.next !== undefined) out.write(`… ${page.total} runs in all; next page: --offset ${page.next}\n`);
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+function cmdShow(argv: string[], out: Out): number {
+  const a = parseArgs(argv, { values: ['db', 'root'], switches: ['json', 'artifact'] });
+  const id = idArg(a.positionals, a.switches.has('artifact') ? 'artifact id' : 'execution id');
+  const store = openForReading(dbFor(a.values));
+  try {
+    if (a.switches.has('artifact')) {
+      const art = store.artifact(id);
+      if (!art) throw new UsageError(`no artifact ${id}`);
+      out.write(a.switches.has('json') ? `${JSON.stringify(art, null, 2)}\n` : `artifact ${art.id} ${art.type} ${art.state ?? 'NULL'}\n  uri: ${art.uri}\n${props(art.properties, art.customProperties)}`);
+      return 0;
+    }
+    const exec = store.execution(id);
+    if (!exec) throw new UsageError(`no execution ${id}`);
+    if (a.switches.has('json')) {
+      out.write(`${JSON.stringify(exec, null, 2)}\n`);
+      return 0;
+    }
+    out.write(`execution ${exec.id} ${exec.nodeId} (${exec.type}) ${exec.state} in ${formatDuration(exec.durationMs)}${exec.runName ? `, run ${exec.runName}` : ''}\n`);
+    if (exec.error) out.write(`  error: ${exec.error}\n`);
+    for (const [label, events] of [
+      ['inputs', exec.inputs],
+      ['outputs', exec.outputs],
+    ] as const) {
+      out.write(`  ${label}:\n`);
+      for (const ev of events) out.write(`    ${ev.key}[${ev.index}] ${ev.type}: artifact ${ev.artifact.id} ${ev.artifact.type} ${ev.artifact.state ?? 'NULL'} ${ev.artifact.uri}\n`);
+    }
+    out.write(props(exec.properties, exec.customProperties));
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+function props(p: Record<string, unknown>, c: Record<string, unknown>): string {
+  const lines = [...Object.entries(p), ...Object.entries(c)].map(([k, v]) => `    ${k}: ${String(v).slice(0, 200)}`);
+  return lines.length ? `  properties:\n${lines.join('\n')}\n` : '';
+}
+
+function cmdLineage(argv: string[], out: Out): number {
+  const a = parseArgs(argv, { values: ['db', 'root', 'depth'], switches: ['json'] });
+  const id = idArg(a.positionals, 'artifact id');
+  const store = openForReading(dbFor(a.values));
+  try {
+    if (!store.artifact(id)) throw new UsageError(`no artifact ${id}`);
+    const graph = store.lineage(id, { direction: 'both', maxDepth: a.values['depth'] ? intFlag(a.values, 'depth', 50) : undefined });
+    if (a.switches.has('json')) {
+      out.write(`${JSON.stringify(graph, null, 2)}\n`);
+      return 0;
+    }
+    const label = new Map(graph.nodes.map((n) => [`${n.kind === 'artifact' ? 'a' : 'e'}${n.id}`, n]));
+    const name = (key: string) => {
+      const n = label.get(key);
+      if (!n) return key;
+      return n.kind === 'artifact' ? `artifact ${n.id} ${n.type}` : `execution ${n.id} ${n.nodeId ?? n.type}${n.cached ? ' (cached)' : ''} ${n.state ?? ''}`.trim();
+    };
+    out.write(`lineage of artifact ${id}: ${graph.nodes.length} nodes, ${graph.edges.length} edges\n`);
+    for (const e of graph.edges) out.write(`  ${name(e.from)} --${e.type} ${e.key}--> ${name(e.to)}\n`);
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+function cmdApprove(argv: string[], out: Out): number {
+  const a = parseArgs(argv, { values: ['by', 'comment', 'db', 'root'], switches: ['approve', 'reject', 'json'] });
+  const id = idArg(a.positionals, 'execution id');
+  const approve = a.switches.has('approve');
+  const reject = a.switches.has('reject');
+  if (approve === reject) throw new UsageError('say --approve or --reject');
+  const by = a.values['by'];
+  if (!by) throw new UsageError('--by <name> is required: the decision is recorded with who made it');
+  const dbPath = dbFor(a.values);
+  if (!existsSync(dbPath)) throw new UsageError(`no metadata database at ${dbPath}`);
+  try {
+    const exec = recordApproval(dbPath, { executionId: id, decision: approve ? 'approved' : 'rejected', by, comment: a.values['comment'] });
+    out.write(a.switches.has('json') ? `${JSON.stringify(exec)}\n` : `execution ${id} (${exec.nodeId}) ${approve ? 'approved' : 'rejected'} by ${by}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof ApprovalError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+export async function main(argv: string[], out: Out = process.stdout, err: Out = process.stderr): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run':
+        return await cmdRun(rest, out, err);
+      case 'validate':
+        return await cmdValidate(rest, out, err);
+      case 'runs':
+        return cmdRuns(rest, out);
+      case 'show':
+        return cmdShow(rest, out);
+      case 'lineage':
+        return cmdLineage(rest, out);
+      case 'approve':
+        return cmdApprove(rest, out);
+      case 'serve': {
+        const a = parseArgs(rest, { values: [], switches: ['stdio'] });
+        if (!a.switches.has('stdio')) throw new UsageError('mlpipe serve needs --stdio');
+        startServerFromCli();
+        return await new Promise<number>(() => undefined);
+      }
+      case 'schema': {
+        const a = parseArgs(rest, { values: ['out'], switches: [] });
+        writeSchema(a.values['out'], out);
+        return 0;
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        out.write(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command ${command}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err.write(`mlpipe: ${e.message}\n`);
+      if (/unknown command|unknown option/.test(e.message)) err.write('run `mlpipe help` for usage\n');
+      return 2;
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    err.write(`mlpipe: internal error: ${message}\n`);
+    if (process.env['MLPIPE_DEBUG'] && e instanceof Error) err.write(`${e.stack}\n`);
+    else err.write('(set MLPIPE_DEBUG=1 for details)\n');
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      // Exit explicitly: native engines (DuckDB, TF.js) may keep handles open after the work is done.
+      process.stdout.write('', () => process.exit(code));
+    },
+    (e: unknown) => {
+      process.stderr.write(`mlpipe: internal error: ${String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,174 @@
+// HumanApproval: a step that waits for a person. The wait lives in ML Metadata, not in memory: the
+// execution stays RUNNING with `__approval_state__ = waiting` (which crash recovery leaves alone), so a
+// restart of the runtime, or a later run with the same inputs, picks the same wait up again.
+// The decision is written by `mlpipe approve` (or the extension) as custom properties; the waiting
+// runtime publishes the Approval artifact. This follows TFX's ManualNode precedent (tfx-reference §2.8).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ComponentIR } from '../definition/ir';
+import type { ComponentSpec, InputArtifact, Properties } from '../components/spec';
+import { MetadataStore } from '../metadata/store';
+import type { ArtifactSummary, ExecutionSummary } from '../metadata/types';
+import { artifactDir } from '../workspace';
+import type { ApprovalDecision } from './api';
+import type { RunEvent, StepState } from './events';
+
+export const APPROVAL_STATE = '__approval_state__';
+export const APPROVAL_DECISION = '__approval_decision__';
+const CACHE_KEY = '__cache_key__';
+const POLL_MS = 400;
+
+export class ApprovalError extends Error {}
+
+/** Record a decision on a waiting HumanApproval execution (the CLI's `mlpipe approve`, the extension's button). */
+export function recordApproval(dbPath: string, d: ApprovalDecision): ExecutionSummary {
+  const store = MetadataStore.open(dbPath);
+  try {
+    const exec = store.execution(d.executionId);
+    if (!exec) throw new ApprovalError(`no execution ${d.executionId} in ${dbPath}`);
+    if (exec.customProperties[APPROVAL_STATE] === undefined) throw new ApprovalError(`execution ${d.executionId} (${exec.nodeId}) is not a HumanApproval step`);
+    if (exec.state !== 'RUNNING' || exec.customProperties[APPROVAL_STATE] !== 'waiting') {
+      const prior = exec.customProperties[APPROVAL_DECISION];
+      throw new ApprovalError(`execution ${d.executionId} is not waiting for a decision${prior ? ` (already ${String(prior)} by ${String(exec.customProperties['approved_by'] ?? '?')})` : ` (state ${exec.state})`}`);
+    }
+    if (exec.customProperties[APPROVAL_DECISION]) throw new ApprovalError(`execution ${d.executionId} already has a decision: ${String(exec.customProperties[APPROVAL_DECISION])}`);
+    store.setExecutionProperties(d.executionId, {
+      [APPROVAL_DECISION]: d.decision,
+      approved_by: d.by,
+      decided_at: new Date().toISOString(),
+      comment: d.comment ?? '',
+    });
+    return store.execution(d.executionId)!;
+  } finally {
+    store.close();
+  }
+}
+
+export interface ApprovalStepArgs {
+  store: MetadataStore;
+  pipeline: string;
+  runContextId: number;
+  runId: string;
+  component: ComponentIR;
+  spec: ComponentSpec;
+  inputs: Record<string, InputArtifact[]>;
+  cacheKey: string;
+  useCache: boolean;
+  execProps: Properties;
+  params: Record<string, unknown>;
+  root: string;
+  signal: AbortSignal;
+  returnWhenWaiting: boolean;
+  emit: (e: RunEvent) => void;
+  started: number;
+}
+
+interface Outcome {
+  state: StepState;
+  executionId?: number;
+  durationMs: number;
+  reason?: string;
+  outputs?: Record<string, ArtifactSummary[]>;
+}
+
+function decisionOutcome(outputs: Record<string, ArtifactSummary[]>, executionId: number, started: number, cached: boolean): Outcome {
+  const artifact = outputs['approval']?.[0];
+  const decision = artifact?.customProperties['decision'];
+  const by = String(artifact?.customProperties['approved_by'] ?? 'unknown');
+  const comment = String(artifact?.customProperties['comment'] ?? '');
+  const words = `${decision === 'approved' ? 'approved' : 'rejected'} by ${by}${comment ? `: ${comment}` : ''}`;
+  if (decision === 'approved') return { state: cached ? 'cached' : 'complete', executionId, durationMs: Date.now() - started, outputs, reason: words };
+  return { state: 'rejected', executionId, durationMs: Date.now() - started, outputs, reason: words };
+}
+
+/** Publish a decided wait: an Approval artifact carrying the decision, and the execution COMPLETE. */
+function publishDecision(a: ApprovalStepArgs, exec: ExecutionSummary, nodeId: string): Record<string, ArtifactSummary[]> {
+  const p = exec.customProperties;
+  const decision = String(p[APPROVAL_DECISION]);
+  const record = {
+    decision,
+    approved_by: String(p['approved_by'] ?? ''),
+    decided_at: String(p['decided_at'] ?? ''),
+    comment: String(p['comment'] ?? ''),
+  };
+  const uri = artifactDir(a.root, a.pipeline, nodeId, 'approval', exec.id);
+  mkdirSync(uri, { recursive: true });
+  writeFileSync(`${uri}/decision.json`, `${JSON.stringify(record, null, 2)}\n`);
+  mkdirSync(dirname(uri), { recursive: true });
+  a.store.setExecutionProperties(exec.id, { [APPROVAL_STATE]: 'decided' });
+  const ids = a.store.publishSucceeded(exec.id, a.cacheKey, { approval: [{ type: 'Approval', uri, properties: {}, customProperties: record }] });
+  return { approval: (ids['approval'] ?? []).map((id) => a.store.artifact(id)!).filter(Boolean) };
+}
+
+export async function waitForApproval(a: ApprovalStepArgs): Promise<Outcome> {
+  const step = a.component.id;
+  // A decision for these exact inputs was made before: reuse it through the cache.
+  if (a.useCache) {
+    const hit = a.store.findCached(a.cacheKey);
+    if (hit) {
+      const executionId = register(a, {});
+      a.store.publishCached(executionId, a.cacheKey, Object.fromEntries(Object.entries(hit.outputs).map(([k, l]) => [k, l.map((x) => x.id)])));
+      return decisionOutcome(hit.outputs, executionId, a.started, true);
+    }
+  }
+  // A wait for these inputs may already exist (an earlier run, maybe a restarted runtime): join it.
+  let waiting = a.store
+    .waitingApprovals()
+    .find((e) => e.nodeId === step && e.customProperties[CACHE_KEY] === a.cacheKey);
+  if (!waiting) {
+    const id = register(a, { [APPROVAL_STATE]: 'waiting', [CACHE_KEY]: a.cacheKey });
+    waiting = a.store.execution(id)!;
+  } else {
+    a.emit({ kind: 'step-started', runId: a.runId, step, executionId: waiting.id, time: Date.now() });
+  }
+  const executionId = waiting.id;
+  a.emit({ kind: 'step-waiting', runId: a.runId, step, executionId, instructions: typeof a.params['instructions'] === 'string' ? a.params['instructions'] : undefined, time: Date.now() });
+  const timeoutMs = typeof a.params['timeout'] === 'number' ? a.params['timeout'] * 1000 : undefined;
+
+  for (;;) {
+    const exec = a.store.execution(executionId);
+    if (!exec) return { state: 'failed', executionId, durationMs: Date.now() - a.started, reason: 'the approval execution disappeared from the database' };
+    if (exec.state === 'COMPLETE') {
+      const outputs: Record<string, ArtifactSummary[]> = {};
+      for (const o of exec.outputs) (outputs[o.key] ??= []).push(o.artifact);
+      return decisionOutcome(outputs, executionId, a.started, false);
+    }
+    if (exec.state !== 'RUNNING') return { state: 'failed', executionId, durationMs: Date.now() - a.started, reason: exec.error ?? `the approval ended as ${exec.state}` };
+    if (exec.customProperties[APPROVAL_DECISION]) {
+      const outputs = publishDecision(a, exec, step);
+      return decisionOutcome(outputs, executionId, a.started, false);
+    }
+    if (timeoutMs !== undefined && Date.now() - exec.createTime > timeoutMs) {
+      const message = `no decision within ${timeoutMs / 1000} s (params.timeout)`;
+      a.store.setExecutionProperties(executionId, { [APPROVAL_STATE]: 'timed_out' });
+      a.store.finishExecution(executionId, 'FAILED', message);
+      return { state: 'failed', executionId, durationMs: Date.now() - a.started, reason: message };
+    }
+    if (a.signal.aborted) {
+      // The wait survives: leave the execution waiting so a later run or restart picks it up.
+      return { state: 'waiting', executionId, durationMs: Date.now() - a.started, reason: 'still waiting for a decision (the run was stopped)' };
+    }
+    if (a.returnWhenWaiting) return { state: 'waiting', executionId, durationMs: Date.now() - a.started, reason: `waiting for a decision: mlpipe approve ${executionId} --approve|--reject --by <name>` };
+    await new Promise<void>((r) => {
+      const t = setTimeout(r, POLL_MS);
+      a.signal.addEventListener('abort', () => {
+        clearTimeout(t);
+        r();
+      }, { once: true });
+    });
+  }
+}
+
+function register(a: ApprovalStepArgs, extra: Properties): number {
+  const executionId = a.store.registerExecution({
+    pipeline: a.pipeline,
+    runContextId: a.runContextId,
+    nodeId: a.component.id,
+    executionType: a.spec.executionType,
+    baseType: a.spec.baseType,
+    customProperties: { ...a.execProps, ...extra },
+    inputs: Object.fromEntries(Object.entries(a.inputs).map(([k, list]) => [k, list.map((x) => x.id)])),
+  });
+  a.emit({ kind: 'step-started', runId: a.runId, step: a.component.id, executionId, time: Date.now() });
+  return executionId;
+}

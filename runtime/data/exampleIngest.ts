@@ -1,0 +1,303 @@
+// ExampleGen's work: read the input with DuckDB (types inferred), assign each row a split
+// deterministically, and write `Split-<name>/data.parquet` per split.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { EXAMPLES_FILE, splitDir } from '../components/artifacts';
+import { ComponentError, type ExecutorContext } from '../components/spec';
+import { describeRelation, queryRows, quoteIdent, quoteString, quoteStringList, withDuckDb } from './duckdbEngine';
+import { fingerprintResolved, resolveInput, type FileFormat, type ResolvedInput } from './inputFiles';
+
+export type InputFormat = FileFormat;
+
+const SPLIT_NAME = /^[A-Za-z0-9_-]+$/;
+const SPLIT_COL = '__mlpipe_split__';
+const HASH_BUCKETS = 10000;
+const BUCKET_COL = '__mlpipe_bucket__';
+
+/** The cache-key part for ExampleGen (resolved files, sizes, mtimes, span). Never throws. */
+export function inputFingerprint(params: Record<string, unknown>, pipelineDir: string): string {
+  try {
+    const forced = params['format'] === undefined || params['format'] === 'auto' ? undefined : (params['format'] as FileFormat);
+    return fingerprintResolved(resolveInput(params, pipelineDir, forced));
+  } catch (err) {
+    // An unresolvable input fails in the executor with a clear message; the key just must differ.
+    return `unresolved:${err instanceof Error ? err.message : String(err)}`;
+  }
+}
+
+/** Parsed `splits` param: names and weights in the order written. */
+export function parseSplitWeights(raw: unknown): Array<{ name: string; weight: number }> {
+  const value = raw ?? { train: 2, eval: 1 };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ComponentError('params.splits must be a map of split name to weight', 'e.g. splits: {train: 3, eval: 1}');
+  }
+  const out = Object.entries(value as Record<string, unknown>).map(([name, w]) => {
+    if (!SPLIT_NAME.test(name)) throw new ComponentError(`split name ${JSON.stringify(name)} is not allowed`, 'use letters, digits, _ and - only');
+    if (typeof w !== 'number' || !(w > 0) || !Number.isFinite(w)) {
+      throw new ComponentError(`split ${name} has weight ${JSON.stringify(w)}`, 'weights are positive numbers, e.g. {train: 3, eval: 1}');
+    }
+    return { name, weight: w };
+  });
+  if (out.length === 0) throw new ComponentError('params.splits is empty', 'e.g. splits: {train: 3, eval: 1}');
+  return out;
+}
+
+/** Read the first line of a file (up to 4 MB): enough for any header, without reading the whole file. */
+function firstLine(file: string): { line: string; size: number } {
+  const size = statSync(file).size;
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(Math.min(size, 4 * 1024 * 1024));
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const text = buf.subarray(0, n).toString('utf8');
+    const nl = text.search(/\r?\n/);
+    return { line: (nl < 0 ? text : text.slice(0, nl)).replace(/^\uFEFF/, ''), size };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Split one CSV line into fields (RFC 4180 quotes); good enough for headers. */
+export function splitCsvLine(line: string, delimiter: string): string[] {
+  const out: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i] as string;
+    if (quoted) {
+      if (ch === '"') {
+        if (line[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
+      } else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (line.startsWith(delimiter, i)) {
+      out.push(field);
+      field = '';
+      i += delimiter.length - 1;
+    } else field += ch;
+  }
+  out.push(field);
+  return out;
+}
+
+function delimiterFor(params: Record<string, unknown>, files: string[]): string {
+  const d = params['delimiter'];
+  if (typeof d === 'string' && d.length > 0) return d === '\\t' ? '\t' : d;
+  return files.every((f) => f.toLowerCase().endsWith('.tsv')) ? '\t' : ',';
+}
+
+/** Header checks DuckDB would otherwise paper over (it renames duplicates to a_1). */
+function checkCsvHeaders(files: string[], delimiter: string): string[] {
+  let header: string[] | undefined;
+  for (const file of files) {
+    const { line, size } = firstLine(file);
+    if (size === 0 || line.trim() === '') {
+      throw new ComponentError(`${file}:1: the file is empty`, 'an input file needs a header line and at least one row');
+    }
+    const names = splitCsvLine(line, delimiter).map((n) => n.trim());
+    const seen = new Map<string, number>();
+    names.forEach((n, i) => {
+      if (n === '') throw new ComponentError(`${file}:1: column ${i + 1} has an empty name`, 'give every column a name in the header line');
+      const prev = seen.get(n);
+      if (prev !== undefined) {
+        throw new ComponentError(`${file}:1: duplicate column name ${JSON.stringify(n)} (columns ${prev + 1} and ${i + 1})`, 'rename one of them in the header line');
+      }
+      seen.set(n, i);
+    });
+    if (header && header.join('\u0000') !== names.join('\u0000')) {
+      throw new ComponentError(`${file}:1: header differs from ${files[0]}'s`, 'all input files must have the same columns in the same order');
+    }
+    header = names;
+  }
+  return header ?? [];
+}
+
+function csvSource(files: string[], delimiter: string, opts: { sampleAll: boolean; varcharColumns?: string[] }): string {
+  const common = `delim=${quoteString(delimiter)}, quote='"', escape='"', header=true, strict_mode=true, encoding='utf-8'`;
+  if (opts.varcharColumns) {
+    const cols = opts.varcharColumns.map((c) => `${quoteString(c)}: 'VARCHAR'`).join(', ');
+    return `read_csv(${quoteStringList(files)}, ${common}, auto_detect=false, columns={${cols}})`;
+  }
+  return `read_csv(${quoteStringList(files)}, ${common}, sample_size=${opts.sampleAll ? -1 : 20480})`;
+}
+
+function sourceFor(resolved: ResolvedInput): string {
+  switch (resolved.format) {
+    case 'json':
+      return `read_json_auto(${quoteStringList(resolved.files)}, format='auto', sample_size=-1)`;
+    case 'jsonl':
+      return `read_json_auto(${quoteStringList(resolved.files)}, format='newline_delimited', sample_size=-1)`;
+    case 'parquet':
+      return `read_parquet(${quoteStringList(resolved.files)})`;
+    case 'csv':
+      throw new Error('csv sources are built by csvSource');
+  }
+}
+
+/** DuckDB's CSV/JSON errors as `file:line: what` with a hint, without its long "possible fixes" list. */
+export function explainReadError(err: unknown, files: string[]): ComponentError {
+  const msg = err instanceof Error ? err.message : String(err);
+  const line = /CSV Error on Line: (\d+)/.exec(msg)?.[1];
+  const fileHit = /file = (.+)/.exec(msg)?.[1]?.trim();
+  const file = fileHit ?? (files.length === 1 ? files[0] : files.join(', '));
+  const where = `${file}${line ? `:${line}` : ''}`;
+  if (/Invalid unicode|not utf-8/i.test(msg)) {
+    return new ComponentError(`${where}: invalid UTF-8 bytes`, 'save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)');
+  }
+  if (/unterminated quote/i.test(msg)) {
+    return new ComponentError(`${where}: a quoted value is never closed`, 'close the quote, or double quotes inside quoted values ("")');
+  }
+  const cols = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(msg);
+  if (cols) {
+    return new ComponentError(`${where}: expected ${cols[1]} fields, found ${cols[2]}`, 'every row needs as many fields as the header; quote values that contain the delimiter');
+  }
+  if (/Malformed JSON|JSON/i.test(msg) && !/CSV/.test(msg)) {
+    const jsonLine = /line (\d+)/i.exec(msg)?.[1];
+    return new ComponentError(`${file}${jsonLine ? `:${jsonLine}` : ''}: ${msg.split('\n')[0]}`, 'fix the JSON; JSON lines files hold one object per line');
+  }
+  const first = msg.split('\n').find((l) => l.trim() !== '') ?? msg;
+  return new ComponentError(`${where}: ${first}`, 'check the file; run with a smaller sample to find the offending row');
+}
+
+/** Create the `src` view over the input, with inferred types, or throw a ComponentError naming file and line. */
+async function createSourceView(con: DuckDBConnection, resolved: ResolvedInput, params: Record<string, unknown>): Promise<void> {
+  if (resolved.format !== 'csv') {
+    for (const f of resolved.files) {
+      if (statSync(f).size === 0) throw new ComponentError(`${f}:1: the file is empty`, 'an input file needs at least one record');
+    }
+    try {
+      await con.run(`CREATE TEMP VIEW src AS SELECT * FROM ${sourceFor(resolved)}`);
+      await con.run('SELECT count(*) FROM src');
+    } catch (err) {
+      throw explainReadError(err, resolved.files);
+    }
+    return;
+  }
+  const delimiter = delimiterFor(params, resolved.files);
+  const header = checkCsvHeaders(resolved.files, delimiter);
+  const attempt = async (sql: string): Promise<unknown> => {
+    try {
+      await con.run('DROP VIEW IF EXISTS src');
+      await con.run(`CREATE TEMP VIEW src AS SELECT * FROM ${sql}`);
+      // Force a full parse now so that errors surface here with their line numbers.
+      await con.run('SELECT count(*) FROM src');
+      return undefined;
+    } catch (err) {
+      return err;
+    }
+  };
+  let err = await attempt(csvSource(resolved.files, delimiter, { sampleAll: false }));
+  if (err === undefined) return;
+  const msg = err instanceof Error ? err.message : String(err);
+  if (/Conversion Error|Could not convert/i.test(msg)) {
+    // Types were guessed from a sample and a later row disagrees: infer from every row instead.
+    err = await attempt(csvSource(resolved.files, delimiter, { sampleAll: true }));
+    if (err === undefined) return;
+  }
+  // The sniffer's failures carry no line number; a plain all-text parse finds the offending line.
+  const plain = await attempt(csvSource(resolved.files, delimiter, { sampleAll: false, varcharColumns: header }));
+  throw explainReadError(plain ?? err, resolved.files);
+}
+
+/** SQL of a deterministic split assignment: md5 of the row's canonical text, bucketed by weight. */
+function hashSplitExpr(columns: string[], weights: Array<{ name: string; weight: number }>): { bucket: string; split: string } {
+  const parts = columns.map((c) => `coalesce(CAST(${quoteIdent(c)} AS VARCHAR), chr(30))`);
+  // chr(31) separates fields so ("ab","c") and ("a","bc") differ; md5 is stable across DuckDB versions.
+  const hash = `CAST(md5_number(concat_ws(chr(31), ${parts.join(', ')})) % ${HASH_BUCKETS} AS INTEGER)`;
+  const total = weights.reduce((s, w) => s + w.weight, 0);
+  let cumulative = 0;
+  const whens = weights.slice(0, -1).map((w) => {
+    cumulative += w.weight;
+    return `WHEN ${quoteIdent(BUCKET_COL)} < ${Math.round((cumulative / total) * HASH_BUCKETS)} THEN ${quoteString(w.name)}`;
+  });
+  const last = quoteString((weights[weights.length - 1] as { name: string }).name);
+  return { bucket: hash, split: `CASE ${whens.join(' ')} ELSE ${last} END` };
+}
+
+export interface IngestResult {
+  splits: Array<{ name: string; rows: number }>;
+  columns: Array<{ name: string; type: string }>;
+  resolved: ResolvedInput;
+}
+
+/** ExampleGen's executor body. `format` 'param' reads params.format (FileExampleGen). */
+export async function ingestExamples(ctx: ExecutorContext, format: InputFormat | 'param'): Promise<IngestResult> {
+  const params = ctx.params;
+  const pf = params['format'];
+  const forced: FileFormat | undefined = format !== 'param' ? format : pf === undefined || pf === 'auto' ? undefined : (pf as FileFormat);
+  const resolved = resolveInput(params, ctx.pipelineDir, forced);
+  const out = ctx.outputs['examples'];
+  if (!out) throw new Error('ExampleGen has no `examples` output');
+  ctx.log(`reading ${resolved.files.length} ${resolved.format} file(s)${resolved.hasSpan ? `, span ${resolved.span}` : ''}: ${resolved.files.slice(0, 5).map((f) => basename(f)).join(', ')}${resolved.files.length > 5 ? ' …' : ''}`);
+
+  const result = await withDuckDb(
+    async (con) => {
+      await createSourceView(con, resolved, params);
+      const columns = await describeRelation(con, 'src');
+      if (columns.some((c) => c.name === SPLIT_COL || c.name === BUCKET_COL)) throw new ComponentError(`column names ${SPLIT_COL} and ${BUCKET_COL} are reserved`, 'rename that column');
+      ctx.emit({ kind: 'progress', message: 'splitting', fraction: 0.3 });
+
+      let selectSql: string;
+      let splitNames: string[];
+      const splitColumn = params['split_column'];
+      if (typeof splitColumn === 'string' && splitColumn !== '') {
+        if (!columns.some((c) => c.name === splitColumn)) {
+          throw new ComponentError(`split_column ${JSON.stringify(splitColumn)} is not a column of the input`, `columns are: ${columns.map((c) => c.name).slice(0, 20).join(', ')}`);
+        }
+        const distinct = await queryRows(con, `SELECT DISTINCT CAST(${quoteIdent(splitColumn)} AS VARCHAR) AS v FROM src ORDER BY 1 NULLS FIRST LIMIT 101`);
+        const values = distinct.map((r) => r['v']);
+        if (values.some((v) => v === null)) throw new ComponentError(`split_column ${splitColumn} has empty values`, 'every row needs a split name in that column');
+        if (values.length > 100) throw new ComponentError(`split_column ${splitColumn} has more than 100 distinct values`, 'use a column holding split names such as train/eval');
+        const bad = values.find((v) => !SPLIT_NAME.test(String(v)));
+        if (bad !== undefined) throw new ComponentError(`split_column ${splitColumn} has value ${JSON.stringify(bad)}, not usable as a split name`, 'split names use letters, digits, _ and - only');
+        splitNames = values.map(String);
+        // Conventional order: train first, then eval, then the rest alphabetically.
+        const rank = (n: string): number => (n === 'train' ? 0 : n === 'eval' ? 1 : 2);
+        splitNames.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+        selectSql = `SELECT *, CAST(${quoteIdent(splitColumn)} AS VARCHAR) AS ${quoteIdent(SPLIT_COL)} FROM src`;
+      } else {
+        const weights = parseSplitWeights(params['splits']);
+        splitNames = weights.map((w) => w.name);
+        const expr = hashSplitExpr(columns.map((c) => c.name), weights);
+        selectSql = `SELECT * EXCLUDE (${quoteIdent(BUCKET_COL)}), ${expr.split} AS ${quoteIdent(SPLIT_COL)} FROM (SELECT *, ${expr.bucket} AS ${quoteIdent(BUCKET_COL)} FROM src)`;
+      }
+
+      // Materialised once (insertion order kept) so every split file has a deterministic row order.
+      await con.run(`CREATE TEMP TABLE examples AS ${selectSql}`);
+      const counts = await queryRows(con, `SELECT ${quoteIdent(SPLIT_COL)} AS s, count(*) AS n FROM examples GROUP BY 1`);
+      const total = counts.reduce((s, r) => s + Number(r['n']), 0);
+      if (total === 0) {
+        throw new ComponentError(`${resolved.files.join(', ')}: no rows (only a header)`, 'an input needs at least one data row');
+      }
+      const splits: Array<{ name: string; rows: number }> = [];
+      for (const [i, name] of splitNames.entries()) {
+        const dir = join(out.uri, splitDir(name));
+        mkdirSync(dir, { recursive: true });
+        await con.run(
+          `COPY (SELECT * EXCLUDE (${quoteIdent(SPLIT_COL)}) FROM examples WHERE ${quoteIdent(SPLIT_COL)} = ${quoteString(name)}) TO ${quoteString(join(dir, EXAMPLES_FILE))} (FORMAT parquet, COMPRESSION zstd)`,
+        );
+        const rows = Number(counts.find((r) => r['s'] === name)?.['n'] ?? 0);
+        splits.push({ name, rows });
+        ctx.emit({ kind: 'progress', message: `wrote split ${name}`, fraction: 0.4 + (0.6 * (i + 1)) / splitNames.length });
+      }
+      return { splits, columns };
+    },
+    { tmpDir: ctx.tmpDir, signal: ctx.signal },
+  );
+
+  for (const s of result.splits) ctx.log(`split ${s.name}: ${s.rows} rows`);
+  ctx.log(`columns: ${result.columns.map((c) => `${c.name} ${c.type}`).join(', ')}`);
+  out.properties['split_names'] = JSON.stringify(result.splits.map((s) => s.name));
+  out.properties['span'] = resolved.span;
+  out.properties['version'] = resolved.version;
+  out.customProperties['file_format'] = 'parquet';
+  out.customProperties['payload_format'] = 'FORMAT_PARQUET';
+  out.customProperties['input_fingerprint'] = fingerprintResolved(resolved);
+  out.customProperties['span'] = resolved.span;
+  out.customProperties['version'] = resolved.version;
+  out.customProperties['num_examples'] = JSON.stringify(Object.fromEntries(result.splits.map((s) => [s.name, s.rows])));
+  return { ...result, resolved };
+}

@@ -1,0 +1,5 @@
+import type { ExecutorContext } from '../components/spec';
+
+export async function runTransform(ctx: ExecutorContext): Promise<void> {
+  throw new Error(`${ctx.componentId}: not implemented yet`);
+}

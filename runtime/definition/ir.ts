@@ -33,8 +33,19 @@ export interface ComponentIR {
   range?: SourceRange;
   idRange?: SourceRange;
   typeRange?: SourceRange;
+  /** Range of each param's key (unknown-param and hover point here). */
   paramRanges: Record<string, SourceRange>;
+  /** Range of each input's key. Each reference keeps the range of its own value. */
   inputRanges: Record<string, SourceRange>;
+  /** Range of each param's value (type errors and missing paths point here). */
+  paramValueRanges?: Record<string, SourceRange>;
+  /** Range of each declared output's key (Command/Function). */
+  outputRanges?: Record<string, SourceRange>;
+  /** Range of the `params:` key, where a missing required param is reported when there is one. */
+  paramsRange?: SourceRange;
+  /** Range of the `inputs:` key, where a missing input is reported when there is one. */
+  inputsRange?: SourceRange;
+  enabledRange?: SourceRange;
 }
 
 export interface PipelineIR {

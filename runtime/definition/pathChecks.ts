@@ -88,12 +88,14 @@ function globMatches(baseDir: string, pattern: string): boolean {
 }
 
 /** A reason the path does not satisfy `kind`, or undefined when it does. */
-export function checkPath(baseDir: string, path: string, kind: PathKind): string | undefined {
+export function checkPath(baseDir: string, rawPath: string, kind: PathKind): string | undefined {
+  // TFX's `{SPAN}` / `{VERSION}` placeholders select among existing folders: any value will do here.
+  const path = kind === 'glob' ? rawPath.replace(/\{(SPAN|VERSION)\}/g, '*') : rawPath;
   if (kind === 'glob' && isGlob(path)) {
-    return globMatches(baseDir, path) ? undefined : `no file matches \`${path}\``;
+    return globMatches(baseDir, path) ? undefined : `no file matches \`${rawPath}\``;
   }
   const found = kindOf(resolve(baseDir, path));
-  if (!found) return `\`${path}\` does not exist`;
+  if (!found) return `\`${rawPath}\` does not exist`;
   if (kind === 'file' && found !== 'file') return `\`${path}\` is a folder, not a file`;
   if (kind === 'folder' && found !== 'folder') return `\`${path}\` is a file, not a folder`;
   return undefined;

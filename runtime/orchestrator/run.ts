@@ -86,7 +86,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   try {
     store.recoverInterrupted(INTERRUPTED);
     cleanStaging(store, root);
-    return await new Run(pipeline, plan.steps, plan.disabled, plan.upstream, store, root, opts).execute();
+    return await new Run(pipeline, plan.steps, plan.disabled, plan.upstream, store, root, opts).start();
   } finally {
     store.close();
   }
@@ -124,7 +124,7 @@ class Run {
     }
   }
 
-  async execute(): Promise<RunResult> {
+  async start(): Promise<RunResult> {
     const { runContextId } = this.store.beginRun(this.pipeline.name, this.runId);
     this.runContextId = runContextId;
     this.emit({ kind: 'run-started', runId: this.runId, pipeline: this.pipeline.name, file: this.pipeline.file, steps: this.steps, time: this.started });
@@ -317,7 +317,7 @@ class Run {
         return { state: 'cached', executionId, durationMs: Date.now() - started, outputs: hit.outputs, reason: `outputs of execution ${hit.executionId}` };
       }
     }
-    return this.execute(component, spec, executionId, inputs, params, outputTypes, key, started);
+    return this.executeAndPublish(component, spec, executionId, inputs, params, outputTypes, key, started);
   }
 
   private runResolver(component: ComponentIR, spec: ComponentSpec, execProps: Properties, started: number): StepOutcome {
@@ -356,7 +356,7 @@ class Run {
   }
 
   /** Executor + publisher. */
-  private async execute(
+  private async executeAndPublish(
     component: ComponentIR,
     spec: ComponentSpec,
     executionId: number,

@@ -1,4 +1,5 @@
 // Model components: Trainer, Evaluator, Pusher (Resolver and HumanApproval are orchestrator-handled specs in customComponents).
 import type { ComponentSpec } from './spec';
+import { trainerSpec } from './trainer';
 
-export const modelComponents: ComponentSpec[] = [];
+export const modelComponents: ComponentSpec[] = [trainerSpec];

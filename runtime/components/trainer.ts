@@ -1,0 +1,41 @@
+// Trainer: a TensorFlow.js DNN from params, or the user's run_fn (params.module), on transformed examples.
+import { runTrainer } from '../model/trainerExecutor';
+import { moduleFingerprint } from './functionModule';
+import type { ComponentSpec } from './spec';
+
+export const trainerSpec: ComponentSpec = {
+  type: 'Trainer',
+  doc: 'Trains a TensorFlow.js model (tfjs-node when installed, else wasm, else cpu). Without code: a DNN classifier or regressor from params, early stopping on the eval split. With `module`: your `run(fnArgs)` (TFX run_fn). The Model holds the TF.js model, the TransformGraph and the training curves, so predict() takes raw records.',
+  executionType: 'tfx.components.trainer.component.Trainer',
+  baseType: 'mlmd.Train',
+  kind: 'executor',
+  inputs: {
+    examples: { type: 'Examples', doc: 'Training data: usually Transform’s transformed_examples (splits `train` and `eval`).' },
+    transform_graph: { type: 'TransformGraph', doc: 'Transform’s program: its vocabularies size the inputs and it is stored in the model for serving.', optional: true },
+    schema: { type: 'Schema', doc: 'Passed to a run_fn module as fnArgs.schema.', optional: true },
+    base_model: { type: 'Model', doc: 'Warm start: initial weights from this model (e.g. from a latest_blessed_model Resolver) when the architecture matches.', optional: true },
+  },
+  outputs: {
+    model: { type: 'Model', doc: '`Format-Serving/`: model.json + weights.bin, feature_spec.json, transform_graph.json, history.json. Custom property `backend`.' },
+  },
+  params: {
+    label: { type: 'string', required: true, doc: 'Label column (raw name; Transform may encode it).' },
+    task: { type: 'string', enum: ['auto', 'classification', 'regression'], default: 'auto', doc: '`auto`: text or class-encoded labels -> classification, numbers -> regression.' },
+    hidden_units: { type: 'array', default: [16, 8], doc: 'Units of each hidden ReLU layer.', schema: { items: { type: 'integer', minimum: 1 } } },
+    epochs: { type: 'integer', default: 40, doc: 'Maximum epochs.' },
+    batch_size: { type: 'integer', default: 32, doc: 'Mini-batch size.' },
+    learning_rate: { type: 'number', default: 0.01, doc: 'Adam learning rate.' },
+    patience: { type: 'integer', default: 5, doc: 'Early stopping: epochs without eval-loss improvement before stopping (best weights are kept); 0 = off.' },
+    seed: { type: 'integer', default: 42, doc: 'Seed of the initialisers and of the shuffling, for reproducible models.' },
+    categorical_encoding: { type: 'string', enum: ['one_hot', 'embedding'], default: 'one_hot', doc: 'How categorical features enter the network.' },
+    embedding_dim: { type: 'integer', default: 4, doc: 'Embedding width when categorical_encoding is `embedding`.' },
+    exclude: { type: 'array', default: [], doc: 'Columns not to use as features.', schema: { items: { type: 'string' } } },
+    train_split: { type: 'string', default: 'train', doc: 'Split to train on.' },
+    eval_split: { type: 'string', default: 'eval', doc: 'Split for validation and early stopping.' },
+    backend: { type: 'string', enum: ['auto', 'tensorflow', 'wasm', 'cpu'], default: 'auto', doc: 'TF.js backend; `auto` = tensorflow (tfjs-node) -> wasm -> cpu.' },
+    module: { type: 'path', mustExist: 'file', doc: 'A TS/JS file exporting `run(fnArgs)` (TFX run_fn); its content is part of the cache key. Trusted workspaces only.' },
+    hyperparameters: { type: 'object', doc: 'Free-form values passed to a module as fnArgs.hyperparameters.' },
+  },
+  executor: runTrainer,
+  fingerprint: async ({ params, pipelineDir }) => moduleFingerprint(params['module'], pipelineDir),
+};

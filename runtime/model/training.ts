@@ -1,0 +1,150 @@
+// The training loop: seeded shuffling, one fit() per epoch, validation on the eval split, early stopping
+// that restores the best weights (tfjs' own earlyStopping callback cannot restore them).
+import * as tf from '@tensorflow/tfjs';
+import { ComponentError } from '../components/spec';
+import { inputTensors } from './dnn';
+import type { EncodedInputs, FeatureSpec } from './featureSpec';
+
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  accuracy?: number;
+  val_loss?: number;
+  val_accuracy?: number;
+}
+
+export interface TrainSet {
+  inputs: EncodedInputs;
+  /** Class indices or standardised targets, as encodeLabels returns them. */
+  labels: Float32Array;
+}
+
+export interface FitOptions {
+  epochs: number;
+  batchSize: number;
+  /** Epochs without val_loss improvement before stopping; 0 disables early stopping. */
+  patience: number;
+  seed: number;
+  signal?: AbortSignal;
+  onEpoch?: (record: EpochRecord) => void;
+}
+
+export interface FitResult {
+  history: EpochRecord[];
+  /** 1-based epoch whose weights the model holds at the end. */
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  trainExamples: number;
+  /** Training throughput (examples processed / seconds inside fit). */
+  examplesPerSecond: number;
+}
+
+/** mulberry32: a tiny seeded PRNG, so shuffles are reproducible. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Keep only rows whose label is known (class −1 or a NaN target means missing). */
+export function withKnownLabels(set: TrainSet, spec: FeatureSpec): TrainSet {
+  const classification = spec.label.kind === 'classification';
+  const keep: number[] = [];
+  set.labels.forEach((y, i) => {
+    if (!Number.isNaN(y) && !(classification && y < 0)) keep.push(i);
+  });
+  return keep.length === set.inputs.count ? set : selectRows(set, keep);
+}
+
+export function selectRows(set: TrainSet, rows: number[]): TrainSet {
+  const { inputs } = set;
+  const width = inputs.dense ? inputs.dense.length / Math.max(1, inputs.count) : 0;
+  const dense = inputs.dense ? new Float32Array(rows.length * width) : undefined;
+  const indices = inputs.indices.map(() => new Int32Array(rows.length));
+  const labels = new Float32Array(rows.length);
+  rows.forEach((src, dst) => {
+    if (dense && inputs.dense) dense.set(inputs.dense.subarray(src * width, (src + 1) * width), dst * width);
+    inputs.indices.forEach((col, k) => ((indices[k] as Int32Array)[dst] = col[src] as number));
+    labels[dst] = set.labels[src] as number;
+  });
+  return { inputs: { count: rows.length, dense, indices }, labels };
+}
+
+function permutation(n: number, random: () => number): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j] as number, order[i] as number];
+  }
+  return order;
+}
+
+function scalars(result: tf.Scalar | tf.Scalar[]): number[] {
+  const list = Array.isArray(result) ? result : [result];
+  const values = list.map((s) => s.dataSync()[0] as number);
+  tf.dispose(list);
+  return values;
+}
+
+export async function fitModel(model: tf.LayersModel, spec: FeatureSpec, train: TrainSet, evalSet: TrainSet | undefined, options: FitOptions): Promise<FitResult> {
+  if (train.inputs.count === 0) throw new ComponentError('the train split has no rows with a known label', 'Check the label column and the split sizes.');
+  const classification = spec.label.kind === 'classification';
+  const random = seededRandom(options.seed);
+  const history: EpochRecord[] = [];
+  let best: { loss: number; epoch: number; weights: tf.Tensor[] } | undefined;
+  let sinceBest = 0;
+  let stoppedEarly = false;
+  let fitMillis = 0;
+  let processed = 0;
+  const evalTensors = evalSet && evalSet.inputs.count > 0 ? { x: inputTensors(spec, evalSet.inputs), y: tf.tensor1d(evalSet.labels, 'float32') } : undefined;
+  try {
+    for (let epoch = 1; epoch <= options.epochs; epoch++) {
+      if (options.signal?.aborted) throw new ComponentError('training was cancelled');
+      const shuffled = selectRows(train, permutation(train.inputs.count, random));
+      const x = inputTensors(spec, shuffled.inputs);
+      const y = tf.tensor1d(shuffled.labels, 'float32');
+      const started = performance.now();
+      const h = await model.fit(x, y, { epochs: 1, batchSize: options.batchSize, shuffle: false, verbose: 0 });
+      fitMillis += performance.now() - started;
+      processed += train.inputs.count;
+      tf.dispose([...x, y]);
+      const record: EpochRecord = { epoch, loss: Number(h.history['loss']?.[0]) };
+      const acc = h.history['acc'] ?? h.history['accuracy'];
+      if (classification && acc) record.accuracy = Number(acc[0]);
+      if (evalTensors) {
+        const [valLoss, valAcc] = scalars(model.evaluate(evalTensors.x, evalTensors.y, { batchSize: 1024 }));
+        record.val_loss = valLoss;
+        if (classification && valAcc !== undefined) record.val_accuracy = valAcc;
+      }
+      history.push(record);
+      options.onEpoch?.(record);
+      const monitored = record.val_loss ?? record.loss;
+      if (!best || monitored < best.loss - 1e-7) {
+        if (best) tf.dispose(best.weights);
+        best = { loss: monitored, epoch, weights: model.getWeights().map((w) => w.clone()) };
+        sinceBest = 0;
+      } else if (options.patience > 0 && ++sinceBest >= options.patience) {
+        stoppedEarly = true;
+        break;
+      }
+      // Let cancellation and log lines through between epochs.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (best && best.epoch !== history.length) model.setWeights(best.weights);
+  } finally {
+    if (best) tf.dispose(best.weights);
+    if (evalTensors) tf.dispose([...evalTensors.x, evalTensors.y]);
+  }
+  return {
+    history,
+    bestEpoch: best?.epoch ?? history.length,
+    stoppedEarly,
+    trainExamples: train.inputs.count,
+    examplesPerSecond: fitMillis > 0 ? processed / (fitMillis / 1000) : 0,
+  };
+}

@@ -106,6 +106,7 @@ export const commandComponent: ComponentSpec = {
   kind: 'executor',
   declaredOutputs: true,
   anyInputs: true,
+  anyParams: true,
   inputs: {},
   outputs: {},
   params: {

@@ -120,6 +120,8 @@ export interface ComponentSpec {
   declaredOutputs?: boolean;
   /** Any input key of any artifact type is accepted (Command, Function): `inputs` lists none. */
   anyInputs?: boolean;
+  /** Params beyond the declared ones are accepted (Command's `{{params.x}}` values). */
+  anyParams?: boolean;
   /**
    * How the orchestrator treats the node. 'executor' runs `executor`; 'resolver' and 'approval' are
    * handled by the orchestrator itself (they need the metadata store).

@@ -66,7 +66,7 @@ function componentSchema(spec: ComponentSpec): JsonSchema {
     required: Object.entries(spec.params)
       .filter(([, ps]) => ps.required)
       .map(([k]) => k),
-    additionalProperties: false,
+    additionalProperties: !!spec.anyParams,
     ...docs(`Params of ${spec.type}.`),
   };
   const properties: JsonSchema = {

@@ -111,6 +111,7 @@ function validateParams(comp: ComponentIR, spec: ComponentSpec, p: PipelineIR, o
   const known = Object.keys(spec.params);
   for (const [key, value] of Object.entries(comp.params)) {
     const ps = spec.params[key];
+    if (!ps && spec.anyParams) continue;
     if (!ps) {
       const suggestion = didYouMean(key, known);
       add({
@@ -333,7 +334,11 @@ export function validatePipeline(p: PipelineIR, opts: ValidateOptions = {}): Pip
     validateParams(comp, spec, p, opts, add);
     validateInputs(comp, spec, byId, catalog, add);
   }
-  for (const cycle of findCycles(p)) {
+  const order = new Map(p.components.map((c, i) => [c.id, i]));
+  for (const found of findCycles(p)) {
+    // Start the loop at the component written first, so the message reads like the file.
+    const at = found.reduce((best, id, i) => ((order.get(id) ?? 0) < (order.get(found[best]) ?? 0) ? i : best), 0);
+    const cycle = [...found.slice(at), ...found.slice(0, at)];
     // Point at the reference that closes the loop: the first component's input from the last one.
     const first = byId.get(cycle[0]);
     const last = cycle[cycle.length - 1];

@@ -214,7 +214,7 @@ function hashSplitExpr(columns: string[], weights: Array<{ name: string; weight:
     return `WHEN ${quoteIdent(BUCKET_COL)} < ${Math.round((cumulative / total) * HASH_BUCKETS)} THEN ${quoteString(w.name)}`;
   });
   const last = quoteString((weights[weights.length - 1] as { name: string }).name);
-  return { bucket: hash, split: `CASE ${whens.join(' ')} ELSE ${last} END` };
+  return { bucket: hash, split: whens.length > 0 ? `CASE ${whens.join(' ')} ELSE ${last} END` : last };
 }
 
 export interface IngestResult {

@@ -1,5 +1,267 @@
-import type { ExecutorContext } from '../components/spec';
+// StatisticsGen on DuckDB: per split, the statistics TFDV fills (tfx-reference §3.1), computed with a
+// few aggregate queries over the split's Parquet file instead of a Beam pipeline.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EXAMPLES_FILE, STATS_FILE, splitDir, splitNames } from '../components/artifacts';
+import { ComponentError, type ExecutorContext, type InputArtifact } from '../components/spec';
+import { describeRelation, queryRows, quoteIdent, quoteString, withDuckDb } from './duckdbEngine';
+import type {
+  CommonStatistics,
+  DatasetFeatureStatistics,
+  DatasetFeatureStatisticsList,
+  FeatureNameStatistics,
+  FeatureStatsType,
+  Histogram,
+} from './statisticsTypes';
+
+export interface StatsOptions {
+  numTopValues: number;
+  numHistogramBuckets: number;
+  numRankHistogramBuckets: number;
+}
+
+export const DEFAULT_STATS_OPTIONS: StatsOptions = { numTopValues: 20, numHistogramBuckets: 10, numRankHistogramBuckets: 1000 };
+
+/** Above this many rows quantiles come from DuckDB's approximate sketch (TFDV's are approximate too). */
+const EXACT_QUANTILE_ROWS = 1_000_000;
+
+type ColumnKind = 'int' | 'float' | 'string';
+
+function kindOf(duckType: string): ColumnKind {
+  const t = duckType.toUpperCase();
+  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|BOOLEAN)$/.test(t)) return 'int';
+  if (/^(FLOAT|DOUBLE|REAL)$/.test(t) || t.startsWith('DECIMAL')) return 'float';
+  return 'string';
+}
+
+const STATS_TYPE: Record<ColumnKind, FeatureStatsType> = { int: 'INT', float: 'FLOAT', string: 'STRING' };
+
+function num(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (v === null || v === undefined) return 0;
+  return Number(v);
+}
+
+function commonStats(nonMissing: number, missing: number, buckets: number): CommonStatistics {
+  // Flat tables hold one value per present cell: TFDV's num_values_histogram is then all ones.
+  const per = nonMissing / buckets;
+  return {
+    numNonMissing: nonMissing,
+    numMissing: missing,
+    minNumValues: nonMissing > 0 ? 1 : 0,
+    maxNumValues: nonMissing > 0 ? 1 : 0,
+    avgNumValues: nonMissing > 0 ? 1 : 0,
+    totNumValues: nonMissing,
+    numValuesHistogram: {
+      numNan: 0,
+      numUndefined: 0,
+      buckets: nonMissing > 0 ? Array.from({ length: buckets }, () => ({ lowValue: 1, highValue: 1, sampleCount: per })) : [],
+      type: 'QUANTILES',
+    },
+  };
+}
+
+/** Numeric expression for a column: booleans count as 0/1 ints, as tf.Example stores them. */
+function numericExpr(name: string, duckType: string): string {
+  const q = quoteIdent(name);
+  if (duckType.toUpperCase() === 'BOOLEAN') return `CAST(${q} AS INTEGER)`;
+  return `CAST(${q} AS DOUBLE)`;
+}
+
+/** Statistics of one relation (a Parquet file or view), as one DatasetFeatureStatistics. */
+export async function computeDatasetStatistics(
+  con: DuckDBConnection,
+  relation: string,
+  options: StatsOptions = DEFAULT_STATS_OPTIONS,
+  signal?: AbortSignal,
+): Promise<DatasetFeatureStatistics> {
+  const columns = await describeRelation(con, relation);
+  const total = num((await queryRows(con, `SELECT count(*) AS n FROM ${relation}`))[0]?.['n']);
+  const features: FeatureNameStatistics[] = [];
+  const buckets = options.numHistogramBuckets;
+  const qs = Array.from({ length: buckets - 1 }, (_, i) => (i + 1) / buckets);
+  const exact = total <= EXACT_QUANTILE_ROWS;
+
+  const numericCols = columns.filter((c) => kindOf(c.type) !== 'string');
+  // Pass 1: moments, extremes and quantiles of every numeric column in one scan.
+  const pass1: Record<string, unknown> = {};
+  if (numericCols.length > 0) {
+    const selects = numericCols.flatMap((c, i) => {
+      const x = numericExpr(c.name, c.type);
+      const finiteX = `${x}`;
+      const ok = `${x} IS NOT NULL AND NOT isnan(${x})`;
+      const quant = exact
+        ? `quantile_disc(${finiteX}, [0.5, ${qs.join(', ')}]) FILTER (WHERE ${ok})`
+        : `approx_quantile(${finiteX}, [0.5, ${qs.join(', ')}]) FILTER (WHERE ${ok})`;
+      return [
+        `count(${x}) AS c${i}`,
+        `count(*) FILTER (WHERE isnan(${x})) AS nan${i}`,
+        `avg(${x}) FILTER (WHERE ${ok}) AS mean${i}`,
+        `stddev_pop(${x}) FILTER (WHERE ${ok}) AS sd${i}`,
+        `min(${x}) FILTER (WHERE ${ok}) AS min${i}`,
+        `max(${x}) FILTER (WHERE ${ok}) AS max${i}`,
+        `count(*) FILTER (WHERE ${x} = 0) AS z${i}`,
+        `${quant} AS q${i}`,
+      ];
+    });
+    Object.assign(pass1, (await queryRows(con, `SELECT ${selects.join(', ')} FROM ${relation}`))[0]);
+  }
+  if (signal?.aborted) throw new Error('canceled');
+  // Pass 2: equal-width histograms need min/max, so a second scan.
+  const pass2: Record<string, unknown> = {};
+  const histSelects: string[] = [];
+  numericCols.forEach((c, i) => {
+    const min = num(pass1[`min${i}`]);
+    const max = num(pass1[`max${i}`]);
+    if (pass1[`min${i}`] === null || !Number.isFinite(min) || !Number.isFinite(max)) return;
+    const bounds = Array.from({ length: buckets }, (_, k) => (k === buckets - 1 ? max : min + ((max - min) * (k + 1)) / buckets));
+    const x = numericExpr(c.name, c.type);
+    histSelects.push(`histogram(${x}, [${bounds.map((b) => `${b}::DOUBLE`).join(', ')}]) FILTER (WHERE ${x} IS NOT NULL AND NOT isnan(${x})) AS h${i}`);
+  });
+  if (histSelects.length > 0) Object.assign(pass2, (await queryRows(con, `SELECT ${histSelects.join(', ')} FROM ${relation}`))[0]);
+
+  numericCols.forEach((c, i) => {
+    const nonMissing = num(pass1[`c${i}`]);
+    const numNan = num(pass1[`nan${i}`]);
+    const min = num(pass1[`min${i}`]);
+    const max = num(pass1[`max${i}`]);
+    const quant = (pass1[`q${i}`] as unknown[] | null) ?? [];
+    const histograms: Histogram[] = [];
+    const hist = pass2[`h${i}`] as Array<{ key: unknown; value: unknown }> | null | undefined;
+    const std: Histogram = { numNan, numUndefined: 0, buckets: [], type: 'STANDARD' };
+    if (hist) {
+      let low = min;
+      for (const entry of hist) {
+        const high = num(entry.key);
+        std.buckets.push({ lowValue: low, highValue: high, sampleCount: num(entry.value) });
+        low = high;
+      }
+    }
+    histograms.push(std);
+    const quantiles: Histogram = { numNan, numUndefined: 0, buckets: [], type: 'QUANTILES' };
+    const valued = nonMissing - numNan;
+    if (valued > 0 && quant.length > 0) {
+      const edges = [min, ...quant.slice(1).map(num), max];
+      for (let k = 0; k < buckets; k++) quantiles.buckets.push({ lowValue: edges[k] as number, highValue: edges[k + 1] as number, sampleCount: valued / buckets });
+    }
+    histograms.push(quantiles);
+    features.push({
+      path: { step: [c.name] },
+      type: STATS_TYPE[kindOf(c.type)],
+      numStats: {
+        commonStats: commonStats(nonMissing, total - nonMissing, buckets),
+        mean: num(pass1[`mean${i}`]),
+        stdDev: num(pass1[`sd${i}`]),
+        numZeros: num(pass1[`z${i}`]),
+        min,
+        median: quant.length > 0 ? num(quant[0]) : 0,
+        max,
+        histograms,
+      },
+      customStats: [{ name: 'duckdb_type', str: c.type }],
+    });
+  });
+
+  // Strings (and anything else, as text): counts, distinct values, lengths, then the ranked values.
+  const stringCols = columns.filter((c) => kindOf(c.type) === 'string');
+  const textOf = (name: string): string => `CAST(${quoteIdent(name)} AS VARCHAR)`;
+  const sPass: Record<string, unknown> = {};
+  if (stringCols.length > 0) {
+    const selects = stringCols.flatMap((c, i) => [
+      `count(${quoteIdent(c.name)}) AS c${i}`,
+      `count(DISTINCT ${textOf(c.name)}) AS u${i}`,
+      `avg(strlen(${textOf(c.name)})) AS len${i}`,
+    ]);
+    Object.assign(sPass, (await queryRows(con, `SELECT ${selects.join(', ')} FROM ${relation}`))[0]);
+  }
+  for (const [i, c] of stringCols.entries()) {
+    if (signal?.aborted) throw new Error('canceled');
+    const nonMissing = num(sPass[`c${i}`]);
+    // Ties broken by value, descending, as TFDV orders its top values.
+    const ranked = await queryRows(
+      con,
+      `SELECT ${textOf(c.name)} AS v, count(*) AS n FROM ${relation} WHERE ${quoteIdent(c.name)} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 DESC LIMIT ${Math.max(options.numRankHistogramBuckets, options.numTopValues)}`,
+    );
+    features.push({
+      path: { step: [c.name] },
+      type: 'STRING',
+      stringStats: {
+        commonStats: commonStats(nonMissing, total - nonMissing, buckets),
+        unique: num(sPass[`u${i}`]),
+        topValues: ranked.slice(0, options.numTopValues).map((r) => ({ value: String(r['v']), frequency: num(r['n']) })),
+        avgLength: num(sPass[`len${i}`]),
+        rankHistogram: {
+          buckets: ranked.slice(0, options.numRankHistogramBuckets).map((r, k) => ({ lowRank: k, highRank: k, label: String(r['v']), sampleCount: num(r['n']) })),
+        },
+      },
+      customStats: [{ name: 'duckdb_type', str: c.type }],
+    });
+  }
+  // Column order as in the data, so a statistics view reads like the table.
+  const order = new Map(columns.map((c, i) => [c.name, i]));
+  features.sort((a, b) => (order.get(a.path.step[0] as string) ?? 0) - (order.get(b.path.step[0] as string) ?? 0));
+  return { name: '', numExamples: total, features };
+}
+
+/** Statistics of one Parquet file. */
+export async function statisticsOfParquet(file: string, options?: StatsOptions, tmpDir?: string, signal?: AbortSignal): Promise<DatasetFeatureStatisticsList> {
+  return withDuckDb(async (con) => ({ datasets: [await computeDatasetStatistics(con, `read_parquet(${quoteString(file)})`, options, signal)] }), { tmpDir, signal });
+}
+
+function intParam(params: Record<string, unknown>, key: string, fallback: number, min: number): number {
+  const v = params[key];
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new ComponentError(`params.${key} must be an integer ≥ ${min}, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+export function excludedSplits(params: Record<string, unknown>): Set<string> {
+  const raw = params['exclude_splits'];
+  return new Set(Array.isArray(raw) ? raw.filter((s): s is string => typeof s === 'string') : []);
+}
 
 export async function runStatisticsGen(ctx: ExecutorContext): Promise<void> {
-  throw new Error(`${ctx.componentId}: not implemented yet`);
+  const examples = ctx.inputs['examples']?.[0];
+  const out = ctx.outputs['statistics'];
+  if (!examples || !out) throw new ComponentError('StatisticsGen needs an `examples` input', 'wire inputs: {examples: <example_gen>.examples}');
+  const options: StatsOptions = {
+    numTopValues: intParam(ctx.params, 'num_top_values', 20, 1),
+    numHistogramBuckets: intParam(ctx.params, 'num_histogram_buckets', 10, 2),
+    numRankHistogramBuckets: intParam(ctx.params, 'num_rank_histogram_buckets', 1000, 1),
+  };
+  const excluded = excludedSplits(ctx.params);
+  const splits = splitNames(examples.properties).filter((s) => !excluded.has(s));
+  if (splits.length === 0) throw new ComponentError(`the examples artifact ${examples.uri} lists no splits`, 'run ExampleGen again; its artifact should have split_names');
+  await withDuckDb(
+    async (con) => {
+      for (const [i, split] of splits.entries()) {
+        const file = join(examples.uri, splitDir(split), EXAMPLES_FILE);
+        if (!existsSync(file)) throw new ComponentError(`missing ${file}`, 'the examples artifact is incomplete; run ExampleGen again');
+        const ds = await computeDatasetStatistics(con, `read_parquet(${quoteString(file)})`, options, ctx.signal);
+        const dir = join(out.uri, splitDir(split));
+        mkdirSync(dir, { recursive: true });
+        const list: DatasetFeatureStatisticsList = { datasets: [ds] };
+        writeFileSync(join(dir, STATS_FILE), JSON.stringify(list));
+        ctx.log(`split ${split}: ${ds.numExamples} examples, ${ds.features.length} features`);
+        ctx.emit({ kind: 'progress', message: `statistics of ${split}`, fraction: (i + 1) / splits.length });
+      }
+    },
+    { tmpDir: ctx.tmpDir, signal: ctx.signal },
+  );
+  out.properties['split_names'] = JSON.stringify(splits);
+  const span = examples.properties['span'];
+  if (typeof span === 'number') out.properties['span'] = span;
+}
+
+/** Read one split's statistics from an ExampleStatistics artifact. */
+export function readSplitStatistics(artifact: Pick<InputArtifact, 'uri'>, split: string): DatasetFeatureStatistics {
+  const file = join(artifact.uri, splitDir(split), STATS_FILE);
+  if (!existsSync(file)) throw new ComponentError(`no statistics for split ${split} (${file})`, 'run StatisticsGen for that split');
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as DatasetFeatureStatisticsList;
+  const ds = parsed.datasets?.[0];
+  if (!ds) throw new ComponentError(`${file} holds no dataset`, 'run StatisticsGen again');
+  return ds;
 }

@@ -1,0 +1,213 @@
+// StatisticsGen against TFX itself: our statistics of the whole Chicago taxi CSV must agree with the two
+// split files TFX's StatisticsGen wrote for the same CSV, combined.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { csvExampleGenSpec } from '../../runtime/components/exampleGen';
+import { statisticsGenSpec } from '../../runtime/components/statisticsGen';
+import { computeDatasetStatistics, statisticsOfParquet } from '../../runtime/data/statistics';
+import { describeRelation, quoteIdent, quoteString, withDuckDb } from '../../runtime/data/duckdbEngine';
+import type { DatasetFeatureStatistics, FeatureNameStatistics } from '../../runtime/data/statisticsTypes';
+import { featureName } from '../../runtime/data/statisticsTypes';
+import { runComponent, tempWorkspace, type Workspace } from './dataHarness';
+import { decodeStatisticsList } from './dataStatisticsProto';
+
+const FIXTURES = '/work/shared/fixtures/tfx';
+const hasFixtures = existsSync(join(FIXTURES, 'chicago_taxi_simple.csv'));
+const skip = hasFixtures ? false : `fixtures folder ${FIXTURES} is absent`;
+
+interface TfxCommon { num_non_missing: number; num_missing: number; tot_num_values: number }
+interface TfxFeature {
+  path: { step: string[] };
+  type: string;
+  num_stats?: { common_stats: TfxCommon; mean: number; std_dev: number; min: number; max: number; num_zeros: number };
+  string_stats?: { common_stats: TfxCommon; unique: number; top_values: Array<{ value: string; frequency: number }>; rank_histogram: { buckets: Array<{ label: string; sample_count: number }> } };
+}
+interface TfxDataset { num_examples: number; features: TfxFeature[] }
+
+function loadTfx(split: string): TfxDataset {
+  const list = decodeStatisticsList(readFileSync(join(FIXTURES, `statistics_gen_Split-${split}_FeatureStats.pb`))) as { datasets: TfxDataset[] };
+  return list.datasets[0] as TfxDataset;
+}
+
+interface Combined {
+  type: string;
+  values: number;
+  examples: number;
+  min?: number;
+  max?: number;
+  mean?: number;
+  std?: number;
+  zeros?: number;
+  counts?: Map<string, number>;
+}
+
+/** Combine TFX's per-split statistics into whole-file figures (moments combined exactly). */
+function combine(splits: TfxDataset[]): Map<string, Combined> {
+  const out = new Map<string, Combined>();
+  const names = new Set(splits.flatMap((s) => s.features.map((f) => f.path.step.join('.'))));
+  for (const name of names) {
+    const parts = splits.map((s) => ({ ds: s, f: s.features.find((f) => f.path.step.join('.') === name) as TfxFeature }));
+    const c: Combined = { type: parts[0]!.f.type, values: 0, examples: 0 };
+    for (const { ds, f } of parts) {
+      const common = (f.num_stats ?? f.string_stats)!.common_stats;
+      c.values += common.tot_num_values;
+      c.examples += ds.num_examples;
+    }
+    if (parts[0]!.f.num_stats) {
+      const withValues = parts.filter((p) => p.f.num_stats!.common_stats.tot_num_values > 0);
+      const n = withValues.map((p) => p.f.num_stats!.common_stats.tot_num_values);
+      const total = n.reduce((a, b) => a + b, 0);
+      if (total > 0) {
+        c.min = Math.min(...withValues.map((p) => p.f.num_stats!.min));
+        c.max = Math.max(...withValues.map((p) => p.f.num_stats!.max));
+        c.mean = withValues.reduce((s, p, i) => s + n[i]! * p.f.num_stats!.mean, 0) / total;
+        // Σ n_i (σ_i² + (μ_i − μ)²) / N: the population variance of the union, without cancellation.
+        const variance = withValues.reduce((s, p, i) => s + n[i]! * (p.f.num_stats!.std_dev ** 2 + (p.f.num_stats!.mean - c.mean!) ** 2), 0) / total;
+        c.std = Math.sqrt(variance);
+        c.zeros = withValues.reduce((s, p) => s + p.f.num_stats!.num_zeros, 0);
+      }
+    } else {
+      c.counts = new Map();
+      for (const { f } of parts) for (const b of f.string_stats!.rank_histogram.buckets) c.counts.set(b.label, (c.counts.get(b.label) ?? 0) + b.sample_count);
+    }
+    out.set(name, c);
+  }
+  return out;
+}
+
+function relClose(actual: number, expected: number, tol: number, what: string): void {
+  const scale = Math.max(Math.abs(expected), 1e-300);
+  assert.ok(Math.abs(actual - expected) / scale <= tol || Math.abs(actual - expected) < 1e-12, `${what}: ${actual} vs TFX ${expected} (relative ${Math.abs(actual - expected) / scale})`);
+}
+
+describe('StatisticsGen matches TFX on the Chicago taxi CSV', { skip }, () => {
+  let ws: Workspace;
+  let ours: DatasetFeatureStatistics;
+  let ours32: DatasetFeatureStatistics;
+  let tfx: Map<string, Combined>;
+  let tfxExamples = 0;
+
+  before(async () => {
+    ws = tempWorkspace();
+    // One split holding the whole file, so our figures are for the same rows as TFX's two splits together.
+    const gen = await runComponent(ws, csvExampleGenSpec, { input: join(FIXTURES, 'chicago_taxi_simple.csv'), splits: { all: 1 } });
+    const stats = await runComponent(ws, statisticsGenSpec, {}, { examples: [gen.outputs['examples']!] });
+    ours = JSON.parse(readFileSync(join(stats.outputs['statistics']!.uri, 'Split-all', 'FeatureStats.json'), 'utf8')).datasets[0];
+    // TFX stores floats in tf.Example as float32: the same statistics code over float32-rounded floats is
+    // what its moments must match (std of latitudes differs ~1e-5 relative otherwise).
+    const parquet = join(gen.outputs['examples']!.uri, 'Split-all', 'data.parquet');
+    ours32 = await withDuckDb(async (con) => {
+      const cols = await describeRelation(con, `read_parquet(${quoteString(parquet)})`);
+      const select = cols.map((c) => (c.type === 'DOUBLE' ? `CAST(${quoteIdent(c.name)} AS FLOAT) AS ${quoteIdent(c.name)}` : quoteIdent(c.name))).join(', ');
+      return computeDatasetStatistics(con, `(SELECT ${select} FROM read_parquet(${quoteString(parquet)}))`);
+    });
+    const splits = [loadTfx('train'), loadTfx('eval')];
+    tfxExamples = splits.reduce((s, d) => s + d.num_examples, 0);
+    tfx = combine(splits);
+  });
+  after(() => ws?.cleanup());
+
+  const ourFeature = (name: string): FeatureNameStatistics => {
+    const f = ours.features.find((x) => featureName(x) === name);
+    assert.ok(f, `our statistics lack ${name}`);
+    return f;
+  };
+
+  test('num_examples and the feature set agree', () => {
+    assert.equal(ours.numExamples, tfxExamples);
+    assert.equal(ours.numExamples, 15002);
+    assert.deepEqual(ours.features.map(featureName).sort(), [...tfx.keys()].sort());
+  });
+
+  test('types agree (INT, FLOAT, STRING)', () => {
+    for (const [name, c] of tfx) assert.equal(ourFeature(name).type, c.type, name);
+  });
+
+  test('missing counts agree (TFX records an empty CSV cell as an empty value list: examples − values)', () => {
+    for (const [name, c] of tfx) {
+      const f = ourFeature(name);
+      const common = (f.numStats ?? f.stringStats)!.commonStats;
+      assert.equal(common.numMissing, c.examples - c.values, `${name} missing`);
+      assert.equal(common.totNumValues, c.values, `${name} values`);
+    }
+    assert.equal(ourFeature('company').stringStats!.commonStats.numMissing, 5140);
+  });
+
+  test('min and max agree exactly (FLOAT compared at tf.Example float32 precision)', () => {
+    let checked = 0;
+    for (const [name, c] of tfx) {
+      if (c.min === undefined) continue;
+      const s = ourFeature(name).numStats!;
+      const round = c.type === 'FLOAT' ? Math.fround : (x: number) => x;
+      assert.equal(round(s.min), c.min, `${name} min`);
+      assert.equal(round(s.max), c.max, `${name} max`);
+      assert.equal(s.numZeros, c.zeros, `${name} zeros`);
+      checked++;
+    }
+    assert.ok(checked >= 15, `checked ${checked} numeric features`);
+  });
+
+  test('mean and std_dev within 1e-6 relative of the combined split moments (at float32 precision)', () => {
+    for (const [name, c] of tfx) {
+      if (c.mean === undefined) continue;
+      const s = ours32.features.find((x) => featureName(x) === name)!.numStats!;
+      relClose(s.mean, c.mean, 1e-6, `${name} mean`);
+      relClose(s.stdDev, c.std!, 1e-6, `${name} std_dev`);
+    }
+  });
+
+  test('top values agree exactly, unique counts too', () => {
+    for (const [name, c] of tfx) {
+      if (!c.counts) continue;
+      const s = ourFeature(name).stringStats!;
+      const expected = [...c.counts.entries()]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? 1 : a[0] > b[0] ? -1 : 0))
+        .slice(0, 20)
+        .map(([value, frequency]) => ({ value, frequency }));
+      assert.deepEqual(s.topValues, expected, `${name} top values`);
+      assert.equal(s.unique, c.counts.size, `${name} unique`);
+    }
+  });
+
+  test('histograms: a STANDARD and a QUANTILES one of 10 buckets covering every value', () => {
+    const fare = ourFeature('fare').numStats!;
+    assert.deepEqual(fare.histograms.map((h) => h.type), ['STANDARD', 'QUANTILES']);
+    for (const h of fare.histograms) assert.equal(h.buckets.length, 10);
+    const std = fare.histograms[0]!;
+    assert.equal(std.buckets.reduce((s, b) => s + b.sampleCount, 0), 15002);
+    assert.equal(std.buckets[0]!.lowValue, fare.min);
+    assert.equal(std.buckets[9]!.highValue, fare.max);
+  });
+});
+
+describe('statistics of awkward data', () => {
+  test('NaN, booleans, all-missing and hostile names', async () => {
+    const ws = tempWorkspace();
+    try {
+      const { withDuckDb, quoteString } = await import('../../runtime/data/duckdbEngine');
+      const file = join(ws.dir, 'x.parquet');
+      await withDuckDb(async (con) => {
+        await con.run(
+          `COPY (SELECT * FROM (VALUES (1.0::DOUBLE, true, NULL::VARCHAR, 'a'), ('nan'::DOUBLE, false, NULL, 'b'), (3.0, true, NULL, 'a'), (NULL, NULL, NULL, NULL)) t(x, "b""ool", "all missing", "<img src=x onerror=alert(1)>")) TO ${quoteString(file)} (FORMAT parquet)`,
+        );
+      });
+      const ds = (await statisticsOfParquet(file)).datasets[0]!;
+      const x = ds.features.find((f) => featureName(f) === 'x')!.numStats!;
+      assert.equal(x.histograms[0]!.numNan, 1);
+      assert.equal(x.mean, 2);
+      assert.equal(x.commonStats.numMissing, 1);
+      const b = ds.features.find((f) => featureName(f) === 'b"ool')!;
+      assert.equal(b.type, 'INT');
+      assert.equal(b.numStats!.mean, 2 / 3);
+      const missing = ds.features.find((f) => featureName(f) === 'all missing')!;
+      assert.equal(missing.stringStats!.commonStats.numNonMissing, 0);
+      assert.equal(missing.stringStats!.unique, 0);
+      const html = ds.features.find((f) => featureName(f) === '<img src=x onerror=alert(1)>')!;
+      assert.deepEqual(html.stringStats!.topValues, [{ value: 'a', frequency: 2 }, { value: 'b', frequency: 1 }]);
+    } finally {
+      ws.cleanup();
+    }
+  });
+});

@@ -198,7 +198,7 @@ function validateParams(comp: ComponentIR, spec: ComponentSpec, p: PipelineIR, o
         range: pr.param ? valueRange(pr.param) : comp.idRange ?? FILE_START,
         code: 'component-check',
         message: `\`${comp.id}\`${pr.param ? ` param \`${pr.param}\`` : ''}: ${pr.message}`,
-        hint: pr.hint,
+        hint: pr.hint ?? (pr.param ? `${spec.params[pr.param]?.doc ?? `Check \`${pr.param}\`.`}` : spec.doc),
         component: comp.id,
       });
     }

@@ -1,0 +1,52 @@
+// Evaluator: metrics overall and per slice for the candidate and the baseline model, TFMA thresholds, blessing.
+import { runEvaluator } from '../model/evaluatorExecutor';
+import type { ComponentSpec } from './spec';
+
+export const evaluatorSpec: ComponentSpec = {
+  type: 'Evaluator',
+  doc: 'Evaluates the candidate model (and the baseline, e.g. the latest blessed model) on the raw eval split, overall and per slice (DuckDB). Classification: accuracy, auc, log_loss, precision, recall, confusion matrix; regression: rmse, mae, r2. TFMA value and change thresholds decide BLESSED / NOT_BLESSED; change thresholds are dropped without a baseline.',
+  executionType: 'tfx.components.evaluator.component.Evaluator',
+  baseType: 'mlmd.Evaluate',
+  kind: 'executor',
+  inputs: {
+    examples: { type: 'Examples', doc: 'Raw examples (ExampleGen output); the model applies its own TransformGraph.' },
+    model: { type: 'Model', doc: 'The candidate model.' },
+    baseline_model: { type: 'Model', doc: 'The model to compare with (usually from a latest_blessed_model Resolver); absent on the first run.', optional: true },
+  },
+  outputs: {
+    evaluation: { type: 'ModelEvaluation', doc: '`metrics.json` (candidate and baseline, overall and per slice), `validation.json` (every failing metric and slice), `predictions.parquet`.' },
+    blessing: { type: 'ModelBlessing', doc: '`BLESSED` or `NOT_BLESSED`, custom properties blessed, current_model(_id), baseline_model(_id).' },
+  },
+  params: {
+    label: { type: 'string', doc: 'Label column of the raw examples (default: the label the model was trained on).' },
+    slices: {
+      type: 'array',
+      default: [[]],
+      doc: 'Slicing specs: lists of feature keys; `[]` is the overall slice, `[island, sex]` a cross.',
+      schema: { items: { type: 'array', items: { type: 'string' } } },
+    },
+    thresholds: {
+      type: 'object',
+      doc: 'metric -> {lower_bound, upper_bound, change: {direction: higher_is_better|lower_is_better, absolute, relative}, per_slice}. Metrics: accuracy, auc, log_loss, precision, recall, rmse, mae, r2, count.',
+      schema: {
+        additionalProperties: {
+          type: 'object',
+          properties: {
+            lower_bound: { type: 'number' },
+            upper_bound: { type: 'number' },
+            per_slice: { type: 'boolean' },
+            change: {
+              type: 'object',
+              required: ['direction'],
+              properties: { direction: { enum: ['higher_is_better', 'lower_is_better'] }, absolute: { type: 'number' }, relative: { type: 'number' } },
+              additionalProperties: false,
+            },
+          },
+          additionalProperties: false,
+        },
+      },
+    },
+    eval_split: { type: 'string', default: 'eval', doc: 'Split to evaluate on.' },
+  },
+  executor: runEvaluator,
+};

@@ -1,0 +1,126 @@
+// Evaluator executor: candidate (and baseline) models on the raw eval split, sliced in DuckDB, validated
+// against TFMA-style thresholds, written as metrics.json + validation.json and a ModelBlessing.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { EXAMPLES_FILE, METRICS_FILE, splitDir, VALIDATION_FILE } from '../components/artifacts';
+import { ComponentError, type ExecutorContext, type ExecutorResult, type InputArtifact } from '../components/spec';
+import { withDuckDb } from '../data/duckdbEngine';
+import { selectBackend } from './backend';
+import { optionalString, stringParam } from './paramReading';
+import { disposeModel, loadModel, type ServingModel } from './predict';
+import { evaluateModel, loadEvalTable, writePredictions, type ModelMetricsBlock } from './sliceEvaluation';
+import { parseThresholds, validateMetrics, type SliceMetrics, type ValidationResult } from './thresholds';
+
+export const PREDICTIONS_FILE = 'predictions.parquet';
+
+export interface MetricsFile {
+  candidate: ModelMetricsBlock;
+  baseline: ModelMetricsBlock | null;
+  label: string;
+  split: string;
+  slicing_specs: string[][];
+}
+
+export function parseSlices(raw: unknown): string[][] {
+  if (raw === undefined || raw === null) return [[]];
+  if (!Array.isArray(raw) || !raw.every((s) => Array.isArray(s) && s.every((k) => typeof k === 'string'))) {
+    throw new ComponentError(`params.slices must be a list of feature-key lists, e.g. [[], [island], [island, sex]]; got ${JSON.stringify(raw)}`);
+  }
+  return raw as string[][];
+}
+
+function only(ctx: ExecutorContext, key: string): InputArtifact | undefined {
+  return (ctx.inputs[key] ?? [])[0];
+}
+
+async function load(artifact: InputArtifact, role: string): Promise<ServingModel> {
+  try {
+    return await loadModel(artifact.uri);
+  } catch (err) {
+    throw new ComponentError(`cannot load the ${role} model ${artifact.id}: ${err instanceof Error ? err.message : String(err)}`, 'Wire a Trainer model (or a Resolver of Trainer models) into this input.');
+  }
+}
+
+function toSliceMetrics(block: ModelMetricsBlock): SliceMetrics[] {
+  return [{ slice: {}, count: block.count, metrics: block.overall }, ...block.slices.filter((s) => Object.keys(s.slice).length > 0)];
+}
+
+export async function runEvaluator(ctx: ExecutorContext): Promise<ExecutorResult> {
+  const examples = only(ctx, 'examples');
+  const modelInput = only(ctx, 'model');
+  if (!examples) throw new ComponentError('input "examples" is required (the raw examples with an eval split)');
+  if (!modelInput) throw new ComponentError('input "model" is required (the candidate model)');
+  const baselineInput = only(ctx, 'baseline_model');
+  const split = stringParam(ctx.params, 'eval_split', 'eval');
+  const slices = parseSlices(ctx.params['slices']);
+  const thresholds = parseThresholds(ctx.params['thresholds']);
+  const evaluation = ctx.outputs['evaluation'];
+  const blessing = ctx.outputs['blessing'];
+  if (!evaluation || !blessing) throw new Error('Evaluator outputs "evaluation" and "blessing" are missing');
+
+  const file = path.join(examples.uri, splitDir(split), EXAMPLES_FILE);
+  if (!fs.existsSync(file)) throw new ComponentError(`the examples have no "${split}" split (${file})`, 'Set params.eval_split, or give ExampleGen an eval split.');
+
+  const choice = await selectBackend('auto');
+  ctx.log(`TensorFlow.js backend: ${choice.backend}`);
+  const candidate = await load(modelInput, 'candidate');
+  const baseline = baselineInput ? await load(baselineInput, 'baseline') : undefined;
+  const label = optionalString(ctx.params, 'label') ?? candidate.spec.label.source;
+  try {
+    const metrics = await withDuckDb(
+      async (con) => {
+        const table = await loadEvalTable(con, file);
+        const missing = [label, ...slices.flat()].filter((c) => !table.columns.includes(c));
+        if (missing.length) {
+          throw new ComponentError(`column(s) ${missing.map((c) => `"${c}"`).join(', ')} not in the eval examples (columns: ${table.columns.join(', ')})`, 'Fix params.label / params.slices: they name raw columns.');
+        }
+        ctx.log(`evaluating on ${table.rows.length} rows of split ${split}; slices: ${slices.map((s) => (s.length ? s.join(' x ') : 'overall')).join(', ')}`);
+        const cand = await evaluateModel(con, candidate, { role: 'candidate', id: modelInput.id, uri: modelInput.uri }, table.rows, label, slices);
+        const base = baseline && baselineInput ? await evaluateModel(con, baseline, { role: 'baseline', id: baselineInput.id, uri: baselineInput.uri }, table.rows, label, slices) : null;
+        if (cand.count < table.rows.length) ctx.log(`${table.rows.length - cand.count} row(s) have a missing or unknown label and are not counted`);
+        await writePredictions(con, candidate, path.join(evaluation.uri, 'predictions.parquet'));
+        const result: MetricsFile = { candidate: cand, baseline: base, label, split, slicing_specs: slices };
+        return result;
+      },
+      { tmpDir: ctx.tmpDir, signal: ctx.signal },
+    );
+    fs.writeFileSync(path.join(evaluation.uri, METRICS_FILE), JSON.stringify(metrics, null, 2));
+    const overall = Object.entries(metrics.candidate.overall).map(([k, v]) => `${k}=${v.toFixed(4)}`).join(' ');
+    ctx.log(`candidate overall: ${overall}`);
+    if (metrics.baseline) ctx.log(`baseline ${metrics.baseline.model_id} overall: ${Object.entries(metrics.baseline.overall).map(([k, v]) => `${k}=${v.toFixed(4)}`).join(' ')}`);
+
+    const validated = Object.keys(thresholds).length > 0;
+    let validation: ValidationResult | undefined;
+    if (validated) {
+      validation = validateMetrics(thresholds, toSliceMetrics(metrics.candidate), metrics.baseline ? toSliceMetrics(metrics.baseline) : null);
+      if (validation.dropped_change_thresholds.length) ctx.log(`no baseline model: change thresholds dropped for ${validation.dropped_change_thresholds.join(', ')}`);
+      for (const f of validation.failures) ctx.log(`threshold failed: ${f.message}`);
+    } else {
+      ctx.log('no thresholds configured: the model is not validated (as in TFX), so it is neither blessed nor pushed');
+    }
+    fs.writeFileSync(
+      path.join(evaluation.uri, VALIDATION_FILE),
+      JSON.stringify(validation ?? { validation_ok: null, validated: false, rubber_stamp: !baselineInput, dropped_change_thresholds: [], checked: 0, failures: [] }, null, 2),
+    );
+    evaluation.customProperties['validated'] = validated ? 1 : 0;
+    if (validation) evaluation.customProperties['validation_ok'] = validation.validation_ok ? 1 : 0;
+
+    // TFX's ModelBlessing: custom props always name the models; the file and `blessed` only after validation.
+    blessing.customProperties['current_model'] = modelInput.uri;
+    blessing.customProperties['current_model_id'] = modelInput.id;
+    if (baselineInput) {
+      blessing.customProperties['baseline_model'] = baselineInput.uri;
+      blessing.customProperties['baseline_model_id'] = baselineInput.id;
+    }
+    if (validation) {
+      const blessed = validation.validation_ok;
+      fs.writeFileSync(path.join(blessing.uri, blessed ? 'BLESSED' : 'NOT_BLESSED'), '');
+      blessing.customProperties['blessed'] = blessed ? 1 : 0;
+      ctx.log(blessed ? 'model BLESSED' : `model NOT_BLESSED: ${validation.failures.length} threshold failure(s)`);
+    }
+    return { executionProperties: { validated: validated ? 1 : 0 } };
+  } finally {
+    disposeModel(candidate);
+    if (baseline) disposeModel(baseline);
+  }
+}

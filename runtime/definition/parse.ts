@@ -120,7 +120,7 @@ function toParamValue(value: unknown): ParamValue {
   if (Array.isArray(value)) return value.map(toParamValue);
   if (value instanceof Map) {
     const out: { [key: string]: ParamValue } = {};
-    for (const [k, v] of value) out[String(k)] = toParamValue(v);
+    for (const [k, v] of value) out[typeof k === 'object' && k !== null ? JSON.stringify(toParamValue(k)) : String(k)] = toParamValue(v);
     return out;
   }
   if (value instanceof Set) return [...value].map(toParamValue);
@@ -137,7 +137,9 @@ function nodeValue(c: Collector, node: unknown, range: SourceRange, component: s
   if (node === null || node === undefined) return null;
   try {
     // maxAliasCount guards against alias "billion laughs" expansions.
-    return toParamValue((node as Node).toJS(c.doc, { maxAliasCount: 100 }));
+    // mapAsMap: keys that are themselves collections (an unquoted `{{x}}`) are reported by
+    // reportCollectionKeys; converting through Map keeps yaml from printing process warnings.
+    return toParamValue((node as Node).toJS(c.doc, { maxAliasCount: 100, mapAsMap: true }));
   } catch (err) {
     c.add({
       range,
@@ -147,6 +149,32 @@ function nodeValue(c: Collector, node: unknown, range: SourceRange, component: s
       component,
     });
     return null;
+  }
+}
+
+/** `command: [echo, {{inputs.x}}]` parses as a map keyed by a map: say "quote it" instead of a type error. */
+function reportCollectionKeys(c: Collector, node: unknown, comp: ComponentIR, param: string, depth = 0): void {
+  if (depth > 50) return;
+  if (isSeq(node)) {
+    for (const item of node.items) reportCollectionKeys(c, item, comp, param, depth + 1);
+  } else if (isMap(node)) {
+    for (const pair of node.items) {
+      if (isMap(pair.key) || isSeq(pair.key)) {
+        const placeholder = isMap(pair.key) && pair.key.items.length === 1 && isScalar(pair.key.items[0].key);
+        const inner = placeholder && isMap(pair.key) && isScalar(pair.key.items[0].key) ? String(pair.key.items[0].key.value) : '';
+        c.add({
+          range: c.rangeOf(node),
+          code: placeholder ? 'unquoted-placeholder' : 'invalid-key',
+          message: placeholder
+            ? `In param \`${param}\` of \`${comp.id}\`, the placeholder {{${inner}}} must be quoted`
+            : `In param \`${param}\` of \`${comp.id}\`, a mapping key cannot be a list or mapping`,
+          hint: placeholder ? `Write "{{${inner}}}" in quotes: unquoted braces are a YAML mapping.` : 'Use a plain name as the key, or quote the text.',
+          fixes: placeholder ? [{ title: `Quote "{{${inner}}}"`, range: c.rangeOf(node), replacement: `"{{${inner}}}"` }] : undefined,
+          component: comp.id,
+        });
+      } else reportCollectionKeys(c, pair.key, comp, param, depth + 1);
+      reportCollectionKeys(c, pair.value, comp, param, depth + 1);
+    }
   }
 }
 
@@ -208,6 +236,7 @@ function parseParams(c: Collector, node: unknown, comp: ComponentIR): void {
     comp.paramRanges[key] = keyRange;
     const valueRange = pair.value ? c.rangeOf(pair.value) : keyRange;
     valueRanges[key] = valueRange;
+    reportCollectionKeys(c, pair.value, comp, key);
     comp.params[key] = nodeValue(c, pair.value, valueRange, comp.id);
   });
   comp.paramValueRanges = valueRanges;

@@ -100,7 +100,7 @@ describe('broken pipeline corpus', () => {
   }
 
   it('QuickFix replacements turn a broken file into a valid one', () => {
-    for (const name of ['unknown-param', 'unknown-component-type', 'unknown-input', 'unknown-output-reference', 'unknown-component-reference', 'param-enum', 'json-unknown-type']) {
+    for (const name of ['unknown-param', 'unknown-component-type', 'unknown-input', 'unknown-output-reference', 'unknown-component-reference', 'param-enum', 'json-unknown-type', 'unquoted-placeholder']) {
       const file = brokenFiles.find((f) => f.startsWith(`${name}.`));
       assert.ok(file, name);
       const path = join(brokenDir, file);

@@ -18,6 +18,10 @@ export interface LineageResult extends LineageGraph {
   truncated?: boolean;
 }
 
+// TFX writes INPUT/OUTPUT; MLMD's own examples (and some older tools) use the DECLARED_* variants.
+const PRODUCED = new Set<number>([EventTypeCode.OUTPUT, EventTypeCode.DECLARED_OUTPUT]);
+const CONSUMED = new Set<number>([EventTypeCode.INPUT, EventTypeCode.DECLARED_INPUT]);
+
 interface PendingEdge {
   eventId: number;
   from: string;
@@ -54,7 +58,7 @@ export function buildLineage(q: MetadataQueries, artifactId: number, o: LineageO
     const seenExecutions = new Set<number>();
     let frontier = [artifactId];
     for (let depth = 0; depth < maxDepth && frontier.length > 0 && !truncated; depth++) {
-      const producers = q.eventsOfArtifacts(frontier).filter((e) => e.type === EventTypeCode.OUTPUT);
+      const producers = q.eventsOfArtifacts(frontier).filter((e) => PRODUCED.has(e.type));
       const newExecutions: number[] = [];
       for (const e of producers) {
         if (!seenExecutions.has(e.execution_id)) {
@@ -72,7 +76,7 @@ export function buildLineage(q: MetadataQueries, artifactId: number, o: LineageO
       const expand = newExecutions.filter((id) => states.get(id) !== ExecutionStateCode.CACHED);
       const next: number[] = [];
       for (const e of q.eventsOfExecutions(expand)) {
-        if (e.type !== EventTypeCode.INPUT) continue;
+        if (!CONSUMED.has(e.type)) continue;
         if (!seenArtifacts.has(e.artifact_id)) {
           if (full()) {
             truncated = true;
@@ -94,7 +98,7 @@ export function buildLineage(q: MetadataQueries, artifactId: number, o: LineageO
     const seenExecutions = new Set<number>();
     let frontier = [artifactId];
     for (let depth = 0; depth < maxDepth && frontier.length > 0 && !truncated; depth++) {
-      const consumers = q.eventsOfArtifacts(frontier).filter((e) => e.type === EventTypeCode.INPUT);
+      const consumers = q.eventsOfArtifacts(frontier).filter((e) => CONSUMED.has(e.type));
       const newExecutions: number[] = [];
       for (const e of consumers) {
         if (!seenExecutions.has(e.execution_id)) {
@@ -110,7 +114,7 @@ export function buildLineage(q: MetadataQueries, artifactId: number, o: LineageO
       }
       const next: number[] = [];
       for (const e of q.eventsOfExecutions(newExecutions)) {
-        if (e.type !== EventTypeCode.OUTPUT) continue;
+        if (!PRODUCED.has(e.type)) continue;
         if (!seenArtifacts.has(e.artifact_id)) {
           if (full()) {
             truncated = true;

@@ -1,0 +1,159 @@
+// Turns one or two datasets' statistics into the rows the Facets-style overview shows: the figures,
+// the flags that need attention, and the sort keys. Pure, so it is tested without a browser.
+import type { AnomalyEntry, DatasetStatistics, FeatureStatistics, Histogram, StatisticsSort } from '../protocol';
+import { histogramDistance, lInfinity, nonUniformity } from './distributionDistance';
+
+export type FeatureKind = 'numeric' | 'categorical';
+
+export interface FeatureFlag {
+  level: 'warning' | 'error';
+  text: string;
+}
+
+export interface FeatureRow {
+  name: string;
+  kind: FeatureKind;
+  main: FeatureStatistics | null;
+  compare: FeatureStatistics | null;
+  missingFraction: number;
+  nonUniformity: number;
+  /** JSD (numeric) or L-infinity (categorical) between the two datasets; null without a comparison. */
+  distance: number | null;
+  distanceKind: 'jensen-shannon' | 'l-infinity';
+  anomalies: AnomalyEntry[];
+  flags: FeatureFlag[];
+}
+
+/** Missing above this share is flagged (Facets highlights high missing the same way). */
+export const HIGH_MISSING = 0.1;
+/** A distance above this between the datasets is flagged as drift. */
+export const HIGH_DISTANCE = 0.1;
+
+export function kindOf(f: FeatureStatistics): FeatureKind {
+  if (f.num) return 'numeric';
+  if (f.string) return 'categorical';
+  return f.type === 'INT' || f.type === 'FLOAT' ? 'numeric' : 'categorical';
+}
+
+export function commonOf(f: FeatureStatistics | null) {
+  return f?.num?.common ?? f?.string?.common ?? null;
+}
+
+export function missingFraction(f: FeatureStatistics | null, numExamples: number): number {
+  const common = commonOf(f);
+  if (!common) return 1;
+  const total = common.numMissing + common.numNonMissing || numExamples;
+  return total > 0 ? common.numMissing / total : 0;
+}
+
+export function histogramOf(f: FeatureStatistics | null, type: Histogram['type']): Histogram | undefined {
+  return f?.num?.histograms.find((h) => h.type === type) ?? (type === 'STANDARD' ? f?.num?.histograms[0] : undefined);
+}
+
+function valueCounts(f: FeatureStatistics | null): Map<string, number> {
+  const map = new Map<string, number>();
+  const source = f?.string?.topValues.length ? f.string.topValues.map((t) => ({ label: t.value, count: t.frequency })) : f?.string?.rankHistogram ?? [];
+  for (const v of source) map.set(v.label, (map.get(v.label) ?? 0) + v.count);
+  return map;
+}
+
+function valueTotal(f: FeatureStatistics | null): number {
+  const common = commonOf(f);
+  if (!common) return 0;
+  return common.numNonMissing * (common.avgNumValues > 0 ? common.avgNumValues : 1);
+}
+
+export function buildRows(
+  main: DatasetStatistics,
+  compare: DatasetStatistics | null,
+  mainAnomalies: AnomalyEntry[],
+  compareAnomalies: AnomalyEntry[] = [],
+): FeatureRow[] {
+  const byName = new Map<string, { main: FeatureStatistics | null; compare: FeatureStatistics | null }>();
+  for (const f of main.features) byName.set(f.name, { main: f, compare: null });
+  for (const f of compare?.features ?? []) {
+    const entry = byName.get(f.name);
+    if (entry) entry.compare = f;
+    else byName.set(f.name, { main: null, compare: f });
+  }
+  const anomaliesByFeature = new Map<string, AnomalyEntry[]>();
+  for (const a of [...mainAnomalies, ...compareAnomalies]) {
+    const list = anomaliesByFeature.get(a.feature) ?? [];
+    list.push(a);
+    anomaliesByFeature.set(a.feature, list);
+  }
+  const rows: FeatureRow[] = [];
+  for (const [name, pair] of byName) {
+    const shown = (pair.main ?? pair.compare)!;
+    const kind = kindOf(shown);
+    const miss = pair.main ? missingFraction(pair.main, main.numExamples) : 1;
+    const uniformity =
+      kind === 'numeric'
+        ? nonUniformity(histogramOf(shown, 'STANDARD')?.buckets.map((b) => b.count) ?? [])
+        : nonUniformity([...valueCounts(shown).values()]);
+    let distance: number | null = null;
+    if (compare && pair.main && pair.compare) {
+      distance =
+        kind === 'numeric'
+          ? histogramDistance(histogramOf(pair.main, 'STANDARD'), histogramOf(pair.compare, 'STANDARD'))
+          : lInfinity(valueCounts(pair.main), valueCounts(pair.compare), valueTotal(pair.main), valueTotal(pair.compare));
+    } else if (compare) {
+      distance = 1;
+    }
+    const anomalies = anomaliesByFeature.get(name) ?? [];
+    const flags: FeatureFlag[] = [];
+    if (compare && !pair.main) flags.push({ level: 'error', text: 'dropped: missing from this dataset' });
+    if (compare && !pair.compare) flags.push({ level: 'warning', text: 'new: not in the compared dataset' });
+    if (pair.main && miss >= 1) flags.push({ level: 'error', text: 'all values missing' });
+    else if (pair.main && miss >= HIGH_MISSING) flags.push({ level: 'warning', text: `high missing` });
+    if (distance !== null && pair.main && pair.compare && distance > HIGH_DISTANCE) flags.push({ level: 'warning', text: 'drift' });
+    for (const a of anomalies) flags.push({ level: a.severity === 'ERROR' ? 'error' : 'warning', text: a.shortDescription || a.types.join(', ') || 'anomaly' });
+    rows.push({
+      name,
+      kind,
+      main: pair.main,
+      compare: pair.compare,
+      missingFraction: miss,
+      nonUniformity: uniformity,
+      distance,
+      distanceKind: kind === 'numeric' ? 'jensen-shannon' : 'l-infinity',
+      anomalies,
+      flags,
+    });
+  }
+  // Anomalies on features absent from both datasets (e.g. a schema column that vanished) still get a row.
+  for (const [feature, list] of anomaliesByFeature) {
+    if (byName.has(feature)) continue;
+    rows.push({
+      name: feature,
+      kind: 'categorical',
+      main: null,
+      compare: null,
+      missingFraction: 1,
+      nonUniformity: 0,
+      distance: null,
+      distanceKind: 'l-infinity',
+      anomalies: list,
+      flags: list.map((a) => ({ level: a.severity === 'ERROR' ? 'error' : 'warning', text: a.shortDescription || a.types.join(', ') })),
+    });
+  }
+  return rows;
+}
+
+export function filterRows(rows: FeatureRow[], search: string): FeatureRow[] {
+  const needle = search.trim().toLowerCase();
+  return needle ? rows.filter((r) => r.name.toLowerCase().includes(needle)) : rows;
+}
+
+/** Sorted with flagged features first within equal keys, so problems surface. */
+export function sortRows(rows: FeatureRow[], sort: StatisticsSort): FeatureRow[] {
+  const byName = (a: FeatureRow, b: FeatureRow) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const key: Record<StatisticsSort, (r: FeatureRow) => number> = {
+    name: () => 0,
+    missing: (r) => -r.missingFraction,
+    'non-uniformity': (r) => -r.nonUniformity,
+    distance: (r) => -(r.distance ?? -1),
+  };
+  const k = key[sort];
+  return [...rows].sort((a, b) => k(a) - k(b) || (sort === 'name' ? 0 : b.flags.length - a.flags.length) || byName(a, b));
+}

@@ -3,7 +3,6 @@
 // server build and answer with a clear message while a module is still missing from this build.
 // esbuild bundles each `require` below when its file exists (an unresolved require inside `try` is
 // only a warning), so the shapes here are the contracts of the modules, checked at the call sites.
-import type { LoadResult } from '../definition/ir';
 import type {
   ArtifactSummary,
   ExecutionDetail,
@@ -12,18 +11,8 @@ import type {
   Page,
   RunSummary,
 } from '../metadata/types';
-import type { ApprovalDecision, RunOptions, RunResult } from '../orchestrator/api';
 
-export interface DefinitionModule {
-  loadPipelineText(file: string, text: string): LoadResult;
-  loadPipelineFile(file: string, opts?: { trusted?: boolean }): Promise<LoadResult>;
-}
-
-export interface SchemaModule {
-  pipelineJsonSchema(): object;
-  componentHover(type: string, param?: string): string | undefined;
-}
-
+/** The metadata store as the server reads it (MetadataStore must stay assignable to it). */
 export interface MetadataStoreLike {
   close(): void;
   listPipelines(): string[];
@@ -37,17 +26,11 @@ export interface MetadataStoreLike {
   waitingApprovals(): ExecutionSummary[];
 }
 
-export interface MetadataModule {
-  MetadataStore: { open(path: string, opts?: { readonly?: boolean }): MetadataStoreLike };
-}
-
-export interface RunModule {
-  runPipeline(opts: RunOptions): Promise<RunResult>;
-}
-
-export interface ApprovalModule {
-  recordApproval(dbPath: string, d: ApprovalDecision): void;
-}
+type DefinitionModule = typeof import('../definition/load');
+type SchemaModule = typeof import('../definition/jsonSchema');
+type MetadataModule = typeof import('../metadata/store');
+type RunModule = typeof import('../orchestrator/run');
+type ApprovalModule = typeof import('../orchestrator/approval');
 
 /** A module of the runtime that this build does not contain (yet). */
 export class ModuleUnavailableError extends Error {
@@ -85,7 +68,7 @@ function cached<T>(f: () => T): () => T {
 export const definitionModule = cached(() =>
   load<DefinitionModule>(
     'Pipeline validation (runtime/definition)',
-    [() => require('../definition/validate'), () => require('../definition/load'), () => require('../definition/loader')],
+    [() => require('../definition/load')],
     (m) => typeof m.loadPipelineText === 'function' && typeof m.loadPipelineFile === 'function',
   ),
 );

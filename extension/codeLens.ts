@@ -1,0 +1,72 @@
+// CodeLens over a pipeline ("Run pipeline", "DAG preview") and over every component ("Run step",
+// "Run from here", "Re-run without cache", and the last state and duration). In Restricted Mode only
+// the states and the preview are shown: nothing runs.
+import * as vscode from 'vscode';
+import type { DbRef } from '../runtime/server/protocol';
+import { toRange, type PipelineIndex } from './pipelineIndex';
+import { formatDuration, STATE_TEXT, type StepStates } from './stepStates';
+
+export class PipelineCodeLens implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+  private readonly disposables: vscode.Disposable[];
+
+  constructor(
+    private readonly index: PipelineIndex,
+    private readonly states: StepStates,
+    private readonly dbFor: (uri: vscode.Uri) => DbRef | undefined,
+    private readonly trusted: () => boolean,
+  ) {
+    this.disposables = [
+      index.onDidChange(() => this.changed.fire()),
+      states.onDidChange(() => this.changed.fire()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()),
+    ];
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const pipeline = this.index.pipeline(document.uri);
+    if (!pipeline) {
+      void this.index.ensure(document.uri);
+      return [];
+    }
+    const trusted = this.trusted();
+    const uri = document.uri;
+    const lenses: vscode.CodeLens[] = [];
+    const top = pipeline.nameRange ? toRange(pipeline.nameRange) : new vscode.Range(0, 0, 0, 0);
+    if (trusted) lenses.push(new vscode.CodeLens(top, { title: '$(play) Run pipeline', command: 'mlpipe.runPipeline', arguments: [uri] }));
+    lenses.push(new vscode.CodeLens(top, { title: '$(type-hierarchy) DAG preview', command: 'mlpipe.openDagPreview', arguments: [uri] }));
+    const db = this.dbFor(uri);
+    const states = db ? this.states.get(db, pipeline.name) : {};
+    for (const c of pipeline.components) {
+      const at = c.idRange ?? c.range;
+      if (!at) continue;
+      const range = toRange(at);
+      if (trusted) {
+        lenses.push(
+          new vscode.CodeLens(range, { title: '$(play) Run step', command: 'mlpipe.runStep', arguments: [uri, c.id], tooltip: `Run only ${c.id}, on its inputs' latest outputs` }),
+          new vscode.CodeLens(range, { title: 'Run from here', command: 'mlpipe.runFromStep', arguments: [uri, c.id], tooltip: `Run ${c.id} and everything downstream` }),
+          new vscode.CodeLens(range, { title: 'Re-run without cache', command: 'mlpipe.rerunStep', arguments: [uri, c.id] }),
+        );
+      }
+      const s = states[c.id];
+      if (s) {
+        const title = `${STATE_TEXT[s.state]}${s.durationMs !== undefined && s.state !== 'running' ? ` · ${formatDuration(s.durationMs)}` : ''}`;
+        lenses.push(
+          new vscode.CodeLens(range, {
+            title,
+            tooltip: s.reason ?? (s.executionId !== undefined ? `Execution ${s.executionId}: open its log` : undefined),
+            command: s.executionId !== undefined ? 'mlpipe.openLog' : '',
+            arguments: s.executionId !== undefined ? [uri, s.executionId] : [],
+          }),
+        );
+      }
+    }
+    return lenses;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    this.changed.dispose();
+  }
+}

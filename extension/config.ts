@@ -1,0 +1,44 @@
+// The extension's settings (package.json `contributes.configuration`), read in one place.
+import { isAbsolute, join } from 'node:path';
+import * as vscode from 'vscode';
+import type { DbRef } from '../runtime/server/protocol';
+
+const SECTION = 'mlpipe';
+
+/** Settings that, when changed, need the runtime restarted or views refreshed. */
+export const RUNTIME_SETTINGS = ['mlpipe.runtime.nodePath'];
+export const VIEW_SETTINGS = ['mlpipe.metadataPath'];
+
+function get<T>(key: string, scope?: vscode.ConfigurationScope): T | undefined {
+  return vscode.workspace.getConfiguration(SECTION, scope).get<T>(key);
+}
+
+/** The metadata database of a workspace folder: `mlpipe.metadataPath` (relative to the folder) or `.mlpipe/metadata.sqlite`. */
+export function metadataPath(folder: vscode.WorkspaceFolder): string {
+  const configured = get<string>('metadataPath', folder)?.trim();
+  if (configured) return isAbsolute(configured) ? configured : join(folder.uri.fsPath, configured);
+  return join(folder.uri.fsPath, '.mlpipe', 'metadata.sqlite');
+}
+
+export function folderDb(folder: vscode.WorkspaceFolder): DbRef {
+  return { path: metadataPath(folder), readonly: false };
+}
+
+export function parallelism(scope?: vscode.ConfigurationScope): number {
+  const n = get<number>('parallelism', scope) ?? 2;
+  return Number.isInteger(n) && n >= 1 ? n : 2;
+}
+
+export function cacheEnabled(scope?: vscode.ConfigurationScope): boolean {
+  return get<boolean>('cache.enabled', scope) ?? true;
+}
+
+/** `mlpipe.runtime.nodePath`; a machine-scoped setting, so a workspace cannot point it elsewhere. */
+export function nodePath(): string | undefined {
+  const value = get<string>('runtime.nodePath')?.trim();
+  return value ? value : undefined;
+}
+
+export function openSettings(setting: string): Thenable<unknown> {
+  return vscode.commands.executeCommand('workbench.action.openSettings', setting);
+}

@@ -1,0 +1,162 @@
+// Activation: wires the thin client together. Nothing here starts the runtime or loads a native
+// module; the runtime starts on the first request (a tree expanding, a file validated, a run).
+const moduleLoadStart = performance.now();
+
+import { dirname, join } from 'node:path';
+import * as vscode from 'vscode';
+import type { DbRef } from '../runtime/server/protocol';
+import { registerCommands, showError } from './commands';
+import * as config from './config';
+import { currentUser } from './currentUser';
+import { PipelineCodeLens } from './codeLens';
+import { PipelineDiagnostics } from './diagnostics';
+import { Discovery, PIPELINE_GLOB } from './discovery';
+import { PipelineHovers } from './hovers';
+import type { PanelDeps, PanelOpeners } from './panelDeps';
+import { PipelineIndex } from './pipelineIndex';
+import { PipelinesTree } from './pipelinesTree';
+import { RunProgress } from './runProgress';
+import { RuntimeClient } from './runtimeClient';
+import { RunsTree, type RunsSource } from './runsTree';
+import { StepStates } from './stepStates';
+
+type RegisterPanels = (context: vscode.ExtensionContext, deps: PanelDeps) => void;
+
+/** The panels module (extension/panels/panels.ts) when this build has it. */
+function loadPanels(log: vscode.LogOutputChannel): RegisterPanels | undefined {
+  try {
+    // esbuild bundles this when the file exists; an unresolvable require inside `try` is left as is.
+    const m = require('./panels/panels') as { registerPanels?: RegisterPanels };
+    return typeof m.registerPanels === 'function' ? m.registerPanels : undefined;
+  } catch (e) {
+    log.info(`no webview panels in this build (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+    return undefined;
+  }
+}
+
+export function activate(context: vscode.ExtensionContext): void {
+  const activateStart = performance.now();
+  const log = vscode.window.createOutputChannel('ML Pipelines', { log: true });
+  const client = new RuntimeClient(context.extensionPath, log, config.nodePath);
+  const trusted = (): boolean => vscode.workspace.isTrusted;
+
+  const folderOf = (uri: vscode.Uri): vscode.WorkspaceFolder | undefined => vscode.workspace.getWorkspaceFolder(uri);
+  const rootFor = (uri: vscode.Uri): string | undefined => folderOf(uri)?.uri.fsPath ?? (uri.scheme === 'file' ? dirname(uri.fsPath) : undefined);
+  const dbFor = (uri: vscode.Uri): DbRef | undefined => {
+    const folder = folderOf(uri);
+    if (folder) return config.folderDb(folder);
+    return uri.scheme === 'file' ? { path: join(dirname(uri.fsPath), '.mlpipe', 'metadata.sqlite'), readonly: false } : undefined;
+  };
+  const folderSources = (): RunsSource[] =>
+    (vscode.workspace.workspaceFolders ?? []).map((folder) => ({ id: folder.uri.toString(), label: folder.name, db: config.folderDb(folder), root: folder.uri.fsPath }));
+
+  const discovery = new Discovery(log);
+  const index = new PipelineIndex(client, trusted);
+  const states = new StepStates(client, (file) => dbFor(vscode.Uri.file(file)));
+  const diagnostics = new PipelineDiagnostics(index);
+  const pipelinesTree = new PipelinesTree(discovery, index, states, dbFor);
+  const runsTree = new RunsTree(client, folderSources);
+  const panels: Partial<PanelOpeners> = {};
+
+  const approve = async (db: DbRef, executionId: number, decision: 'approved' | 'rejected', comment?: string): Promise<void> => {
+    const root = folderSources().find((s) => s.db.path === db.path)?.root;
+    const by = await currentUser(root);
+    await client.request('mlpipe/approve', { db, decision: { executionId, decision, by, comment } });
+    log.info(`execution ${executionId} ${decision} by ${by}${comment ? `: ${comment}` : ''}`);
+    void vscode.window.setStatusBarMessage(`ML Pipelines: ${decision} by ${by}`, 5000);
+  };
+
+  const openLog = (root: string, executionId: number): Promise<void> =>
+    Promise.resolve(vscode.commands.executeCommand('mlpipe.openLog', root, executionId)).then(() => undefined);
+
+  const progress = new RunProgress(client, log, {
+    rootFor: (file) => rootFor(vscode.Uri.file(file)),
+    openLog,
+    rerun: async (file, step) => {
+      await vscode.commands.executeCommand('mlpipe.rerunStep', vscode.Uri.file(file), step);
+    },
+    decide: async (file, executionId, decision, comment) => {
+      const db = dbFor(vscode.Uri.file(file));
+      if (db) await approve(db, executionId, decision, comment).catch((e: unknown) => showError(e, 'recording the decision failed'));
+    },
+    review: async (file, executionId) => {
+      const db = dbFor(vscode.Uri.file(file));
+      const root = rootFor(vscode.Uri.file(file));
+      if (!db || !root) return;
+      if (panels.showApproval) await panels.showApproval({ db, root, executionId });
+      else await vscode.commands.executeCommand('mlpipe.approve');
+    },
+    anomalies: (file, step, found) => diagnostics.setAnomalies(vscode.Uri.file(file), step, found),
+  });
+
+  const selector: vscode.DocumentSelector = [{ scheme: 'file', pattern: PIPELINE_GLOB }];
+  const yamlJson: vscode.DocumentSelector = [{ scheme: 'file', pattern: '**/*.pipeline.{yaml,yml,json}' }];
+  const codeLens = new PipelineCodeLens(index, states, dbFor, trusted);
+
+  context.subscriptions.push(
+    log,
+    client,
+    discovery,
+    index,
+    states,
+    diagnostics,
+    pipelinesTree,
+    runsTree,
+    progress,
+    codeLens,
+    vscode.window.createTreeView('mlpipe.pipelines', { treeDataProvider: pipelinesTree, showCollapseAll: true }),
+    vscode.window.createTreeView('mlpipe.runs', { treeDataProvider: runsTree, showCollapseAll: true }),
+    vscode.languages.registerCodeLensProvider(selector, codeLens),
+    vscode.languages.registerHoverProvider(yamlJson, new PipelineHovers(index, client)),
+    vscode.languages.registerCodeActionsProvider(selector, diagnostics, { providedCodeActionKinds: PipelineDiagnostics.providedCodeActionKinds }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (config.RUNTIME_SETTINGS.some((s) => e.affectsConfiguration(s))) client.restart();
+      if (config.VIEW_SETTINGS.some((s) => e.affectsConfiguration(s))) {
+        states.invalidate();
+        runsTree.refresh(true);
+      }
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      // TypeScript pipelines can now be evaluated.
+      for (const f of discovery.list()) void index.update(f.uri);
+    }),
+    client.onDidStop(() => states.invalidate()),
+  );
+
+  registerCommands({ context, client, discovery, index, states, progress, pipelinesTree, runsTree, log, panels, dbFor, rootFor, approve });
+
+  const registerPanels = loadPanels(log);
+  if (registerPanels) {
+    try {
+      registerPanels(context, {
+        extensionUri: context.extensionUri,
+        client,
+        onRunEvent: client.onRunEvent,
+        dbFor,
+        rootFor,
+        isTrusted: trusted,
+        runPipeline: async (file, scope, noCache) => {
+          const command = scope?.step ? (noCache ? 'mlpipe.rerunStep' : 'mlpipe.runStep') : scope?.from ? 'mlpipe.runFromStep' : 'mlpipe.runPipeline';
+          await vscode.commands.executeCommand(command, file, scope?.step ?? scope?.from);
+        },
+        openLog,
+        revealComponent: async (file, componentId) => {
+          await vscode.commands.executeCommand('mlpipe.revealComponent', file, componentId);
+        },
+        approve,
+        setOpeners: (openers) => Object.assign(panels, openers),
+      });
+    } catch (e) {
+      log.error(`the webview panels failed to register: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
+  }
+
+  void discovery.start();
+  const end = performance.now();
+  // Measured from the start of this module's evaluation: what the extension adds to VS Code's startup.
+  log.info(`activated in ${(end - moduleLoadStart).toFixed(1)} ms (activate() ${(end - activateStart).toFixed(1)} ms, trusted: ${trusted()})`);
+}
+
+export function deactivate(): void {
+  // Subscriptions dispose the runtime client, which stops the runtime process.
+}

@@ -39,6 +39,11 @@ export interface InputSpec {
   optional?: boolean;
   /** Accepts more than one channel (a list of references). */
   multiple?: boolean;
+  /**
+   * When this input is not wired, the driver fills it from metadata with the artifact of the previous
+   * span produced by the same node and output as the named input (ExampleValidator's drift baseline).
+   */
+  previousSpanOf?: string;
 }
 
 export interface OutputSpec {

@@ -234,7 +234,31 @@ class Run {
       }
       inputs[key] = list;
     }
+    const spec = getComponent(component.type);
+    for (const [key, input] of Object.entries(spec?.inputs ?? {})) {
+      if (!input.previousSpanOf || component.inputs[key]) continue;
+      const ref = component.inputs[input.previousSpanOf]?.[0];
+      const current = inputs[input.previousSpanOf]?.[0];
+      if (!ref || !current) continue;
+      const previous = this.previousSpan(ref.component, ref.output, current);
+      if (previous) inputs[key] = [toInputArtifact(previous)];
+    }
     return inputs;
+  }
+
+  /** The newest artifact of an earlier span than `current`, from the same node and output. */
+  private previousSpan(nodeId: string, outputKey: string, current: InputArtifact): ArtifactSummary | undefined {
+    const span = Number(current.properties['span'] ?? current.customProperties['span'] ?? NaN);
+    if (!Number.isFinite(span)) return undefined;
+    let before = current.id;
+    for (let i = 0; i < 200; i++) {
+      const candidate = this.store.previousArtifactOfNode(this.pipeline.name, nodeId, outputKey, before);
+      if (!candidate) return undefined;
+      const s = Number(candidate.properties['span'] ?? candidate.customProperties['span'] ?? NaN);
+      if (Number.isFinite(s) && s < span) return candidate;
+      before = candidate.id;
+    }
+    return undefined;
   }
 
   private outputTypes(component: ComponentIR, spec: ComponentSpec): Record<string, string> {

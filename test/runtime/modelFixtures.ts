@@ -7,6 +7,10 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { EXAMPLES_FILE, splitDir, TRANSFORM_GRAPH_FILE } from '../../runtime/components/artifacts';
 import type { ComponentEvent, ExecutorContext, InputArtifact, OutputArtifact, Properties } from '../../runtime/components/spec';
 import { applyTransform, type FeatureOp, type TransformProgram } from '../../runtime/data/transformProgram';
+import * as tf from '@tensorflow/tfjs';
+import { DENSE_INPUT_NAME } from '../../runtime/model/dnn';
+import { FEATURE_SPEC_FILE } from '../../runtime/model/featureSpec';
+import { saveModelFiles } from '../../runtime/model/modelFiles';
 import { readParquetRows, type Row } from '../../runtime/model/parquetRows';
 
 export const REPO = path.resolve(__dirname, '..', '..');
@@ -135,4 +139,31 @@ export function asInput(ctx: ExecutorContext, key: string): InputArtifact {
   const out = ctx.outputs[key];
   if (!out) throw new Error(`no output ${key}`);
   return artifact(out.type, out.uri, out.customProperties, out.properties);
+}
+
+/**
+ * A hand-wired model on one numeric feature `x` (no training): classification logits [0, slope·x] over
+ * classes [a, b], so p(b) = sigmoid(slope·x); or regression y = slope·x + intercept. Predictions are known
+ * in closed form, so metrics can be checked against values computed independently.
+ */
+export async function handModel(root: string, name: string, options: { task: 'classification' | 'regression'; slope: number; intercept?: number }): Promise<InputArtifact> {
+  await tf.setBackend('cpu');
+  const classification = options.task === 'classification';
+  const input = tf.input({ shape: [1], name: DENSE_INPUT_NAME });
+  const layer = tf.layers.dense({ units: classification ? 2 : 1, activation: classification ? 'softmax' : 'linear', name: 'out' });
+  const model = tf.model({ inputs: input, outputs: layer.apply(input) as tf.SymbolicTensor });
+  layer.setWeights(classification ? [tf.tensor2d([[0, options.slope]]), tf.tensor1d([0, 0])] : [tf.tensor2d([[options.slope]]), tf.tensor1d([options.intercept ?? 0])]);
+  const uri = path.join(root, name);
+  const dir = path.join(uri, 'Format-Serving');
+  await saveModelFiles(model, dir);
+  const spec = {
+    version: 1,
+    features: [{ kind: 'numeric', column: 'x', tensorName: 'f0_x', mean: 0, std: 1 }],
+    label: classification
+      ? { kind: 'classification', column: 'y', source: 'y', classes: ['a', 'b'], encoded: 'value' }
+      : { kind: 'regression', column: 'y', source: 'y', mean: 0, std: 1 },
+  };
+  fs.writeFileSync(path.join(dir, FEATURE_SPEC_FILE), JSON.stringify(spec));
+  model.dispose();
+  return artifact('Model', uri);
 }

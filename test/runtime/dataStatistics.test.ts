@@ -186,7 +186,6 @@ describe('statistics of awkward data', () => {
   test('NaN, booleans, all-missing and hostile names', async () => {
     const ws = tempWorkspace();
     try {
-      const { withDuckDb, quoteString } = await import('../../runtime/data/duckdbEngine');
       const file = join(ws.dir, 'x.parquet');
       await withDuckDb(async (con) => {
         await con.run(

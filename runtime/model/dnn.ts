@@ -23,12 +23,15 @@ export function buildDnn(spec: FeatureSpec, options: DnnOptions): tf.LayersModel
     parts.push(dense);
   }
   for (const f of embeddedFeatures(spec)) {
-    const input = tf.input({ shape: [1], name: `${f.tensorName}_index`, dtype: 'int32' });
+    // An embedding as one-hot x a bias-free dense layer: the same function as tf.layers.embedding, but
+    // its gradient needs no UnsortedSegmentSum kernel, which the wasm backend lacks.
+    const input = tf.input({ shape: [categorySize(f)], name: `${f.tensorName}_onehot` });
     inputs.push(input);
-    const embedded = tf.layers
-      .embedding({ inputDim: categorySize(f), outputDim: f.embeddingDim, embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: seed++ }), name: `${f.tensorName}_embedding` })
-      .apply(input) as tf.SymbolicTensor;
-    parts.push(tf.layers.flatten({ name: `${f.tensorName}_flat` }).apply(embedded) as tf.SymbolicTensor);
+    parts.push(
+      tf.layers
+        .dense({ units: f.embeddingDim, useBias: false, kernelInitializer: tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: seed++ }), name: `${f.tensorName}_embedding` })
+        .apply(input) as tf.SymbolicTensor,
+    );
   }
   let x = parts.length === 1 ? (parts[0] as tf.SymbolicTensor) : (tf.layers.concatenate({ name: 'features' }).apply(parts) as tf.SymbolicTensor);
   options.hiddenUnits.forEach((units, i) => {
@@ -46,7 +49,9 @@ export function buildDnn(spec: FeatureSpec, options: DnnOptions): tf.LayersModel
 export function inputTensors(spec: FeatureSpec, encoded: EncodedInputs): tf.Tensor[] {
   const out: tf.Tensor[] = [];
   if (encoded.dense) out.push(tf.tensor2d(encoded.dense, [encoded.count, denseWidth(spec)]));
-  for (const column of encoded.indices) out.push(tf.tensor2d(column, [encoded.count, 1], 'int32'));
+  embeddedFeatures(spec).forEach((f, i) => {
+    out.push(tf.tidy(() => tf.oneHot(tf.tensor1d(encoded.indices[i] as Int32Array, 'int32'), categorySize(f)).toFloat()));
+  });
   return out;
 }
 

@@ -1,0 +1,144 @@
+// Trainer on the real penguin data (sample CSV, split and transformed in the test), then Evaluator and
+// predict on raw records: accuracy, epoch events, backend, serving parity, run_fn modules, warm start.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { ComponentError, type InputArtifact } from '../../runtime/components/spec';
+import { runEvaluator, type MetricsFile } from '../../runtime/model/evaluatorExecutor';
+import { disposeModel, loadModel, predict } from '../../runtime/model/predict';
+import { readParquetRows } from '../../runtime/model/parquetRows';
+import { runTrainer } from '../../runtime/model/trainerExecutor';
+import { asInput, context, penguinExamples, penguinTransform, readSplitRows, tempDir, type TestContext } from './modelFixtures';
+
+let root: string;
+let raw: InputArtifact;
+let transformed: InputArtifact;
+let graph: InputArtifact;
+let trained: TestContext;
+
+async function train(params: Record<string, unknown>, extraInputs: Record<string, InputArtifact[]> = {}): Promise<TestContext> {
+  const ctx = context(root, {
+    componentId: 'trainer',
+    params: { label: 'Species', ...params },
+    inputs: { examples: [transformed], transform_graph: [graph], ...extraInputs },
+    outputs: { model: 'Model' },
+  });
+  await runTrainer(ctx);
+  return ctx;
+}
+
+describe('Trainer on penguins', () => {
+  before(async () => {
+    root = tempDir('trainer');
+    raw = await penguinExamples(root);
+    ({ graph, transformed } = await penguinTransform(root, raw));
+    trained = await train({ epochs: 40, hidden_units: [16, 8] });
+  });
+
+  it('trains on the wasm backend, reports epochs and stores model, graph and curves', () => {
+    const props = trained.outputs['model']!.customProperties;
+    assert.equal(props['backend'], 'wasm', 'tfjs-node is not installed here, so wasm must be chosen');
+    assert.ok(trained.lines.includes('TensorFlow.js backend: wasm'));
+    const epochs = trained.events.filter((e) => e.kind === 'epoch');
+    assert.ok(epochs.length >= 5 && epochs.length <= 40);
+    assert.deepEqual(epochs.map((e) => (e.kind === 'epoch' ? e.epoch : 0)), epochs.map((_, i) => i + 1));
+    const last = epochs[epochs.length - 1];
+    assert.ok(last?.kind === 'epoch' && typeof last.metrics['val_loss'] === 'number' && last.epochs === 40);
+    const dir = path.join(trained.outputs['model']!.uri, 'Format-Serving');
+    for (const f of ['model.json', 'weights.bin', 'feature_spec.json', 'transform_graph.json', 'history.json']) assert.ok(fs.existsSync(path.join(dir, f)), f);
+    const history = JSON.parse(fs.readFileSync(path.join(dir, 'history.json'), 'utf8')) as { epochs: unknown[] };
+    assert.equal(history.epochs.length, epochs.length);
+    // Column names with spaces and parentheses become safe tensor names.
+    const spec = JSON.parse(fs.readFileSync(path.join(dir, 'feature_spec.json'), 'utf8')) as { features: Array<{ column: string; tensorName: string }> };
+    assert.ok(spec.features.some((f) => f.column === 'Beak Length (mm)' && /^[a-z0-9_]+$/.test(f.tensorName)));
+  });
+
+  it('reaches eval accuracy >= 0.95, and predict() on raw records matches the Evaluator', async () => {
+    const model = asInput(trained, 'model');
+    const ev = context(root, {
+      componentId: 'evaluator',
+      params: { label: 'Species', slices: [[], ['Island'], ['Sex']], thresholds: { accuracy: { lower_bound: 0.95 } } },
+      inputs: { examples: [raw], model: [model] },
+      outputs: { evaluation: 'ModelEvaluation', blessing: 'ModelBlessing' },
+    });
+    await runEvaluator(ev);
+    const metrics = JSON.parse(fs.readFileSync(path.join(ev.outputs['evaluation']!.uri, 'metrics.json'), 'utf8')) as MetricsFile;
+    assert.ok((metrics.candidate.overall['accuracy'] as number) >= 0.95, `accuracy ${metrics.candidate.overall['accuracy']}`);
+    assert.deepEqual(fs.readdirSync(ev.outputs['blessing']!.uri), ['BLESSED']);
+    const islands = metrics.candidate.slices.filter((s) => 'Island' in s.slice);
+    assert.deepEqual(islands.map((s) => s.slice['Island']).sort(), ['Biscoe', 'Dream', 'Torgersen']);
+    assert.equal(islands.reduce((a, s) => a + s.count, 0), metrics.candidate.count);
+
+    const evalRows = await readSplitRows(raw, 'eval');
+    const served = await loadModel(model.uri);
+    // Raw records as a client would send them: only the raw feature columns, no label.
+    const requests = evalRows.map(({ Species: _label, ...features }) => features);
+    const predictions = predict(served, requests);
+    disposeModel(served);
+    const evaluator = (await readParquetRows(path.join(ev.outputs['evaluation']!.uri, 'predictions.parquet'))).rows;
+    assert.equal(predictions.length, evaluator.length);
+    assert.deepEqual(
+      predictions.map((p) => (p.kind === 'classification' ? p.label : p.value)),
+      evaluator.map((r) => r['prediction']),
+    );
+    const correct = predictions.filter((p, i) => p.kind === 'classification' && p.label === evalRows[i]?.['Species']).length;
+    assert.equal(correct / evalRows.length, metrics.candidate.overall['accuracy']);
+  });
+
+  it('is reproducible: the same seed gives the same weights', async () => {
+    const a = await train({ epochs: 2, backend: 'cpu' });
+    const b = await train({ epochs: 2, backend: 'cpu' });
+    const weights = (ctx: TestContext): Buffer => fs.readFileSync(path.join(ctx.outputs['model']!.uri, 'Format-Serving', 'weights.bin'));
+    assert.equal(a.outputs['model']!.customProperties['backend'], 'cpu');
+    assert.ok(weights(a).equals(weights(b)));
+    const c = await train({ epochs: 2, backend: 'cpu', seed: 7 });
+    assert.ok(!weights(a).equals(weights(c)));
+  });
+
+  it('warm-starts from a base model with the same architecture', async () => {
+    const base = asInput(trained, 'model');
+    const warm = await train({ epochs: 1 }, { base_model: [base] });
+    assert.equal(warm.outputs['model']!.customProperties['warm_started'], 1);
+    const first = warm.events.find((e) => e.kind === 'epoch');
+    // One epoch from the trained weights is far better than one epoch from scratch.
+    assert.ok(first?.kind === 'epoch' && (first.metrics['val_accuracy'] as number) >= 0.9, JSON.stringify(first));
+    const other = await train({ epochs: 1, hidden_units: [4] }, { base_model: [base] });
+    assert.equal(other.outputs['model']!.customProperties['warm_started'], 0);
+    assert.ok(other.lines.some((l) => l.includes('different architecture')));
+  });
+
+  it('embeds categorical features when asked', async () => {
+    const ctx = await train({ epochs: 3, categorical_encoding: 'embedding', embedding_dim: 2 });
+    const json = fs.readFileSync(path.join(ctx.outputs['model']!.uri, 'Format-Serving', 'model.json'), 'utf8');
+    assert.match(json, /_embedding/);
+    const served = await loadModel(ctx.outputs['model']!.uri);
+    const [p] = predict(served, [{ Island: 'Dream', 'Beak Length (mm)': 49, 'Beak Depth (mm)': 18.5, 'Flipper Length (mm)': 195, 'Body Mass (g)': 3800, Sex: 'MALE' }]);
+    disposeModel(served);
+    assert.ok(p?.kind === 'classification' && Math.abs(Object.values(p.probabilities).reduce((a, b) => a + b, 0) - 1) < 1e-4);
+  });
+
+  it('runs a run_fn module with typed access to splits, hyperparameters and a model sink', async () => {
+    const module = path.join(root, 'train_module.ts');
+    fs.writeFileSync(
+      module,
+      `export async function run(fnArgs: any) {
+        fnArgs.log('rows ' + fnArgs.train.rows.length + ' lr ' + fnArgs.hyperparameters.learning_rate + ' units ' + fnArgs.hyperparameters.units);
+        const model = fnArgs.buildDefaultModel([fnArgs.hyperparameters.units]);
+        const result = await fnArgs.fit(model, { epochs: 2 });
+        fnArgs.sink.save(model, result.history);
+      }`,
+    );
+    const ctx = await train({ module: 'train_module.ts', hyperparameters: { units: 6 } });
+    assert.ok(ctx.lines.includes(`rows ${(await readSplitRows(raw, 'train')).length} lr 0.01 units 6`), ctx.lines.join('\n'));
+    assert.equal(ctx.events.filter((e) => e.kind === 'epoch').length, 2);
+    const json = fs.readFileSync(path.join(ctx.outputs['model']!.uri, 'Format-Serving', 'model.json'), 'utf8');
+    assert.match(json, /"units":6/);
+  });
+
+  it('explains a wrong label or split instead of crashing', async () => {
+    await assert.rejects(train({ label: 'species' }), (e: unknown) => e instanceof ComponentError && e.message.includes('"species"') && e.message.includes('Beak Length (mm)'));
+    await assert.rejects(train({ train_split: 'training' }), (e: unknown) => e instanceof ComponentError && e.message.includes('"training"'));
+    await assert.rejects(train({ hidden_units: [0] }), (e: unknown) => e instanceof ComponentError && e.message.includes('params.hidden_units'));
+  });
+});

@@ -14,9 +14,8 @@ export interface LineageOptions {
   maxNodes?: number;
 }
 
-export interface LineageResult extends LineageGraph {
-  truncated?: boolean;
-}
+/** Kept as a name for callers; `truncated` is part of LineageGraph. */
+export type LineageResult = LineageGraph;
 
 // TFX writes INPUT/OUTPUT; MLMD's own examples (and some older tools) use the DECLARED_* variants.
 const PRODUCED = new Set<number>([EventTypeCode.OUTPUT, EventTypeCode.DECLARED_OUTPUT]);

@@ -4,6 +4,7 @@
 
 import type { Properties, PropertyValue } from '../components/spec';
 import { PropertyType, type PropertyTypeValue } from './schema';
+import { decodeMlmdStruct } from './structValue';
 
 /** What callers may hand to the write API: objects and arrays are stored as JSON strings, null as 'null'. */
 export type PropertyInputValue = PropertyValue | null | readonly unknown[] | { readonly [key: string]: unknown };
@@ -89,7 +90,7 @@ export interface PropertyRow {
 export function decodeProperty(row: PropertyRow): PropertyValue | undefined {
   if (row.int_value !== null && row.int_value !== undefined) return Number(row.int_value);
   if (row.double_value !== null && row.double_value !== undefined) return row.double_value;
-  if (row.string_value !== null && row.string_value !== undefined) return row.string_value;
+  if (row.string_value !== null && row.string_value !== undefined) return decodeMlmdStruct(row.string_value) ?? row.string_value;
   if (row.proto_value !== null && row.proto_value !== undefined) {
     // MLMD writes the base64 text of a serialized Any; keep it as text for the viewers.
     return typeof row.proto_value === 'string' ? row.proto_value : row.proto_value.toString('base64');

@@ -22,7 +22,6 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import type { Properties } from '../components/spec';
 import { buildLineage, type LineageOptions, type LineageResult } from './lineage';
 import { encodeProperty, PropertyTypeError, type PropertyInputs } from './propertyCodec';
 import { MetadataQueries, type SchemaColumns } from './readQueries';
@@ -597,7 +596,7 @@ export class MetadataStore {
   }
 
   artifact(id: number): ArtifactSummary | undefined {
-    return this.q.artifact(id);
+    return this.read(() => this.q.artifact(id));
   }
 
   /** Upstream to the sources and/or downstream to the consumers, across runs. Throws not-found for an unknown id. */
@@ -649,11 +648,6 @@ export class MetadataStore {
   private read<T>(fn: () => T): T {
     if (this.db.inTransaction) return fn();
     return this.db.transaction(fn).deferred();
-  }
-
-  /** Typed properties of one execution, for callers that only need those. */
-  executionProperties(executionId: number): Properties | undefined {
-    return this.q.executionsByIds([executionId]).get(executionId)?.customProperties;
   }
 }
 

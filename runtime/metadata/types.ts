@@ -105,6 +105,8 @@ export interface LineageGraph {
   root: string;
   nodes: LineageNode[];
   edges: LineageEdge[];
+  /** True when the graph hit the node limit and was cut short. */
+  truncated?: boolean;
 }
 
 export interface Page<T> {

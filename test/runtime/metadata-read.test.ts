@@ -329,3 +329,47 @@ test('latestBlessedModel follows LatestBlessedModelStrategy: newest model with a
   assert.equal(found.blessing.customProperties.blessed, true);
   assert.equal(store.latestBlessedModel('other'), undefined);
 });
+
+test('STRUCT values ("mlmd-struct::" + base64 protobuf Struct, as TFX writes them) are read as JSON', async () => {
+  const protobuf = (await import('protobufjs')).default;
+  // google/protobuf/struct.proto, the message MLMD serialises.
+  const root = protobuf.parse(`
+    syntax = "proto3";
+    package google.protobuf;
+    message Struct { map<string, Value> fields = 1; }
+    message Value {
+      oneof kind { NullValue null_value = 1; double number_value = 2; string string_value = 3;
+                   bool bool_value = 4; Struct struct_value = 5; ListValue list_value = 6; }
+    }
+    enum NullValue { NULL_VALUE = 0; }
+    message ListValue { repeated Value values = 1; }
+  `).root;
+  const Struct = root.lookupType('google.protobuf.Struct');
+  const bytes = Struct.encode(
+    Struct.fromObject({
+      fields: {
+        train: { numberValue: 1 },
+        eval: { numberValue: 0.5 },
+        note: { stringValue: 'ok ✓' },
+        flags: { listValue: { values: [{ boolValue: true }, { nullValue: 0 }, { structValue: { fields: { x: { numberValue: -2 } } } }] } },
+      },
+    }),
+  ).finish();
+  const file = join(tempDir(), 'struct.sqlite');
+  const { ids } = buildLegacyDatabase(file);
+  const db = new Database(file);
+  db.prepare("INSERT INTO ArtifactProperty(artifact_id, name, is_custom_property, string_value) VALUES (?, 'blessed', 1, ?)").run(
+    ids.examples,
+    `mlmd-struct::${Buffer.from(bytes).toString('base64')}`,
+  );
+  db.prepare("INSERT INTO ArtifactProperty(artifact_id, name, is_custom_property, string_value) VALUES (?, 'damaged', 1, 'mlmd-struct::////')").run(ids.examples);
+  db.close();
+  const store = MetadataStore.open(file, { readonly: true });
+  try {
+    const custom = store.artifact(ids.examples!)!.customProperties;
+    assert.deepEqual(JSON.parse(custom.blessed as string), { train: 1, eval: 0.5, note: 'ok ✓', flags: [true, null, { x: -2 }] });
+    assert.equal(custom.damaged, 'mlmd-struct::////', 'undecodable text is shown as it is');
+  } finally {
+    store.close();
+  }
+});

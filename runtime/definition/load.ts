@@ -54,6 +54,8 @@ export function loadPipelineText(file: string, text: string, opts: ValidateOptio
 export interface LoadFileOptions extends ValidateOptions {
   /** TypeScript pipelines run user code: they are evaluated only when this is true. */
   trusted?: boolean;
+  /** How long a TypeScript pipeline may take to evaluate (default 20 s). */
+  tsTimeoutMs?: number;
 }
 
 /** Read, parse and validate a pipeline file of any format (`.pipeline.yaml|yml|json|ts`). */
@@ -93,8 +95,10 @@ export async function loadPipelineFile(file: string, opts: LoadFileOptions = {})
     };
   }
   const { evaluateTsPipeline } = await import('./loadTs.js');
-  const evaluated = await evaluateTsPipeline(abs, text);
+  const evaluated = await evaluateTsPipeline(abs, text, opts.tsTimeoutMs);
   if (!evaluated.pipeline) return evaluated;
-  const diagnostics = [...evaluated.diagnostics, ...validatePipeline(evaluated.pipeline, opts)];
+  // Quick fixes are computed for YAML/JSON text; in TypeScript a range may cover an id, not the value.
+  const checked = validatePipeline(evaluated.pipeline, opts).map((d) => ({ ...d, fixes: undefined }));
+  const diagnostics = [...evaluated.diagnostics, ...checked];
   return { pipeline: evaluated.pipeline, diagnostics: sortDiagnostics(diagnostics) };
 }

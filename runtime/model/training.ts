@@ -109,7 +109,7 @@ export async function fitModel(model: tf.LayersModel, spec: FeatureSpec, train: 
       const x = inputTensors(spec, shuffled.inputs);
       const y = tf.tensor1d(shuffled.labels, 'float32');
       const started = performance.now();
-      const h = await model.fit(x, y, { epochs: 1, batchSize: options.batchSize, shuffle: false, verbose: 0 });
+      const h = await model.fit(x, y, { epochs: 1, batchSize: options.batchSize, shuffle: false, verbose: 0, yieldEvery: 'never' });
       fitMillis += performance.now() - started;
       processed += train.inputs.count;
       tf.dispose([...x, y]);

@@ -1,0 +1,76 @@
+// PipelineIR + diagnostics -> the DAG preview's graph. Pure (no `vscode`), so it is tested directly.
+// Output keys and artifact types of the standard components are the DESIGN §5 contract; a component
+// with declared outputs (Command, Function) brings its own, and any output referenced downstream but
+// unknown here still gets a port, typed by what the IR says or `Artifact`.
+import type { LoadResult, PipelineIR } from '../../runtime/definition/ir';
+import type { DagGraph, DagNode, DagProblem } from '../../webviews/protocol';
+
+export const STANDARD_OUTPUTS: Readonly<Record<string, ReadonlyArray<readonly [string, string]>>> = {
+  CsvExampleGen: [['examples', 'Examples']],
+  FileExampleGen: [['examples', 'Examples']],
+  ImportExampleGen: [['examples', 'Examples']],
+  StatisticsGen: [['statistics', 'ExampleStatistics']],
+  SchemaGen: [['schema', 'Schema']],
+  SchemaImporter: [['schema', 'Schema']],
+  ImportSchemaGen: [['schema', 'Schema']],
+  ExampleValidator: [['anomalies', 'ExampleAnomalies']],
+  Transform: [
+    ['transform_graph', 'TransformGraph'],
+    ['transformed_examples', 'Examples'],
+  ],
+  Trainer: [['model', 'Model']],
+  Resolver: [
+    ['model', 'Model'],
+    ['blessing', 'ModelBlessing'],
+  ],
+  Evaluator: [
+    ['evaluation', 'ModelEvaluation'],
+    ['blessing', 'ModelBlessing'],
+  ],
+  HumanApproval: [['approval', 'Approval']],
+  Pusher: [['pushed_model', 'PushedModel']],
+};
+
+export function toDagGraph(ir: PipelineIR): DagGraph {
+  const outputsOf = new Map<string, Map<string, string>>();
+  for (const c of ir.components) {
+    const outs = new Map<string, string>(STANDARD_OUTPUTS[c.type] ?? []);
+    for (const [key, type] of Object.entries(c.outputs)) outs.set(key, type);
+    outputsOf.set(c.id, outs);
+  }
+  const edges: DagGraph['edges'] = [];
+  for (const c of ir.components) {
+    for (const [input, refs] of Object.entries(c.inputs)) {
+      for (const ref of refs) {
+        const outs = outputsOf.get(ref.component);
+        if (!outs) continue; // an unknown component: the diagnostics say so
+        if (!outs.has(ref.output)) outs.set(ref.output, 'Artifact');
+        edges.push({ from: ref.component, output: ref.output, to: c.id, input, artifactType: outs.get(ref.output)! });
+      }
+    }
+  }
+  const nodes: DagNode[] = ir.components.map((c) => ({
+    id: c.id,
+    type: c.type,
+    enabled: c.enabled,
+    outputs: [...(outputsOf.get(c.id) ?? [])].map(([key, artifactType]) => ({ key, artifactType })),
+  }));
+  return { pipeline: ir.name, file: ir.file, nodes, edges };
+}
+
+export function toDagProblems(result: LoadResult): DagProblem[] {
+  return result.diagnostics.map((d) => ({
+    line: d.range.start.line,
+    column: d.range.start.column,
+    severity: d.severity,
+    message: d.hint ? `${d.message} (${d.hint})` : d.message,
+    component: d.component,
+  }));
+}
+
+/** The graph to show for a load result: null while errors make the IR unreliable (the view keeps the last good one). */
+export function graphFor(result: LoadResult): DagGraph | null {
+  if (!result.pipeline) return null;
+  if (result.diagnostics.some((d) => d.severity === 'error')) return null;
+  return toDagGraph(result.pipeline);
+}

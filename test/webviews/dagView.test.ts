@@ -1,0 +1,207 @@
+// The DAG preview in headless Chromium: ELK layout in a Blob-URL worker under the real CSP, node
+// states, edge hover, reveal/actions messages, keyboard, live patches without re-layout, the last
+// good graph kept on errors, collapse beyond 300 components, hostile strings as text.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import { buildBundles, chromiumMissing, launchBrowser, openView, startHarness, type Harness, type ViewPage } from './webviewHarness';
+import { generatedGraph, HOSTILE, penguinGraph, SCRIPT_END } from './syntheticPipelines';
+import type { DagSnapshot } from '../../webviews/protocol';
+
+const status: DagSnapshot['status'] = {
+  example_gen: { state: 'complete', durationMs: 1250 },
+  statistics_gen: { state: 'cached', durationMs: 12 },
+  schema_gen: { state: 'complete', durationMs: 300 },
+  example_validator: { state: 'failed', durationMs: 800, reason: 'anomalies' },
+  transform: { state: 'running' },
+  approval: { state: 'waiting', durationMs: 65000 },
+  pusher: { state: 'skipped' },
+};
+
+function snapshot(extra: Partial<DagSnapshot> = {}): DagSnapshot {
+  return { graph: penguinGraph(), status, problems: [], highlighted: null, canRun: true, ...extra };
+}
+
+async function laidOut(view: ViewPage, count: number): Promise<void> {
+  await view.page.waitForFunction((n) => Number(document.body.dataset['layoutSeq'] ?? 0) >= n, count, { timeout: 20_000 });
+}
+
+const skip = chromiumMissing();
+describe('DAG preview', { skip }, () => {
+  let harness: Harness;
+  let browser: Browser;
+  before(async () => {
+    buildBundles();
+    harness = await startHarness();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await harness?.close();
+  });
+
+  it('lays out every component with its type, ports and state, hostile strings as text', async () => {
+    const view = await openView(browser, harness, 'dag');
+    await view.send({ type: 'dag/snapshot', snapshot: snapshot() });
+    await laidOut(view, 1);
+    const page = view.page;
+    assert.equal(await page.locator('.node').count(), 11);
+    const text = (id: string) => page.locator(`.node[data-id="${id}"]`).textContent();
+    assert.match((await text('transform')) ?? '', /Transform.*transform_graph: TransformGraph.*transformed_examples: Examples.*running/);
+    assert.match((await text('example_gen')) ?? '', /complete · 1\.3 s/);
+    assert.match((await text('statistics_gen')) ?? '', /cached · 12 ms/);
+    assert.match((await text('example_validator')) ?? '', /failed/);
+    assert.match((await text('approval')) ?? '', /waiting for approval · 1 min 5 s/);
+    assert.match((await text('pusher')) ?? '', /skipped/);
+    assert.match((await text('trainer')) ?? '', /never run/);
+    assert.ok(await page.locator('.node[data-id="custom_report"].disabled').count());
+    // Edges were routed for every connection.
+    assert.equal(await page.locator('.edge').count(), 17);
+    // Hostile pipeline name, file and artifact type are text.
+    assert.equal(await page.locator('#pipeline-name').textContent(), `penguin ${HOSTILE}`);
+    assert.ok(((await page.textContent('#top')) ?? '').includes(SCRIPT_END));
+    assert.equal(await page.locator('img').count(), 0);
+    assert.equal(await page.locator('script:not([nonce])').count(), 0);
+    const posted = await view.posted('dag');
+    const laid = posted.find((m) => m.type === 'dag/laidOut');
+    assert.ok(laid && laid.type === 'dag/laidOut' && laid.nodes === 11 && !laid.collapsed);
+    assert.deepEqual(view.problems, []);
+    await page.close();
+  });
+
+  it('shows the artifact type when hovering an edge', async () => {
+    const view = await openView(browser, harness, 'dag');
+    await view.send({ type: 'dag/snapshot', snapshot: snapshot() });
+    await laidOut(view, 1);
+    // A point on the edge's path near its end (orthogonal edges from one port share their first segments).
+    const point = await view.page.$eval('.edge[data-from="statistics_gen"][data-to="schema_gen"] path.hit', (el) => {
+      const path = el as SVGPathElement;
+      const p = path.getPointAtLength(path.getTotalLength() * 0.95);
+      const m = path.getScreenCTM()!;
+      return { x: p.x * m.a + p.y * m.c + m.e, y: p.x * m.b + p.y * m.d + m.f };
+    });
+    await view.page.mouse.move(point.x, point.y);
+    await view.page.waitForSelector('#tip:not([hidden])');
+    assert.equal(await view.page.textContent('#tip'), 'statistics_gen.statistics → schema_gen.statistics: ExampleStatistics');
+    await view.page.close();
+  });
+
+  it('posts reveal on click and actions from the context menu, by mouse and keyboard', async () => {
+    const view = await openView(browser, harness, 'dag');
+    await view.send({ type: 'dag/snapshot', snapshot: snapshot() });
+    await laidOut(view, 1);
+    const page = view.page;
+    await page.locator('.node[data-id="trainer"] rect.box').click();
+    await page.locator('.node[data-id="trainer"] rect.box').click({ button: 'right' });
+    await page.click('.menu button[data-action="rerun-no-cache"]');
+    // Keyboard: focus a node, arrow to its neighbour, Enter reveals, Shift+F10 opens the menu.
+    await page.locator('.node[data-id="example_gen"]').focus();
+    await page.keyboard.press('ArrowRight');
+    const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-id'));
+    assert.ok(focused && focused !== 'example_gen', `arrow moved focus to ${focused}`);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Shift+F10');
+    await page.waitForSelector('.menu');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    const posted = (await view.posted('dag')).filter((m) => m.type !== 'dag/laidOut' && m.type !== 'dag/ready');
+    assert.deepEqual(posted, [
+      { type: 'dag/reveal', component: 'trainer' },
+      { type: 'dag/action', action: 'rerun-no-cache', component: 'trainer' },
+      { type: 'dag/reveal', component: focused },
+      { type: 'dag/action', action: 'run-from', component: focused },
+    ]);
+    await page.close();
+  });
+
+  it('hides run actions in untrusted workspaces', async () => {
+    const view = await openView(browser, harness, 'dag');
+    await view.send({ type: 'dag/snapshot', snapshot: snapshot({ canRun: false }) });
+    await laidOut(view, 1);
+    await view.page.locator('.node[data-id="trainer"] rect.box').click({ button: 'right' });
+    const actions = await view.page.$$eval('.menu button', (els) => els.map((e) => e.getAttribute('data-action')));
+    assert.deepEqual(actions, ['show-statistics', 'show-evaluation', 'show-lineage', 'open-log']);
+    await view.page.close();
+  });
+
+  it('patches live status without laying out again, highlights the cursor component', async () => {
+    const view = await openView(browser, harness, 'dag');
+    await view.send({ type: 'dag/snapshot', snapshot: snapshot() });
+    await laidOut(view, 1);
+    const page = view.page;
+    const before = await page.locator('.node[data-id="trainer"]').getAttribute('transform');
+    await view.send({ type: 'dag/status', status: { trainer: { state: 'running' } } });
+    await page.waitForSelector('.node[data-id="trainer"].state-running');
+    await view.send({ type: 'dag/status', status: { trainer: { state: 'complete', durationMs: 4200 } } });
+    await page.waitForSelector('.node[data-id="trainer"].state-complete');
+    assert.match((await page.locator('.node[data-id="trainer"] text.status').textContent()) ?? '', /complete · 4\.2 s/);
+    assert.equal(await page.evaluate(() => document.body.dataset['layoutSeq']), '1', 'no second layout');
+    assert.equal(await page.locator('.node[data-id="trainer"]').getAttribute('transform'), before);
+    await view.send({ type: 'dag/highlight', component: 'evaluator' });
+    await page.waitForSelector('.node[data-id="evaluator"].highlighted');
+    assert.equal(await page.locator('.node.highlighted').count(), 1);
+    await page.close();
+  });
+
+  it('keeps the last good graph while the file has errors, and relayouts when it is fixed', async () => {
+    const view = await openView(browser, harness, 'dag');
+    await view.send({ type: 'dag/snapshot', snapshot: snapshot() });
+    await laidOut(view, 1);
+    const page = view.page;
+    await view.send({ type: 'dag/graph', graph: null, problems: [{ line: 12, column: 5, severity: 'error', message: `unknown component type ${HOSTILE}`, component: 'trainer' }] });
+    await page.waitForSelector('#problems');
+    assert.match((await page.textContent('#problems')) ?? '', /showing the last good graph.*12:5 error: unknown component type <img src=x onerror=alert\(1\)>/s);
+    assert.equal(await page.locator('.node').count(), 11);
+    const fixed = penguinGraph();
+    fixed.nodes.push({ id: 'extra_step', type: 'Command', enabled: true, outputs: [] });
+    fixed.edges.push({ from: 'pusher', output: 'pushed_model', to: 'extra_step', input: 'model', artifactType: 'PushedModel' });
+    await view.send({ type: 'dag/graph', graph: fixed, problems: [] });
+    await laidOut(view, 2);
+    assert.equal(await page.locator('.node').count(), 12);
+    assert.equal(await page.locator('#problems').count(), 0);
+    assert.equal(await page.locator('img').count(), 0);
+    assert.deepEqual(view.problems, []);
+    await page.close();
+  });
+
+  it('lays out 300 components in the worker, and collapses by prefix beyond that with a warning', async () => {
+    const view = await openView(browser, harness, 'dag');
+    await view.send({ type: 'dag/snapshot', snapshot: { graph: generatedGraph(300), status: {}, problems: [], highlighted: null, canRun: true } });
+    await laidOut(view, 1);
+    assert.equal(await view.page.locator('.node').count(), 300);
+    assert.equal(await view.page.locator('#collapsed-warning').count(), 0);
+    await view.send({ type: 'dag/graph', graph: generatedGraph(420), problems: [] });
+    await laidOut(view, 2);
+    assert.equal(await view.page.locator('.node').count(), 13, 'one node per id prefix, and the source');
+    assert.match((await view.page.textContent('#collapsed-warning')) ?? '', /420 components/);
+    const posted = await view.posted('dag');
+    const layouts = posted.filter((m) => m.type === 'dag/laidOut');
+    assert.equal(layouts.length, 2);
+    await view.page.close();
+  });
+
+  it('restores from saved state after a reload, and zooms with the keyboard', async () => {
+    const first = await openView(browser, harness, 'dag');
+    await first.send({ type: 'dag/snapshot', snapshot: snapshot() });
+    await laidOut(first, 1);
+    await first.page.locator('#stage').focus();
+    await first.page.keyboard.press('+');
+    const state = await first.page.evaluate(() => (window as unknown as { __state: unknown }).__state);
+    await first.page.close();
+    const again = await openView(browser, harness, 'dag', 'light', state);
+    await laidOut(again, 1);
+    assert.equal(await again.page.locator('.node').count(), 11);
+    assert.equal(await again.page.locator('#viewport').getAttribute('transform'), await Promise.resolve((state as { zoom: number; panX: number; panY: number }) && `translate(${(state as { panX: number }).panX.toFixed(1)},${(state as { panY: number }).panY.toFixed(1)}) scale(${(state as { zoom: number }).zoom.toFixed(4)})`));
+    await again.page.close();
+  });
+
+  it('screenshots in light and dark themes', async () => {
+    for (const theme of ['light', 'dark'] as const) {
+      const view = await openView(browser, harness, 'dag', theme);
+      await view.send({ type: 'dag/snapshot', snapshot: snapshot({ highlighted: 'evaluator', problems: [{ line: 3, column: 1, severity: 'warning', message: 'component custom_report is disabled', component: 'custom_report' }] }) });
+      await laidOut(view, 1);
+      await view.screenshot(`dag-${theme}`);
+      await view.page.close();
+    }
+  });
+});

@@ -1,0 +1,498 @@
+// DAG preview: the pipeline as a graph beside its file, laid out by ELK in a worker, with live step
+// states patched in place (no re-layout), the last good graph kept while the file has errors, and
+// node actions posted to the host.
+import type { DagAction, DagGraph, DagNode, DagNodeStatus, DagProblem, DagSnapshot } from '../protocol';
+import { connect } from '../shared/vscodeApi';
+import { adoptStyles } from '../shared/styles';
+import { clear, fill, h, s } from '../shared/elementBuilder';
+import { formatDuration } from '../shared/numberFormat';
+import css from './dag.css';
+import { collapseGraph, groupStatus, sameShape, type CollapsedGraph } from './collapseGraph';
+import { layoutGraph, NODE_HEADER, PORT_ROW, warmUp, type Layout } from './graphLayout';
+
+adoptStyles(css);
+const channel = connect('dag');
+const saved = channel.getState();
+
+let snapshot: DagSnapshot | null = saved?.snapshot ?? null;
+let view = { zoom: saved?.zoom ?? 1, panX: saved?.panX ?? 20, panY: saved?.panY ?? 20 };
+let shown: CollapsedGraph | null = null;
+let layout: Layout | null = null;
+let layoutSeq = 0;
+let fitPending = !saved?.snapshot;
+
+const top = h('div', { id: 'top' });
+const stage = h('div', { id: 'stage', tabindex: -1 });
+const svg = s('svg', { id: 'canvas', role: 'application', 'aria-label': 'Pipeline graph' });
+const viewport = s('g', { id: 'viewport' });
+svg.appendChild(viewport);
+const tip = h('div', { id: 'tip', hidden: true, role: 'tooltip' });
+stage.append(svg, tip);
+document.body.append(top, stage);
+
+const nodeEls = new Map<string, SVGGElement>();
+
+const STATE_LABEL: Record<DagNodeStatus['state'], string> = {
+  'never-run': 'never run',
+  pending: 'pending',
+  running: 'running…',
+  complete: 'complete',
+  cached: 'cached',
+  failed: 'failed',
+  canceled: 'canceled',
+  skipped: 'skipped',
+  waiting: 'waiting for approval',
+  rejected: 'rejected',
+};
+
+const ACTIONS: Array<{ action: DagAction; label: string; run: boolean } | 'separator'> = [
+  { action: 'run-step', label: 'Run step', run: true },
+  { action: 'run-from', label: 'Run from here', run: true },
+  { action: 'rerun-no-cache', label: 'Re-run without cache', run: true },
+  'separator',
+  { action: 'show-statistics', label: 'Show statistics of last outputs', run: false },
+  { action: 'show-evaluation', label: 'Show evaluation of last outputs', run: false },
+  { action: 'show-lineage', label: 'Show lineage of last outputs', run: false },
+  { action: 'open-log', label: 'Open log', run: false },
+];
+
+function persist(): void {
+  channel.setState({ snapshot, ...view });
+}
+
+function statusOf(id: string): DagNodeStatus {
+  const members = shown?.groups.get(id);
+  if (members) return groupStatus(members, snapshot?.status ?? {});
+  return snapshot?.status[id] ?? { state: 'never-run' };
+}
+
+function statusText(st: DagNodeStatus): string {
+  const d = st.durationMs !== undefined && st.state !== 'never-run' ? ` · ${formatDuration(st.durationMs)}` : '';
+  return `${STATE_LABEL[st.state]}${d}`;
+}
+
+function renderTop(): void {
+  clear(top);
+  const graph = snapshot?.graph;
+  const title = h('div', { class: 'title' });
+  if (graph) title.append(h('h2', { class: 'name', title: graph.pipeline, id: 'pipeline-name' }, graph.pipeline), h('span', { class: 'muted name', title: graph.file }, graph.file));
+  else title.append(h('h2', {}, 'Pipeline preview'));
+  top.appendChild(title);
+  if (shown && shown.groups.size > 0) {
+    top.appendChild(
+      h('div', { class: 'banner', id: 'collapsed-warning', role: 'status' }, `This pipeline has ${snapshot?.graph?.nodes.length} components; more than 300 are grouped by id prefix to keep the graph usable.`),
+    );
+  }
+  const problems = snapshot?.problems ?? [];
+  if (problems.length) {
+    const errors = problems.filter((p) => p.severity === 'error');
+    const box = h('div', { class: `banner${errors.length ? ' error' : ''}`, id: 'problems', role: 'alert' });
+    box.appendChild(h('div', {}, errors.length ? (graph ? 'The file has errors; showing the last good graph.' : 'The file has errors; no graph yet.') : 'Warnings:'));
+    const ul = h('ul', {});
+    for (const p of problems.slice(0, 20)) ul.appendChild(problemItem(p));
+    if (problems.length > 20) ul.appendChild(h('li', {}, `… and ${problems.length - 20} more in the Problems panel`));
+    box.appendChild(ul);
+    top.appendChild(box);
+  }
+  if (!graph && !problems.length) top.appendChild(h('p', { class: 'muted' }, 'Open a pipeline file (*.pipeline.yaml, .json or .ts) to see its graph.'));
+}
+
+function problemItem(p: DagProblem): HTMLElement {
+  const li = h('li', {}, h('span', { class: 'mono' }, `${p.line}:${p.column}`), ` ${p.severity}: ${p.message}`);
+  if (p.component) {
+    li.appendChild(h('span', { class: 'muted' }, ` (${p.component})`));
+  }
+  return li;
+}
+
+function truncate(text: string, width: number): string {
+  const max = Math.floor((width - 20) / 7);
+  return text.length > max ? `${text.slice(0, Math.max(1, max - 1))}…` : text;
+}
+
+function nodeElement(node: DagNode, placed: { x: number; y: number; width: number; height: number }): SVGGElement {
+  const st = statusOf(node.id);
+  const g = s('g', {
+    class: `node state-${st.state}${node.enabled ? '' : ' disabled'}`,
+    transform: `translate(${placed.x},${placed.y})`,
+    tabindex: 0,
+    role: 'button',
+    'data-id': node.id,
+    'aria-label': `${node.id}, ${node.type}, ${statusText(st)}`,
+  });
+  g.append(
+    s('title', {}, `${node.id} (${node.type})`),
+    s('rect', { class: 'box', width: placed.width, height: placed.height }),
+    s('rect', { class: 'stripe', width: 5, height: placed.height }),
+    s('text', { class: 'id', x: 12, y: 17 }, truncate(node.id, placed.width)),
+    s('text', { class: 'type', x: 12, y: 32 }, truncate(node.enabled ? node.type : `${node.type} (disabled)`, placed.width)),
+  );
+  node.outputs.forEach((o, i) => {
+    const y = NODE_HEADER + i * PORT_ROW + PORT_ROW / 2;
+    g.append(s('text', { class: 'port', x: placed.width - 10, y: y + 4, 'text-anchor': 'end' }, truncate(`${o.key}: ${o.artifactType}`, placed.width)), s('circle', { class: 'port-dot', cx: placed.width, cy: y, r: 3.5 }));
+  });
+  g.appendChild(s('text', { class: 'status', x: 12, y: placed.height - 9 }, statusText(st)));
+  return g;
+}
+
+function edgePath(points: Array<{ x: number; y: number }>): string {
+  return points.map((p, i) => `${i ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
+}
+
+function renderGraph(): void {
+  clear(viewport);
+  nodeEls.clear();
+  if (!shown || !layout) return;
+  const graph = shown.graph;
+  const edgeLayer = s('g', { class: 'edges' });
+  for (const placed of layout.edges) {
+    const e = graph.edges[placed.index];
+    if (!e || placed.points.length < 2) continue;
+    const d = edgePath(placed.points);
+    const end = placed.points[placed.points.length - 1]!;
+    const label = `${e.from}${e.output ? `.${e.output}` : ''} → ${e.to}${e.input ? `.${e.input}` : ''}: ${e.artifactType}`;
+    const g = s('g', { class: 'edge', 'data-from': e.from, 'data-to': e.to, 'data-type': e.artifactType });
+    g.append(
+      s('path', { class: 'line', d }),
+      s('path', { class: 'arrow', d: `M${end.x},${end.y} l-7,-4 l0,8 z` }),
+      s('path', { class: 'hit', d }, s('title', {}, label)),
+    );
+    g.addEventListener('mouseenter', (ev) => {
+      g.classList.add('hover');
+      fill(tip, label);
+      tip.hidden = false;
+      moveTip(ev);
+    });
+    g.addEventListener('mousemove', moveTip);
+    g.addEventListener('mouseleave', () => {
+      g.classList.remove('hover');
+      tip.hidden = true;
+    });
+    edgeLayer.appendChild(g);
+  }
+  const nodeLayer = s('g', { class: 'nodes' });
+  for (const node of graph.nodes) {
+    const placed = layout.nodes.get(node.id);
+    if (!placed) continue;
+    const el = nodeElement(node, placed);
+    nodeEls.set(node.id, el);
+    nodeLayer.appendChild(el);
+  }
+  viewport.append(edgeLayer, nodeLayer);
+  applyHighlight();
+  applyView();
+}
+
+function moveTip(ev: MouseEvent): void {
+  const r = stage.getBoundingClientRect();
+  tip.style.left = `${ev.clientX - r.left + 12}px`;
+  tip.style.top = `${ev.clientY - r.top + 12}px`;
+}
+
+/** Live status: text and classes of the affected nodes only. */
+function patchStatus(ids: Iterable<string>): void {
+  const touched = new Set<string>();
+  for (const id of ids) touched.add(shown?.shownAs.get(id) ?? id);
+  for (const id of touched) {
+    const el = nodeEls.get(id);
+    if (!el) continue;
+    const st = statusOf(id);
+    for (const c of [...el.classList]) if (c.startsWith('state-')) el.classList.remove(c);
+    el.classList.add(`state-${st.state}`);
+    const text = el.querySelector('text.status');
+    if (text) text.textContent = statusText(st);
+    const node = shown?.graph.nodes.find((n) => n.id === id);
+    if (node) el.setAttribute('aria-label', `${node.id}, ${node.type}, ${statusText(st)}`);
+  }
+}
+
+function applyHighlight(): void {
+  const target = snapshot?.highlighted ? shown?.shownAs.get(snapshot.highlighted) ?? snapshot.highlighted : null;
+  for (const [id, el] of nodeEls) el.classList.toggle('highlighted', id === target);
+  if (target && layout) {
+    const placed = layout.nodes.get(target);
+    if (placed) ensureVisible(placed);
+  }
+}
+
+function ensureVisible(p: { x: number; y: number; width: number; height: number }): void {
+  const w = stage.clientWidth;
+  const hgt = stage.clientHeight;
+  const x0 = p.x * view.zoom + view.panX;
+  const y0 = p.y * view.zoom + view.panY;
+  const x1 = (p.x + p.width) * view.zoom + view.panX;
+  const y1 = (p.y + p.height) * view.zoom + view.panY;
+  if (x0 >= 0 && y0 >= 0 && x1 <= w && y1 <= hgt) return;
+  view.panX = w / 2 - (p.x + p.width / 2) * view.zoom;
+  view.panY = hgt / 2 - (p.y + p.height / 2) * view.zoom;
+  applyView();
+}
+
+function applyView(): void {
+  viewport.setAttribute('transform', `translate(${view.panX.toFixed(1)},${view.panY.toFixed(1)}) scale(${view.zoom.toFixed(4)})`);
+}
+
+function fit(): void {
+  if (!layout) return;
+  const w = stage.clientWidth || window.innerWidth;
+  const hgt = stage.clientHeight || window.innerHeight;
+  const zoom = Math.min(1.2, Math.max(0.05, Math.min((w - 40) / Math.max(1, layout.width), (hgt - 40) / Math.max(1, layout.height))));
+  view = { zoom, panX: (w - layout.width * zoom) / 2, panY: Math.max(20, (hgt - layout.height * zoom) / 2) };
+  applyView();
+  persist();
+}
+
+async function relayout(graph: DagGraph): Promise<void> {
+  const seq = ++layoutSeq;
+  const collapsed = collapseGraph(graph);
+  const result = await layoutGraph(collapsed.graph).catch((e: unknown) => {
+    top.appendChild(h('div', { class: 'banner error' }, `Layout failed: ${e instanceof Error ? e.message : String(e)}`));
+    return null;
+  });
+  // A newer graph arrived while this one was laid out: drop the stale result.
+  if (!result || seq !== layoutSeq) return;
+  shown = collapsed;
+  layout = result;
+  renderTop();
+  renderGraph();
+  if (fitPending) {
+    fitPending = false;
+    fit();
+  }
+  channel.post({ type: 'dag/laidOut', nodes: collapsed.graph.nodes.length, collapsed: collapsed.groups.size > 0, layoutMs: Math.round(result.ms) });
+  document.body.dataset['layoutSeq'] = String(seq);
+}
+
+// ---- interaction -------------------------------------------------------------------------------
+
+let menu: HTMLElement | null = null;
+
+function closeMenu(focusBack = true): void {
+  if (!menu) return;
+  const id = menu.dataset['node'];
+  menu.remove();
+  menu = null;
+  if (focusBack && id) nodeEls.get(id)?.focus();
+}
+
+function openMenu(id: string, x: number, y: number): void {
+  closeMenu(false);
+  if (shown?.groups.has(id)) return;
+  const m = h('div', { class: 'menu', role: 'menu', 'data-node': id, 'aria-label': `Actions for ${id}` });
+  for (const item of ACTIONS) {
+    if (item === 'separator') {
+      if (snapshot?.canRun) m.appendChild(h('hr', {}));
+      continue;
+    }
+    if (item.run && !snapshot?.canRun) continue;
+    const b = h('button', { role: 'menuitem', 'data-action': item.action }, item.label);
+    b.addEventListener('click', () => {
+      channel.post({ type: 'dag/action', action: item.action, component: id });
+      closeMenu();
+    });
+    m.appendChild(b);
+  }
+  m.addEventListener('keydown', (ev) => {
+    const buttons = [...m.querySelectorAll('button')];
+    const i = buttons.indexOf(document.activeElement as HTMLButtonElement);
+    if (ev.key === 'ArrowDown') buttons[(i + 1) % buttons.length]?.focus();
+    else if (ev.key === 'ArrowUp') buttons[(i - 1 + buttons.length) % buttons.length]?.focus();
+    else if (ev.key === 'Escape') closeMenu();
+    else return;
+    ev.preventDefault();
+    ev.stopPropagation();
+  });
+  const r = stage.getBoundingClientRect();
+  m.style.left = `${Math.min(x - r.left, r.width - 230)}px`;
+  m.style.top = `${Math.min(y - r.top, Math.max(0, r.height - 220))}px`;
+  stage.appendChild(m);
+  menu = m;
+  m.querySelector('button')?.focus();
+}
+
+function nodeIdOf(target: EventTarget | null): string | null {
+  const el = (target as Element | null)?.closest?.('.node');
+  return el?.getAttribute('data-id') ?? null;
+}
+
+function reveal(id: string): void {
+  if (shown?.groups.has(id)) return;
+  for (const [nid, el] of nodeEls) el.classList.toggle('selected', nid === id);
+  channel.post({ type: 'dag/reveal', component: id });
+}
+
+let drag: { x: number; y: number; panX: number; panY: number; moved: boolean } | null = null;
+
+stage.addEventListener('pointerdown', (ev) => {
+  if ((ev.target as Element).closest('.menu')) return;
+  closeMenu(false);
+  if (ev.button !== 0) return;
+  drag = { x: ev.clientX, y: ev.clientY, panX: view.panX, panY: view.panY, moved: false };
+});
+window.addEventListener('pointermove', (ev) => {
+  if (!drag) return;
+  const dx = ev.clientX - drag.x;
+  const dy = ev.clientY - drag.y;
+  if (!drag.moved && Math.abs(dx) + Math.abs(dy) < 4) return;
+  drag.moved = true;
+  stage.classList.add('panning');
+  view.panX = drag.panX + dx;
+  view.panY = drag.panY + dy;
+  applyView();
+});
+window.addEventListener('pointerup', (ev) => {
+  const wasDrag = drag?.moved;
+  drag = null;
+  stage.classList.remove('panning');
+  if (wasDrag) {
+    persist();
+    return;
+  }
+  const id = nodeIdOf(ev.target);
+  if (id && ev.button === 0) reveal(id);
+});
+stage.addEventListener('contextmenu', (ev) => {
+  const id = nodeIdOf(ev.target);
+  ev.preventDefault();
+  if (id) openMenu(id, ev.clientX, ev.clientY);
+});
+stage.addEventListener(
+  'wheel',
+  (ev) => {
+    ev.preventDefault();
+    const r = stage.getBoundingClientRect();
+    const mx = ev.clientX - r.left;
+    const my = ev.clientY - r.top;
+    zoomAt(Math.exp(-ev.deltaY * 0.0015), mx, my);
+  },
+  { passive: false },
+);
+
+function zoomAt(factor: number, mx: number, my: number): void {
+  const zoom = Math.min(3, Math.max(0.05, view.zoom * factor));
+  view.panX = mx - ((mx - view.panX) * zoom) / view.zoom;
+  view.panY = my - ((my - view.panY) * zoom) / view.zoom;
+  view.zoom = zoom;
+  applyView();
+  persist();
+}
+
+/** The nearest node in an arrow key's direction, by laid-out centres. */
+function neighbour(from: string, key: string): string | null {
+  const a = layout?.nodes.get(from);
+  if (!a || !layout) return null;
+  const ax = a.x + a.width / 2;
+  const ay = a.y + a.height / 2;
+  let best: string | null = null;
+  let bestScore = Infinity;
+  for (const [id, b] of layout.nodes) {
+    if (id === from) continue;
+    const dx = b.x + b.width / 2 - ax;
+    const dy = b.y + b.height / 2 - ay;
+    const along = key === 'ArrowRight' ? dx : key === 'ArrowLeft' ? -dx : key === 'ArrowDown' ? dy : -dy;
+    const across = key === 'ArrowRight' || key === 'ArrowLeft' ? Math.abs(dy) : Math.abs(dx);
+    if (along <= 1) continue;
+    const score = along + across * 2;
+    if (score < bestScore) {
+      bestScore = score;
+      best = id;
+    }
+  }
+  return best;
+}
+
+document.addEventListener('keydown', (ev) => {
+  if (menu) return;
+  const id = nodeIdOf(document.activeElement);
+  if (id && ev.key.startsWith('Arrow')) {
+    const next = neighbour(id, ev.key);
+    if (next) {
+      const el = nodeEls.get(next);
+      el?.focus();
+      const placed = layout?.nodes.get(next);
+      if (placed) ensureVisible(placed);
+    }
+    ev.preventDefault();
+    return;
+  }
+  if (id && (ev.key === 'Enter' || ev.key === ' ')) {
+    reveal(id);
+    ev.preventDefault();
+    return;
+  }
+  if (id && (ev.key === 'ContextMenu' || (ev.key === 'F10' && ev.shiftKey))) {
+    const r = nodeEls.get(id)!.getBoundingClientRect();
+    openMenu(id, r.left + 10, r.bottom);
+    ev.preventDefault();
+    return;
+  }
+  const w = stage.clientWidth / 2;
+  const hgt = stage.clientHeight / 2;
+  if (ev.key === '+' || ev.key === '=') zoomAt(1.2, w, hgt);
+  else if (ev.key === '-') zoomAt(1 / 1.2, w, hgt);
+  else if (ev.key === '0') fit();
+  else if (!id && ev.key.startsWith('Arrow')) {
+    const first = shown?.graph.nodes[0];
+    if (first) nodeEls.get(first.id)?.focus();
+  } else return;
+  ev.preventDefault();
+});
+window.addEventListener('resize', () => applyView());
+
+// ---- messages ---------------------------------------------------------------------------------
+
+channel.onMessage((message) => {
+  switch (message.type) {
+    case 'dag/snapshot': {
+      const previous = snapshot?.graph ?? null;
+      snapshot = message.snapshot;
+      persist();
+      if (snapshot.graph && !(sameShape(previous, snapshot.graph) && layout)) {
+        if (!previous || previous.file !== snapshot.graph.file) fitPending = true;
+        void relayout(snapshot.graph);
+      } else {
+        renderTop();
+        renderGraph();
+      }
+      renderTop();
+      break;
+    }
+    case 'dag/graph': {
+      if (!snapshot) snapshot = { graph: null, status: {}, problems: [], highlighted: null, canRun: false };
+      const previous = snapshot.graph;
+      snapshot = { ...snapshot, problems: message.problems, graph: message.graph ?? previous };
+      persist();
+      renderTop();
+      if (message.graph && !sameShape(previous, message.graph)) {
+        if (!previous) fitPending = true;
+        void relayout(message.graph);
+      } else if (message.graph) {
+        // Same shape: nothing to lay out, only names/labels could differ.
+        shown = collapseGraph(message.graph);
+        renderGraph();
+      }
+      document.body.dataset['problems'] = String(message.problems.length);
+      break;
+    }
+    case 'dag/status': {
+      if (!snapshot) return;
+      snapshot = { ...snapshot, status: message.replace ? message.status : { ...snapshot.status, ...message.status } };
+      persist();
+      patchStatus(message.replace ? nodeEls.keys() : Object.keys(message.status));
+      break;
+    }
+    case 'dag/highlight': {
+      if (!snapshot) return;
+      snapshot = { ...snapshot, highlighted: message.component };
+      persist();
+      applyHighlight();
+      break;
+    }
+  }
+});
+
+renderTop();
+applyView();
+if (snapshot?.graph) void relayout(snapshot.graph);
+else warmUp();
+channel.post({ type: 'dag/ready' });

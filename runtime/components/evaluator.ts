@@ -1,6 +1,24 @@
 // Evaluator: metrics overall and per slice for the candidate and the baseline model, TFMA thresholds, blessing.
-import { runEvaluator } from '../model/evaluatorExecutor';
-import type { ComponentSpec } from './spec';
+import { parseSlices, runEvaluator } from '../model/evaluatorExecutor';
+import { parseThresholds } from '../model/thresholds';
+import { ComponentError, type ComponentSpec } from './spec';
+
+/** The executor's own parsers, run at authoring time so threshold mistakes show in the Problems panel. */
+function validateEvaluatorParams(params: Record<string, unknown>): Array<{ param: string; message: string; hint?: string }> {
+  const problems: Array<{ param: string; message: string; hint?: string }> = [];
+  for (const [param, check] of [
+    ['thresholds', () => parseThresholds(params['thresholds'])],
+    ['slices', () => parseSlices(params['slices'])],
+  ] as const) {
+    try {
+      check();
+    } catch (err) {
+      if (err instanceof ComponentError) problems.push({ param, message: err.message, ...(err.hint ? { hint: err.hint } : {}) });
+      else throw err;
+    }
+  }
+  return problems;
+}
 
 export const evaluatorSpec: ComponentSpec = {
   type: 'Evaluator',
@@ -49,4 +67,5 @@ export const evaluatorSpec: ComponentSpec = {
     eval_split: { type: 'string', default: 'eval', doc: 'Split to evaluate on.' },
   },
   executor: runEvaluator,
+  validate: (params) => validateEvaluatorParams(params),
 };

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { ComponentError, type InputArtifact } from '../../runtime/components/spec';
+import { evaluatorSpec } from '../../runtime/components/evaluator';
 import { runEvaluator, type MetricsFile } from '../../runtime/model/evaluatorExecutor';
 import type { ValidationResult } from '../../runtime/model/thresholds';
 import { artifact, context, handModel, tempDir, writeSplit } from './modelFixtures';
@@ -174,5 +175,13 @@ describe('Evaluator', () => {
       evaluate({ slices: [['island']] }, good),
       (e: unknown) => e instanceof ComponentError && e.message.includes('"island"') && e.message.includes('columns: x, y, g'),
     );
+  });
+
+  it('reports threshold and slice mistakes at authoring time, per param', () => {
+    const validate = evaluatorSpec.validate as NonNullable<typeof evaluatorSpec.validate>;
+    assert.deepEqual(validate({ thresholds: { accuracy: { lower_bound: 0.6, change: { direction: 'higher_is_better', absolute: -1e-10 } } }, slices: [[], ['g']] }, {}), []);
+    const problems = validate({ thresholds: { acuracy: { lower_bound: 0.6 } }, slices: ['g'] }, {});
+    assert.deepEqual(problems.map((p) => p.param), ['thresholds', 'slices']);
+    assert.match(problems[0]?.message ?? '', /unknown metric "acuracy"/);
   });
 });

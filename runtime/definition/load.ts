@@ -28,6 +28,8 @@ function keepQuotes(ds: PipelineDiagnostic[], text: string): void {
  * returned when one could be built, so previews keep working.
  */
 export function loadPipelineText(file: string, text: string, opts: ValidateOptions = {}): LoadResult {
+  // TypeScript is not YAML: it needs evaluating (loadPipelineFile with trusted: true), not parsing.
+  if (pipelineFormat(file) === 'ts') return { diagnostics: [] };
   try {
     const parsed = parsePipelineText(file, text);
     const diagnostics = [...parsed.diagnostics];

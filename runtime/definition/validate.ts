@@ -298,6 +298,31 @@ function validateInputs(
   }
 }
 
+const INPUT_PLACEHOLDER = /\{\{\s*inputs\.([A-Za-z0-9_]+)\s*\}\}/g;
+
+/**
+ * `{{inputs.x}}` in the params of a component that takes any inputs (Command, Function) must name one
+ * of its inputs. The spec's own validate hook cannot check this: it does not see the inputs.
+ */
+function validatePlaceholders(comp: ComponentIR, add: (d: Problem) => void): void {
+  const visit = (key: string, value: ParamValue): void => {
+    if (typeof value === 'string') {
+      for (const m of value.matchAll(INPUT_PLACEHOLDER)) {
+        if (m[1] in comp.inputs) continue;
+        const suggestion = didYouMean(m[1], Object.keys(comp.inputs));
+        add({
+          range: comp.paramValueRanges?.[key] ?? comp.paramRanges[key] ?? comp.idRange ?? FILE_START,
+          code: 'unknown-placeholder',
+          message: `\`{{inputs.${m[1]}}}\` in param \`${key}\` of \`${comp.id}\` names no input${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`,
+          hint: `Add \`${m[1]}: <component>.<output>\` under inputs:, or fix the name.`,
+        });
+      }
+    } else if (Array.isArray(value)) for (const v of value) visit(key, v);
+    else if (value && typeof value === 'object') for (const v of Object.values(value)) visit(key, v);
+  };
+  for (const [key, value] of Object.entries(comp.params)) visit(key, value);
+}
+
 /** Semantic checks of a parsed pipeline. Never throws. */
 export function validatePipeline(p: PipelineIR, opts: ValidateOptions = {}): PipelineDiagnostic[] {
   const catalog = opts.catalog ?? registryCatalog;
@@ -333,6 +358,17 @@ export function validatePipeline(p: PipelineIR, opts: ValidateOptions = {}): Pip
     }
     validateParams(comp, spec, p, opts, add);
     validateInputs(comp, spec, byId, catalog, add);
+    if (spec.anyInputs) validatePlaceholders(comp, add);
+  }
+  if (p.components.length === 0 && p.nameRange) {
+    diagnostics.push({
+      file: p.file,
+      severity: 'warning',
+      code: 'empty-pipeline',
+      range: p.nameRange,
+      message: `Pipeline \`${p.name}\` has no components`,
+      hint: 'Add components under `components:`, e.g. a CsvExampleGen.',
+    });
   }
   const order = new Map(p.components.map((c, i) => [c.id, i]));
   for (const found of findCycles(p)) {

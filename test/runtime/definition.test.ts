@@ -346,3 +346,52 @@ describe('loading files', () => {
     assert.deepEqual(errors(ok.diagnostics), []);
   });
 });
+
+describe('odd inputs', () => {
+  const file = join(tmpdir(), 'odd.pipeline.yaml');
+  const check = (text: string) => loadPipelineText(file, text, { catalog: standInCatalog, checkPaths: false });
+
+  it('an empty file or one with only comments asks for a pipeline', () => {
+    for (const text of ['', '# nothing yet\n', '\n\n']) {
+      const r = check(text);
+      assert.equal(r.diagnostics[0]?.code, 'invalid-structure', describeAll(r.diagnostics));
+      assert.deepEqual(r.diagnostics[0]?.range.start, { line: 1, column: 1 });
+    }
+  });
+
+  it('a pipeline without components is a warning, not an error', () => {
+    const r = check('pipeline: empty\ncomponents: {}\n');
+    assert.deepEqual(r.diagnostics.map((d) => `${d.severity}:${d.code}`), ['warning:empty-pipeline']);
+  });
+
+  it('several YAML documents, tabs and a list at the top are syntax or structure errors with positions', () => {
+    const multi = check('pipeline: a\ncomponents: {}\n---\npipeline: b\n');
+    assert.ok(multi.diagnostics.some((d) => d.code === 'yaml-syntax' && d.range.start.line >= 3), describeAll(multi.diagnostics));
+    const tabs = check('pipeline: a\ncomponents:\n\tgen:\n\t\ttype: Command\n');
+    assert.ok(tabs.diagnostics.some((d) => d.code === 'yaml-syntax' && d.range.start.line === 3), describeAll(tabs.diagnostics));
+    const list = check('- pipeline: a\n');
+    assert.equal(list.diagnostics[0]?.code, 'invalid-structure');
+  });
+
+  it('a self-reference is a cycle; a reference to a disabled component is fine', () => {
+    const self = check('pipeline: a\ncomponents:\n  x:\n    type: Command\n    inputs: {i: x.o}\n    outputs: {o: Model}\n    params: {command: [echo]}\n');
+    assert.deepEqual(errors(self.diagnostics).map((d) => `${d.code}@${d.range.start.line}:${d.range.start.column}`), ['cycle@5:17']);
+    assert.match(self.diagnostics[0]?.message ?? '', /x -> x/);
+  });
+
+  it('aliases are expanded, and alias bombs are refused rather than expanded', () => {
+    const ok = check('pipeline: a\ncomponents:\n  x:\n    type: Command\n    params: {command: &c [echo, hi], env: {A: *c}}\n');
+    assert.deepEqual(errors(ok.diagnostics), [], describeAll(ok.diagnostics));
+    assert.deepEqual(ok.pipeline?.components[0]?.params['env'], { A: ['echo', 'hi'] });
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++) levels.push(`l${i}: &l${i} [${Array(10).fill(i === 1 ? '*a' : `*l${i - 1}`).join(', ')}]`);
+    const bomb = check(`pipeline: a\ncomponents:\n  x:\n    type: Command\n    params:\n      command: [echo]\n      env:\n        ${levels.join('\n        ')}\n`);
+    assert.ok(bomb.diagnostics.length > 0);
+    assert.ok(bomb.diagnostics.every((d) => d.code !== 'internal-error'), describeAll(bomb.diagnostics));
+  });
+
+  it('loadPipelineText leaves TypeScript files to loadPipelineFile', () => {
+    const r = loadPipelineText(join(tmpdir(), 'x.pipeline.ts'), "import { pipeline } from 'mlpipe';\n", { catalog: standInCatalog });
+    assert.deepEqual(r, { diagnostics: [] });
+  });
+});

@@ -262,8 +262,8 @@ test('a new database records schema version 10 and the 9 seeded mlmd.* types as 
     for (const table of ['TypeProperty', 'ParentType', 'Artifact', 'Execution', 'Context', 'Event', 'EventPath']) {
       assert.deepEqual(db.prepare(`SELECT COUNT(*) AS n FROM \`${table}\``).get(), { n: 0 }, table);
     }
-    // Like MLMD: no journal-mode change, the default rollback journal.
-    assert.equal(db.pragma('journal_mode', { simple: true }), 'delete');
+    // Files we create use WAL (see store.ts); user_version stays MLMD's 0.
+    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     assert.equal(db.pragma('user_version', { simple: true }), 0);
   } finally {
     db.close();
@@ -305,6 +305,29 @@ test('where v8 and v10 agree, sqlite_master matches a database written by ml-met
     assert.equal(ours.get(table), withExtra(v8, '`byte_value` BLOB', '`proto_value` BLOB, `bool_value` BOOLEAN'), table);
   }
   assert.equal(ours.get('Type'), normalise(theirs.find((r) => r.name === 'Type')!.sql)!.replace('`output_type` TEXT)', '`output_type` TEXT, `external_id` VARCHAR(255) UNIQUE)'));
+});
+
+test('the rollback journal can be chosen for a new file, and an existing file keeps its journal mode', () => {
+  const dir = tempDir();
+  const rollback = join(dir, 'rollback.sqlite');
+  MetadataStore.open(rollback, { journalMode: 'delete' }).close();
+  const check = (file: string) => {
+    const db = new Database(file, { readonly: true });
+    try {
+      return db.pragma('journal_mode', { simple: true });
+    } finally {
+      db.close();
+    }
+  };
+  assert.equal(check(rollback), 'delete');
+  // Reopening with the default (WAL) does not convert a file we did not just create.
+  const store = MetadataStore.open(rollback);
+  store.beginRun('p', 'r');
+  store.close();
+  assert.equal(check(rollback), 'delete');
+  // Same layout either way.
+  const strip = (rows: ReturnType<typeof master>) => rows.map((r) => [r.type, r.name, normalise(r.sql)]);
+  assert.deepEqual(strip(master(rollback)), strip(master(newDatabase())));
 });
 
 test('opening an existing database again changes nothing in it', () => {

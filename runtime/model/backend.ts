@@ -15,6 +15,8 @@ export interface BackendChoice {
 }
 
 let wasmPathsSet = false;
+/** The backend this module last activated, so readers (Evaluator, predict) do not switch it under a running Trainer. */
+let active: BackendName | undefined;
 
 /** Folder holding the tfjs-backend-wasm `.wasm` binaries (Node reads them from disk). */
 function wasmDir(): string {
@@ -67,15 +69,27 @@ export async function selectBackend(preference: BackendPreference = 'auto'): Pro
     if (name === 'cpu') {
       await tf.setBackend('cpu');
       await tf.ready();
+      active = 'cpu';
       return { backend: 'cpu', notes };
     }
     const failure = name === 'tensorflow' ? await tryTensorflow() : await tryWasm();
     if (failure === undefined) {
       await tf.ready();
+      active = name;
       return { backend: name, notes };
     }
     notes.push(failure);
   }
   await tf.setBackend('cpu');
+  active = 'cpu';
   return { backend: 'cpu', notes };
+}
+
+/**
+ * The backend already in use, or the best available one. Inference (Evaluator, predict) calls this so
+ * that it never switches the process-wide backend while a Trainer with an explicit backend is running.
+ */
+export async function ensureBackend(): Promise<BackendChoice> {
+  if (active && tf.getBackend() === active) return { backend: active, notes: [] };
+  return selectBackend('auto');
 }

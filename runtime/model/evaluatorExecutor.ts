@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { EXAMPLES_FILE, METRICS_FILE, splitDir, VALIDATION_FILE } from '../components/artifacts';
 import { ComponentError, type ExecutorContext, type ExecutorResult, type InputArtifact } from '../components/spec';
 import { withDuckDb } from '../data/duckdbEngine';
-import { selectBackend } from './backend';
+import { ensureBackend } from './backend';
 import { optionalString, stringParam } from './paramReading';
 import { disposeModel, loadModel, type ServingModel } from './predict';
 import { evaluateModel, loadEvalTable, writePredictions, type ModelMetricsBlock } from './sliceEvaluation';
@@ -61,7 +61,7 @@ export async function runEvaluator(ctx: ExecutorContext): Promise<ExecutorResult
   const file = path.join(examples.uri, splitDir(split), EXAMPLES_FILE);
   if (!fs.existsSync(file)) throw new ComponentError(`the examples have no "${split}" split (${file})`, 'Set params.eval_split, or give ExampleGen an eval split.');
 
-  const choice = await selectBackend('auto');
+  const choice = await ensureBackend();
   ctx.log(`TensorFlow.js backend: ${choice.backend}`);
   const candidate = await load(modelInput, 'candidate');
   const baseline = baselineInput ? await load(baselineInput, 'baseline') : undefined;

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { MODEL_DIR, TRANSFORM_GRAPH_FILE } from '../components/artifacts';
 import { applyTransform, compileCustomHook, parseTransformProgram, type RawRow, type RowHook, type TransformProgram } from '../data/transformProgram';
+import { ensureBackend } from './backend';
 import { inputTensors } from './dnn';
 import { encodeFeatures, FEATURE_SPEC_FILE, type FeatureSpec } from './featureSpec';
 import { loadModelFiles } from './modelFiles';
@@ -44,6 +45,7 @@ export async function loadModel(modelUri: string): Promise<ServingModel> {
   const program = fs.existsSync(graphFile) ? parseTransformProgram(fs.readFileSync(graphFile, 'utf8')) : undefined;
   // A program with a custom row hook runs that bundled code here, as at training time.
   const hook = program ? compileCustomHook(program) : undefined;
+  await ensureBackend();
   const network = await loadModelFiles(dir);
   return { dir, network, spec, program, hook };
 }

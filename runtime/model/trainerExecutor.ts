@@ -151,6 +151,12 @@ export async function runTrainer(ctx: ExecutorContext): Promise<ExecutorResult> 
   const trainSetData = trainSet(spec, train.rows);
   const evalSetData = evalData ? trainSet(spec, evalData.rows) : undefined;
 
+  const reportEpoch = (r: EpochRecord, epochs: number): void => {
+    const metrics: Record<string, number> = {};
+    for (const [k, v] of Object.entries(r)) if (k !== 'epoch' && typeof v === 'number') metrics[k] = v;
+    ctx.emit({ kind: 'epoch', epoch: r.epoch, epochs, metrics });
+    ctx.log(`epoch ${r.epoch}/${epochs} ${Object.entries(metrics).map(([k, v]) => `${k}=${v.toFixed(4)}`).join(' ')}`);
+  };
   const fitDefaults: FitOptions = {
     epochs: settings.epochs,
     batchSize: settings.batchSize,
@@ -158,12 +164,6 @@ export async function runTrainer(ctx: ExecutorContext): Promise<ExecutorResult> 
     seed: settings.seed,
     signal: ctx.signal,
     onEpoch: (r) => reportEpoch(r, settings.epochs),
-  };
-  const reportEpoch = (r: EpochRecord, epochs: number): void => {
-    const metrics: Record<string, number> = {};
-    for (const [k, v] of Object.entries(r)) if (k !== 'epoch' && typeof v === 'number') metrics[k] = v;
-    ctx.emit({ kind: 'epoch', epoch: r.epoch, epochs, metrics });
-    ctx.log(`epoch ${r.epoch}/${epochs} ${Object.entries(metrics).map(([k, v]) => `${k}=${v.toFixed(4)}`).join(' ')}`);
   };
   const newModel = (hiddenUnits = settings.hiddenUnits): tf.LayersModel => {
     const m = buildDnn(spec, { hiddenUnits, seed: settings.seed });
@@ -220,15 +220,23 @@ export async function runTrainer(ctx: ExecutorContext): Promise<ExecutorResult> 
     history = result.history;
   } else {
     model = newModel();
-    if (base) warm = await warmStart(model, base, (l) => ctx.log(l));
-    fit = await fitModel(model, spec, trainSetData, evalSetData, fitDefaults);
+    try {
+      if (base) warm = await warmStart(model, base, (l) => ctx.log(l));
+      fit = await fitModel(model, spec, trainSetData, evalSetData, fitDefaults);
+    } catch (err) {
+      model.dispose();
+      throw err;
+    }
     history = fit.history;
     ctx.log(`trained ${fit.history.length} epoch(s) on ${fit.trainExamples} examples at ${Math.round(fit.examplesPerSecond)} examples/s; best epoch ${fit.bestEpoch}${fit.stoppedEarly ? ' (early stop)' : ''}`);
   }
 
   const dir = path.join(out.uri, MODEL_DIR);
-  await saveModelFiles(model, dir);
-  model.dispose();
+  try {
+    await saveModelFiles(model, dir);
+  } finally {
+    model.dispose();
+  }
   fs.writeFileSync(path.join(dir, FEATURE_SPEC_FILE), JSON.stringify(spec, null, 2));
   if (program) fs.writeFileSync(path.join(dir, TRANSFORM_GRAPH_FILE), JSON.stringify(program));
   fs.writeFileSync(path.join(dir, HISTORY_FILE), JSON.stringify({ backend: choice.backend, bestEpoch: fit?.bestEpoch, stoppedEarly: fit?.stoppedEarly ?? false, epochs: history }, null, 2));

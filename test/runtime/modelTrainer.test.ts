@@ -8,6 +8,7 @@ import { ComponentError, type InputArtifact } from '../../runtime/components/spe
 import { runEvaluator, type MetricsFile } from '../../runtime/model/evaluatorExecutor';
 import { disposeModel, loadModel, predict } from '../../runtime/model/predict';
 import { readParquetRows } from '../../runtime/model/parquetRows';
+import { trainerSpec } from '../../runtime/components/trainer';
 import { runTrainer } from '../../runtime/model/trainerExecutor';
 import { asInput, context, penguinExamples, penguinTransform, readSplitRows, tempDir, type TestContext } from './modelFixtures';
 
@@ -140,5 +141,50 @@ describe('Trainer on penguins', () => {
     await assert.rejects(train({ label: 'species' }), (e: unknown) => e instanceof ComponentError && e.message.includes('"species"') && e.message.includes('Beak Length (mm)'));
     await assert.rejects(train({ train_split: 'training' }), (e: unknown) => e instanceof ComponentError && e.message.includes('"training"'));
     await assert.rejects(train({ hidden_units: [0] }), (e: unknown) => e instanceof ComponentError && e.message.includes('params.hidden_units'));
+  });
+
+  it('trains a regressor on raw examples without a TransformGraph, and evaluates it', async () => {
+    const ctx = context(root, {
+      componentId: 'trainer',
+      params: { label: 'Body Mass (g)', epochs: 60, hidden_units: [16], learning_rate: 0.02, patience: 10 },
+      inputs: { examples: [raw] },
+      outputs: { model: 'Model' },
+    });
+    await runTrainer(ctx);
+    assert.equal(ctx.outputs['model']!.customProperties['task'], 'regression');
+    // Text columns of the raw data become categories with vocabularies built on train.
+    assert.ok(ctx.lines.some((l) => l.includes('Species (category)') && l.includes('Island (category)')), ctx.lines.join('\n'));
+    const model = asInput(ctx, 'model');
+    const ev = context(root, {
+      componentId: 'evaluator',
+      params: { slices: [['Species']], thresholds: { r2: { lower_bound: 0.5 } } },
+      inputs: { examples: [raw], model: [model] },
+      outputs: { evaluation: 'ModelEvaluation', blessing: 'ModelBlessing' },
+    });
+    await runEvaluator(ev);
+    const m = JSON.parse(fs.readFileSync(path.join(ev.outputs['evaluation']!.uri, 'metrics.json'), 'utf8')) as MetricsFile;
+    assert.equal(m.label, 'Body Mass (g)', 'the label defaults to the one the model was trained on');
+    const r2 = m.candidate.overall['r2'] as number;
+    assert.ok(r2 > 0.5, `r2 ${r2}`);
+    assert.ok((m.candidate.overall['rmse'] as number) < 600, `rmse ${m.candidate.overall['rmse']}`);
+    assert.deepEqual(fs.readdirSync(ev.outputs['blessing']!.uri), ['BLESSED']);
+    // predict() and the Evaluator agree on regression values too.
+    const served = await loadModel(model.uri);
+    const evalRows = await readSplitRows(raw, 'eval');
+    const values = predict(served, evalRows).map((p) => (p.kind === 'regression' ? p.value : Number.NaN));
+    disposeModel(served);
+    const evaluator = (await readParquetRows(path.join(ev.outputs['evaluation']!.uri, 'predictions.parquet'))).rows.map((r) => r['prediction'] as number);
+    values.forEach((v, i) => assert.ok(Math.abs(v - (evaluator[i] as number)) < 1e-3, `row ${i}: ${v} vs ${evaluator[i]}`));
+  });
+
+  it('puts the run_fn module content in the cache key', async () => {
+    const fingerprint = trainerSpec.fingerprint as NonNullable<typeof trainerSpec.fingerprint>;
+    const module = path.join(root, 'fp_module.ts');
+    fs.writeFileSync(module, 'export async function run() {}\n');
+    const a = await fingerprint({ params: { module: 'fp_module.ts' }, pipelineDir: root, root });
+    fs.writeFileSync(module, 'export async function run() { /* changed */ }\n');
+    const b = await fingerprint({ params: { module: 'fp_module.ts' }, pipelineDir: root, root });
+    assert.notEqual(a, b);
+    assert.equal(await fingerprint({ params: {}, pipelineDir: root, root }), '');
   });
 });

@@ -1,37 +1,20 @@
-// Validation of a parsed pipeline against the component registry (load.ts runs it after parsing).
+// Validation of a parsed pipeline against component specs (load.ts runs it after parsing). Pure apart
+// from checking that files named by path params exist; it never loads the registry itself.
 // Every problem is reported at once, each with an exact range, a message and a hint of what to do.
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import type { ComponentSpec, ParamSpec } from '../components/spec';
+import type { ComponentCatalog } from './componentCatalog';
 import type { ComponentIR, InputReference, ParamValue, PipelineDiagnostic, PipelineIR, SourceRange } from './ir';
 import { findCycles } from './graph';
 import { checkPath } from './pathChecks';
 import { FILE_START } from './sourcePositions';
 import { didYouMean } from './suggestions';
 
-/** Where component specs come from: the real registry by default; tests may pass their own. */
-export interface ComponentCatalog {
-  get(type: string): ComponentSpec | undefined;
-  types(): Iterable<string>;
-}
-
-type RegistryModule = typeof import('../components/registry');
-let registryModule: RegistryModule | undefined;
-// Loaded on first use: the registry pulls in every component (DuckDB, TF.js wrappers …), which a
-// caller that only parses, or that passes its own catalog, should not pay for.
-function registry(): RegistryModule {
-  registryModule ??= require('../components/registry') as RegistryModule;
-  return registryModule;
-}
-
-export const registryCatalog: ComponentCatalog = {
-  get: (type) => registry().getComponent(type),
-  types: () => registry().componentTypes(),
-};
-
 export interface ValidateOptions {
-  catalog?: ComponentCatalog;
+  /** Component specs: registryCatalog in the runtime, catalogFromSchema(...) in the extension host. */
+  catalog: ComponentCatalog;
   /** Check that files named by `path` params exist (default true). Off for unsaved buffers. */
   checkPaths?: boolean;
 }
@@ -324,8 +307,8 @@ function validatePlaceholders(comp: ComponentIR, add: (d: Problem) => void): voi
 }
 
 /** Semantic checks of a parsed pipeline. Never throws. */
-export function validatePipeline(p: PipelineIR, opts: ValidateOptions = {}): PipelineDiagnostic[] {
-  const catalog = opts.catalog ?? registryCatalog;
+export function validatePipeline(p: PipelineIR, opts: ValidateOptions): PipelineDiagnostic[] {
+  const catalog = opts.catalog;
   const diagnostics: PipelineDiagnostic[] = [];
   const byId = new Map(p.components.map((c) => [c.id, c]));
   for (const comp of p.components) {

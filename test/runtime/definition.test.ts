@@ -9,7 +9,10 @@ import Ajv from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { downstreamOf, findCycles, skippedComponents, topologicalOrder, upstreamOf } from '../../runtime/definition/graph';
 import { formatDiagnostic, type PipelineDiagnostic, type PipelineIR } from '../../runtime/definition/ir';
+import { build } from 'esbuild';
+import { catalogFromSchema } from '../../runtime/definition/componentCatalog';
 import { componentHover, pipelineJsonSchema } from '../../runtime/definition/jsonSchema';
+import { checkPipelineText } from '../../runtime/definition/pipelineText';
 import { loadPipelineFile, loadPipelineText } from '../../runtime/definition/load';
 import { checkPath, globToRegExp } from '../../runtime/definition/pathChecks';
 import { didYouMean, levenshtein } from '../../runtime/definition/suggestions';
@@ -393,5 +396,50 @@ describe('odd inputs', () => {
   it('loadPipelineText leaves TypeScript files to loadPipelineFile', () => {
     const r = loadPipelineText(join(tmpdir(), 'x.pipeline.ts'), "import { pipeline } from 'mlpipe';\n", { catalog: standInCatalog });
     assert.deepEqual(r, { diagnostics: [] });
+  });
+});
+
+describe('validation without the registry (the extension host)', () => {
+  it('a catalog rebuilt from the generated JSON Schema finds the same problems', () => {
+    const fromSchema = catalogFromSchema(JSON.parse(JSON.stringify(pipelineJsonSchema(standInCatalog))));
+    assert.deepEqual([...fromSchema.types()].sort(), [...standInCatalog.types()].sort());
+    for (const file of brokenFiles) {
+      const path = join(brokenDir, file);
+      const text = readFileSync(path, 'utf8');
+      const codes = (catalog: typeof standInCatalog) =>
+        checkPipelineText(path, text, { catalog })
+          .diagnostics.map((d) => `${d.code}@${d.range.start.line}:${d.range.start.column}`)
+          .sort();
+      // Validate hooks are functions and do not survive JSON: only their own findings may be missing.
+      const expected = codes(standInCatalog).filter((c) => !c.startsWith('component-check@'));
+      assert.deepEqual(codes(fromSchema), expected, file);
+    }
+    const design = join(validDir, 'design.pipeline.yaml');
+    assert.deepEqual(errors(checkPipelineText(design, readFileSync(design, 'utf8'), { catalog: fromSchema }).diagnostics), []);
+  });
+
+  it('the pure modules bundle without the registry or any native module', async () => {
+    const root = join(__dirname, '..', '..');
+    const result = await build({
+      stdin: {
+        contents: [
+          "export { checkPipelineText } from './runtime/definition/pipelineText';",
+          "export { catalogFromSchema } from './runtime/definition/componentCatalog';",
+          "export { describeComponent, buildPipelineJsonSchema } from './runtime/definition/pipelineSchema';",
+          "export { topologicalOrder } from './runtime/definition/graph';",
+        ].join('\n'),
+        resolveDir: root,
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'node',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    const heavy = inputs.filter((i) => /components\/(registry|exampleGen|command)|duckdb|tfjs|better-sqlite3|node_modules\/esbuild/.test(i));
+    assert.deepEqual(heavy, []);
+    assert.ok(inputs.some((i) => i.includes('runtime/definition/validate.ts')));
   });
 });

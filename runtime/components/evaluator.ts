@@ -1,5 +1,6 @@
 // Evaluator: metrics overall and per slice for the candidate and the baseline model, TFMA thresholds, blessing.
-import { parseSlices, runEvaluator } from '../model/evaluatorExecutor';
+import { parseSlices } from '../model/slicingSpecs';
+import type * as EvaluatorExecutor from '../model/evaluatorExecutor';
 import { parseThresholds } from '../model/thresholds';
 import { ComponentError, type ComponentSpec } from './spec';
 
@@ -66,6 +67,7 @@ export const evaluatorSpec: ComponentSpec = {
     },
     eval_split: { type: 'string', default: 'eval', doc: 'Split to evaluate on.' },
   },
-  executor: runEvaluator,
+  // Loaded on first use: TF.js and DuckDB cost ~0.5 s to load, which a CLI that runs nothing should not pay.
+  executor: async (ctx) => (require('../model/evaluatorExecutor') as typeof EvaluatorExecutor).runEvaluator(ctx),
   validate: (params) => validateEvaluatorParams(params),
 };

@@ -1,5 +1,5 @@
 // Pusher: deploys a blessed (and approved) model to a folder, one version per push.
-import { runPusher } from '../model/pushExecutor';
+import type * as PushExecutor from '../model/pushExecutor';
 import type { ComponentSpec } from './spec';
 
 export const pusherSpec: ComponentSpec = {
@@ -19,5 +19,6 @@ export const pusherSpec: ComponentSpec = {
   params: {
     destination: { type: 'string', required: true, doc: 'Folder receiving one `<version>/` sub-folder per push, relative to the pipeline file (e.g. serving/penguin).' },
   },
-  executor: runPusher,
+  // Loaded on first use, like the other model components (predict.ts pulls in TF.js).
+  executor: async (ctx) => (require('../model/pushExecutor') as typeof PushExecutor).runPusher(ctx),
 };

@@ -1,5 +1,5 @@
 // Trainer: a TensorFlow.js DNN from params, or the user's run_fn (params.module), on transformed examples.
-import { runTrainer } from '../model/trainerExecutor';
+import type * as TrainerExecutor from '../model/trainerExecutor';
 import { moduleFingerprint } from './functionModule';
 import type { ComponentSpec } from './spec';
 
@@ -36,6 +36,7 @@ export const trainerSpec: ComponentSpec = {
     module: { type: 'path', mustExist: 'file', doc: 'A TS/JS file exporting `run(fnArgs)` (TFX run_fn); its content is part of the cache key. Trusted workspaces only.' },
     hyperparameters: { type: 'object', doc: 'Free-form values passed to a module as fnArgs.hyperparameters.' },
   },
-  executor: runTrainer,
+  // Loaded on first use: TF.js costs ~0.3 s to load, which a CLI that runs nothing should not pay.
+  executor: async (ctx) => (require('../model/trainerExecutor') as typeof TrainerExecutor).runTrainer(ctx),
   fingerprint: async ({ params, pipelineDir }) => moduleFingerprint(params['module'], pipelineDir),
 };

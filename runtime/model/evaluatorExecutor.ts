@@ -9,9 +9,11 @@ import { ensureBackend } from './backend';
 import { optionalString, stringParam } from './paramReading';
 import { disposeModel, loadModel, type ServingModel } from './predict';
 import { evaluateModel, loadEvalTable, writePredictions, type ModelMetricsBlock } from './sliceEvaluation';
+import { parseSlices } from './slicingSpecs';
 import { parseThresholds, validateMetrics, type SliceMetrics, type ValidationResult } from './thresholds';
 
 export const PREDICTIONS_FILE = 'predictions.parquet';
+export { parseSlices };
 
 export interface MetricsFile {
   candidate: ModelMetricsBlock;
@@ -19,14 +21,6 @@ export interface MetricsFile {
   label: string;
   split: string;
   slicing_specs: string[][];
-}
-
-export function parseSlices(raw: unknown): string[][] {
-  if (raw === undefined || raw === null) return [[]];
-  if (!Array.isArray(raw) || !raw.every((s) => Array.isArray(s) && s.every((k) => typeof k === 'string'))) {
-    throw new ComponentError(`params.slices must be a list of feature-key lists, e.g. [[], [island], [island, sex]]; got ${JSON.stringify(raw)}`);
-  }
-  return raw as string[][];
 }
 
 function only(ctx: ExecutorContext, key: string): InputArtifact | undefined {

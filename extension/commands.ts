@@ -3,7 +3,6 @@
 import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { ResponseError } from 'vscode-jsonrpc';
 import type { RunScope } from '../runtime/orchestrator/api';
 import { RuntimeErrorCode, type DbRef } from '../runtime/server/protocol';
 import * as config from './config';
@@ -45,7 +44,7 @@ export async function showError(e: unknown, what: string): Promise<void> {
     if (choice === 'Open Settings') await config.openSettings('mlpipe.runtime.nodePath');
     return;
   }
-  if (e instanceof ResponseError && e.code === RuntimeErrorCode.Untrusted) {
+  if (e instanceof Error && (e as Error & { code?: unknown }).code === RuntimeErrorCode.Untrusted) {
     const choice = await vscode.window.showWarningMessage(`ML Pipelines: ${e.message}`, 'Manage Workspace Trust');
     if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
     return;

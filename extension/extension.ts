@@ -1,7 +1,6 @@
 // Activation: wires the thin client together. Nothing here starts the runtime or loads a native
 // module; the runtime starts on the first request (a tree expanding, a file validated, a run).
-const moduleLoadStart = performance.now();
-
+import { moduleLoadStart } from './loadClock';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DbRef } from '../runtime/server/protocol';
@@ -19,6 +18,9 @@ import { RunProgress } from './runProgress';
 import { RuntimeClient } from './runtimeClient';
 import { RunsTree, type RunsSource } from './runsTree';
 import { StepStates } from './stepStates';
+
+/** After every imported module was evaluated: loading cost = this - moduleLoadStart. */
+const moduleEvaluated = performance.now();
 
 type RegisterPanels = (context: vscode.ExtensionContext, deps: PanelDeps) => void;
 
@@ -154,7 +156,14 @@ export function activate(context: vscode.ExtensionContext): void {
   void discovery.start();
   const end = performance.now();
   // Measured from the start of this module's evaluation: what the extension adds to VS Code's startup.
-  log.info(`activated in ${(end - moduleLoadStart).toFixed(1)} ms (activate() ${(end - activateStart).toFixed(1)} ms, trusted: ${trusted()})`);
+  const loadMs = moduleEvaluated - moduleLoadStart;
+  const activateMs = end - activateStart;
+  // What the extension adds to startup: evaluating its bundle plus activate(); the gap between the
+  // two is VS Code's own work (creating the extension context), not ours.
+  const figure = `activated in ${(loadMs + activateMs).toFixed(1)} ms (loading ${loadMs.toFixed(1)} ms, activate() ${activateMs.toFixed(1)} ms, trusted: ${trusted()})`;
+  log.info(figure);
+  // For the e2e tests: VS Code forwards the extension host's console to the workbench's.
+  if (process.env.MLPIPE_REPORT_ACTIVATION) console.log(`mlpipe: ${figure}`);
 }
 
 export function deactivate(): void {

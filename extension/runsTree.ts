@@ -97,7 +97,11 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
     try {
       if (!node) {
         const sources = this.sources();
-        if (sources.length === 1) return this.runsOf(sources[0]!);
+        if (sources.length === 1) {
+          // An empty list lets the view show its welcome content.
+          const runs = await this.runsOf(sources[0]!);
+          return runs.length === 1 && runs[0]!.kind === 'message' ? [] : runs;
+        }
         return sources.map((source) => ({ kind: 'source', source }));
       }
       switch (node.kind) {

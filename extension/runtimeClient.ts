@@ -4,12 +4,11 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { MessageConnection } from 'vscode-jsonrpc/node';
 import type { RunEvent } from '../runtime/orchestrator/events';
 import {
   PROTOCOL_VERSION,
-  requestType,
-  runEventNotification,
+  RUN_EVENT_NOTIFICATION,
   type RequestParams,
   type RequestResult,
   type RuntimeMethod,
@@ -101,7 +100,7 @@ export class RuntimeClient implements vscode.Disposable {
 
   async request<M extends RuntimeMethod>(method: M, params: RequestParams<M>): Promise<RequestResult<M>> {
     const connection = await this.ensureStarted();
-    return connection.sendRequest(requestType(method), params);
+    return connection.sendRequest(method, params) as Promise<RequestResult<M>>;
   }
 
   private ensureStarted(): Promise<MessageConnection> {
@@ -130,8 +129,10 @@ export class RuntimeClient implements vscode.Disposable {
     child.stderr?.on('data', (chunk: string) => {
       for (const line of chunk.split('\n')) if (line.trim()) this.log.info(`[runtime] ${line}`);
     });
+    // Loaded here, not at activation: vscode-jsonrpc's node entry pulls in net, crypto and more.
+    const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-jsonrpc/node') as typeof import('vscode-jsonrpc/node');
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-    connection.onNotification(runEventNotification, (e) => this.runEvents.fire(e));
+    connection.onNotification(RUN_EVENT_NOTIFICATION, (e: RunEvent) => this.runEvents.fire(e));
     const exited = new Promise<never>((_, reject) => {
       child.once('error', (err) => reject(new RuntimeStartError(`The runtime could not be started with ${node.command}: ${err.message}`, true)));
       child.once('exit', (code, signal) => {
@@ -147,7 +148,7 @@ export class RuntimeClient implements vscode.Disposable {
     });
     exited.catch(() => undefined);
     connection.listen();
-    const hello = await Promise.race([connection.sendRequest(requestType('mlpipe/hello'), {}), exited]);
+    const hello = await Promise.race([connection.sendRequest('mlpipe/hello', {}) as Promise<RequestResult<'mlpipe/hello'>>, exited]);
     if (hello.protocolVersion !== PROTOCOL_VERSION) {
       child.kill();
       throw new RuntimeStartError(`The runtime speaks protocol ${hello.protocolVersion}, the extension ${PROTOCOL_VERSION}: rebuild the extension.`, false);

@@ -1,7 +1,9 @@
 // The ONE typed protocol between the VS Code extension host and the runtime (`mlpipe serve --stdio`).
 // Both sides import this file; method names and payload shapes exist nowhere else.
 // JSON-RPC over stdio (vscode-jsonrpc). Everything here is plain JSON-serialisable data.
-import { NotificationType, RequestType } from 'vscode-jsonrpc';
+// Requests are sent by method name with one by-name params object (what a one-parameter RequestType
+// sends too); this file imports nothing from vscode-jsonrpc, so the extension can load that library
+// only when it starts the runtime, not at activation.
 import type { LoadResult } from '../definition/ir';
 import type {
   ArtifactSummary,
@@ -94,20 +96,8 @@ export type RuntimeMethod = keyof RuntimeRequests;
 export type RequestParams<M extends RuntimeMethod> = RuntimeRequests[M]['params'];
 export type RequestResult<M extends RuntimeMethod> = RuntimeRequests[M]['result'];
 
-const requestTypes = new Map<string, RequestType<unknown, unknown, unknown>>();
-
-/** The vscode-jsonrpc request type of a method (one instance per method). */
-export function requestType<M extends RuntimeMethod>(method: M): RequestType<RequestParams<M>, RequestResult<M>, void> {
-  let t = requestTypes.get(method);
-  if (!t) {
-    t = new RequestType<unknown, unknown, unknown>(method);
-    requestTypes.set(method, t);
-  }
-  return t as unknown as RequestType<RequestParams<M>, RequestResult<M>, void>;
-}
-
-/** Server -> client: every event of every run, tagged with its run id. */
-export const runEventNotification = new NotificationType<RunEvent>('mlpipe/runEvent');
+/** Server -> client: every event of every run, tagged with its run id (params: a RunEvent). */
+export const RUN_EVENT_NOTIFICATION = 'mlpipe/runEvent';
 
 /** Error codes the server answers with (JSON-RPC application range). The message is for users. */
 export const RuntimeErrorCode = {

@@ -14,8 +14,7 @@ import { logPath } from '../workspace';
 import type { RunEvent } from '../orchestrator/events';
 import {
   PROTOCOL_VERSION,
-  requestType,
-  runEventNotification,
+  RUN_EVENT_NOTIFICATION,
   RuntimeErrorCode,
   type DbRef,
   type LogResult,
@@ -138,7 +137,7 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
   const runs = new Map<string, AbortController>();
 
   function on<M extends RuntimeMethod>(method: M, handler: Handler<M>): void {
-    connection.onRequest(requestType(method), async (params: RequestParams<M>) => {
+    connection.onRequest(method, async (params: RequestParams<M>) => {
       try {
         return await handler(params);
       } catch (e) {
@@ -153,7 +152,7 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
   }
 
   function send(event: RunEvent): void {
-    void connection.sendNotification(runEventNotification, event).catch(() => undefined);
+    void connection.sendNotification(RUN_EVENT_NOTIFICATION, event).catch(() => undefined);
   }
 
   function startRun(p: RunParams): Promise<RunStarted> {

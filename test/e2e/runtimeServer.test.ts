@@ -11,8 +11,7 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type
 import type { RunEvent } from '../../runtime/orchestrator/events';
 import {
   PROTOCOL_VERSION,
-  requestType,
-  runEventNotification,
+  RUN_EVENT_NOTIFICATION,
   RuntimeErrorCode,
   type RequestParams,
   type RequestResult,
@@ -30,7 +29,7 @@ describe('mlpipe serve --stdio', () => {
   let stderr = '';
 
   function request<M extends RuntimeMethod>(method: M, params: RequestParams<M>): Promise<RequestResult<M>> {
-    return connection.sendRequest(requestType(method), params);
+    return connection.sendRequest(method, params);
   }
 
   function runFinished(runId: string, timeoutMs = 60_000): Promise<Extract<RunEvent, { kind: 'run-finished' }>> {
@@ -57,7 +56,7 @@ describe('mlpipe serve --stdio', () => {
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (s: string) => (stderr += s));
     connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-    connection.onNotification(runEventNotification, (e) => events.push(e));
+    connection.onNotification(RUN_EVENT_NOTIFICATION, (e: RunEvent) => events.push(e));
     connection.listen();
   });
 

@@ -8,7 +8,7 @@ import { clear, fill, h, s } from '../shared/elementBuilder';
 import { formatDuration } from '../shared/numberFormat';
 import css from './dag.css';
 import { collapseGraph, groupStatus, sameShape, type CollapsedGraph } from './collapseGraph';
-import { layoutGraph, NODE_HEADER, PORT_ROW, warmUp, type Layout } from './graphLayout';
+import { layoutGraph, NODE_HEADER, PORT_ROW, warmUp, type Layout } from '../shared/graphLayout';
 
 adoptStyles(css);
 const channel = connect('dag');

@@ -1,4 +1,5 @@
-// ELK layered layout of the DAG, computed in a Web Worker started from a Blob URL.
+// ELK layered layout (the DAG preview and the lineage graph), computed in a Web Worker started from a
+// Blob URL.
 import ELK from 'elkjs/lib/elk-api.js';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
 import type { DagGraph } from '../protocol';
@@ -67,11 +68,11 @@ export function warmUp(): void {
     .catch(() => undefined);
 }
 
-export async function layoutGraph(graph: DagGraph): Promise<Layout> {
+export async function layoutGraph(graph: DagGraph, sizeOf: (node: DagGraph['nodes'][number]) => { width: number; height: number } = nodeSize): Promise<Layout> {
   const started = performance.now();
   const ids = new Set(graph.nodes.map((n) => n.id));
   const children: ElkNode[] = graph.nodes.map((n) => {
-    const size = nodeSize(n);
+    const size = sizeOf(n);
     return {
       id: n.id,
       ...size,

@@ -395,7 +395,7 @@ export function parsePipelineText(file: string, text: string): LoadResult & { ha
       range: lines.range(err.pos[0], err.pos[1]),
       code: 'yaml-syntax',
       message: `${format === 'json' ? 'JSON' : 'YAML'} syntax error: ${message}`,
-      hint: 'Fix the syntax here; other problems are reported once the file parses.',
+      hint: 'Fix the syntax here; problems after this point are reported once the file parses again.',
     });
   }
   for (const warn of doc.warnings) {

@@ -1,6 +1,6 @@
 // Parse + validate YAML/JSON text against a given catalog. Pure (no registry, no native modules), so
 // the extension host can bundle it and validate as the user types with catalogFromSchema(...).
-import type { LoadResult, PipelineDiagnostic } from './ir';
+import type { LoadResult, PipelineDiagnostic, PipelineIR } from './ir';
 import { parsePipelineText, pipelineFormat } from './parse';
 import { FILE_START, LineIndex } from './sourcePositions';
 import { validatePipeline, type ValidateOptions } from './validate';
@@ -21,18 +21,36 @@ function keepQuotes(ds: PipelineDiagnostic[], text: string): void {
   }
 }
 
+// Problems that depend on the rest of the file: a syntax error may have hidden what they look for.
+const WHOLE_FILE_CODES = new Set(['unknown-component-reference', 'cycle', 'missing-pipeline-name', 'missing-components', 'empty-pipeline']);
+
 /**
- * Parse and validate YAML/JSON pipeline text (as-you-type in the editor; never throws). Semantic
- * checks are skipped while the file has syntax errors: they would only add noise. The IR is still
- * returned when one could be built, so previews keep working.
+ * While the file has syntax errors, the parser's recovery may have mangled everything after the first
+ * one. Keep the syntax errors, and the other problems of components that end before it: they are
+ * real, and reporting them now is "every problem at once" without noise from the broken part.
+ */
+function beforeSyntaxErrors(ds: PipelineDiagnostic[], p: PipelineIR): PipelineDiagnostic[] {
+  const firstError = Math.min(...ds.filter((d) => d.code === 'yaml-syntax').map((d) => d.range.start.line));
+  const ends = new Map(p.components.map((c) => [c.id, c.range?.end.line ?? Infinity]));
+  return ds.filter((d) => {
+    if (d.code === 'yaml-syntax' || d.code === 'yaml-warning') return true;
+    if (WHOLE_FILE_CODES.has(d.code) || d.range.end.line >= firstError) return false;
+    return d.component === undefined || (ends.get(d.component) ?? Infinity) < firstError;
+  });
+}
+
+/**
+ * Parse and validate YAML/JSON pipeline text (as-you-type in the editor; never throws). The IR is
+ * returned whenever one could be built, even with errors, so previews keep working while typing.
  */
 export function checkPipelineText(file: string, text: string, opts: ValidateOptions): LoadResult {
   // TypeScript is not YAML: it needs evaluating (loadPipelineFile with trusted: true), not parsing.
   if (pipelineFormat(file) === 'ts') return { diagnostics: [] };
   try {
     const parsed = parsePipelineText(file, text);
-    const diagnostics = [...parsed.diagnostics];
-    if (parsed.pipeline && !parsed.hasSyntaxErrors) diagnostics.push(...validatePipeline(parsed.pipeline, opts));
+    let diagnostics = [...parsed.diagnostics];
+    if (parsed.pipeline) diagnostics.push(...validatePipeline(parsed.pipeline, opts));
+    if (parsed.hasSyntaxErrors && parsed.pipeline) diagnostics = beforeSyntaxErrors(diagnostics, parsed.pipeline);
     keepQuotes(diagnostics, text);
     return { pipeline: parsed.pipeline, diagnostics: sortDiagnostics(diagnostics) };
   } catch (err) {

@@ -71,6 +71,13 @@ export async function runEvaluator(ctx: ExecutorContext): Promise<ExecutorResult
         ctx.log(`evaluating on ${table.rows.length} rows of split ${split}; slices: ${slices.map((s) => (s.length ? s.join(' x ') : 'overall')).join(', ')}`);
         const cand = await evaluateModel(con, candidate, { role: 'candidate', id: modelInput.id, uri: modelInput.uri }, table.rows, label, slices);
         const base = baseline && baselineInput ? await evaluateModel(con, baseline, { role: 'baseline', id: baselineInput.id, uri: baselineInput.uri }, table.rows, label, slices) : null;
+        if (cand.count === 0 && table.rows.length > 0) {
+          const spec = candidate.spec.label;
+          throw new ComponentError(
+            `none of the ${table.rows.length} eval rows has a usable "${label}" label${spec.kind === 'classification' ? ` (the model knows ${spec.classes.join(', ')})` : ' (a number)'}`,
+            'Wire the raw examples (example_gen.examples) into the Evaluator, not transformed ones, and check params.label.',
+          );
+        }
         if (cand.count < table.rows.length) ctx.log(`${table.rows.length - cand.count} row(s) have a missing or unknown label and are not counted`);
         await writePredictions(con, candidate, path.join(evaluation.uri, 'predictions.parquet'));
         const result: MetricsFile = { candidate: cand, baseline: base, label, split, slicing_specs: slices };

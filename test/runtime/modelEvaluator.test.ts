@@ -177,6 +177,18 @@ describe('Evaluator', () => {
     );
   });
 
+  it('explains transformed examples wired in place of raw ones', async () => {
+    const uri = path.join(root, 'encoded-examples');
+    await writeSplit(uri, 'eval', ROWS.map((r) => ({ ...r, y: r.y === 'a' ? 0 : 1 })));
+    const ctx = context(root, {
+      componentId: 'evaluator',
+      params: { label: 'y' },
+      inputs: { examples: [artifact('Examples', uri)], model: [good] },
+      outputs: { evaluation: 'ModelEvaluation', blessing: 'ModelBlessing' },
+    });
+    await assert.rejects(runEvaluator(ctx), (e: unknown) => e instanceof ComponentError && e.message.includes('none of the 8 eval rows') && /raw examples/.test(e.hint ?? ''));
+  });
+
   it('reports threshold and slice mistakes at authoring time, per param', () => {
     const validate = evaluatorSpec.validate as NonNullable<typeof evaluatorSpec.validate>;
     assert.deepEqual(validate({ thresholds: { accuracy: { lower_bound: 0.6, change: { direction: 'higher_is_better', absolute: -1e-10 } } }, slices: [[], ['g']] }, {}), []);

@@ -137,6 +137,19 @@ describe('Trainer on penguins', () => {
     assert.match(json, /"units":6/);
   });
 
+  it('stops between epochs when cancelled', async () => {
+    const ctx = context(root, { componentId: 'trainer', params: { label: 'Species', epochs: 50, patience: 0 }, inputs: { examples: [transformed], transform_graph: [graph] }, outputs: { model: 'Model' } });
+    const controller = new AbortController();
+    ctx.signal = controller.signal;
+    ctx.emit = (e) => {
+      ctx.events.push(e);
+      if (e.kind === 'epoch' && e.epoch === 2) controller.abort();
+    };
+    await assert.rejects(runTrainer(ctx), /cancelled/);
+    assert.equal(ctx.events.length, 2);
+    assert.ok(!fs.existsSync(path.join(ctx.outputs['model']!.uri, 'Format-Serving', 'model.json')));
+  });
+
   it('explains a wrong label or split instead of crashing', async () => {
     await assert.rejects(train({ label: 'species' }), (e: unknown) => e instanceof ComponentError && e.message.includes('"species"') && e.message.includes('Beak Length (mm)'));
     await assert.rejects(train({ train_split: 'training' }), (e: unknown) => e instanceof ComponentError && e.message.includes('"training"'));

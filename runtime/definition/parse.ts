@@ -358,6 +358,7 @@ function parseComponent(c: Collector, id: string, pair: Pair, keyRange: SourceRa
             range: field.value ? c.rangeOf(field.value) : fieldRange,
             code: 'param-type',
             message: `\`description\` of \`${id}\` must be text`,
+            hint: 'Quote it if it looks like a number, a list or a mapping.',
             component: id,
           });
         break;
@@ -404,6 +405,7 @@ export function parsePipelineText(file: string, text: string): LoadResult & { ha
       range: lines.range(warn.pos[0], warn.pos[1]),
       code: 'yaml-warning',
       message: warn.message.split('\n')[0],
+      hint: 'The file still loads; fix this to keep it portable.',
     });
   }
 

@@ -10,7 +10,7 @@ import { loadPipelineText } from '../../runtime/definition/load';
 import { mixedCatalog, standInCatalog } from '../fixtures/pipelines/standInComponents';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'pipelines');
-const MUTATIONS = 6000;
+const MUTATIONS = 5000;
 
 /** mulberry32: a small seeded PRNG, so a failure can be replayed from its seed. */
 function rng(seed: number): () => number {
@@ -104,6 +104,7 @@ it(`${MUTATIONS} random mutations of pipeline files: no crash, every diagnostic 
     for (const d of result.diagnostics) {
       assert.notEqual(d.code, 'internal-error', `mutation ${i} of ${source.file}: ${d.message}\n--- text ---\n${text}`);
       assert.ok(d.message.length > 0);
+      assert.ok(d.hint && d.hint.length > 0, `mutation ${i}: ${d.code} has no hint: ${d.message}`);
       assert.ok(
         inside(d.range.start, lines) && inside(d.range.end, lines),
         `mutation ${i}: ${formatDiagnostic(d)} (end ${d.range.end.line}:${d.range.end.column}) lies outside the ${lines.length}-line file\n--- text ---\n${text}`,

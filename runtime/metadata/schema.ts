@@ -227,3 +227,5 @@ export const PROP_EXECUTION_RESULT = '__execution_result__';
 export const PROP_APPROVAL_STATE = '__approval_state__';
 export const PROP_PID = '__pid__';
 export const PROP_HOST = '__host__';
+/** Start time (ms since epoch) of the owning process, to tell a reused pid from the owner. */
+export const PROP_PROCESS_START = '__process_start__';

@@ -28,6 +28,7 @@ import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { buildLineage, type LineageOptions, type LineageResult } from './lineage';
 import { encodeProperty, PropertyTypeError, type PropertyInputs } from './propertyCodec';
+import { currentProcessStart, ownerAlive } from './processOwner';
 import { MetadataQueries, type SchemaColumns } from './readQueries';
 import {
   ArtifactStateCode,
@@ -40,6 +41,7 @@ import {
   PROP_APPROVAL_STATE,
   PROP_EXECUTION_RESULT,
   PROP_HOST,
+  PROP_PROCESS_START,
   PROP_PID,
   PropertyType,
   SCHEMA_VERSION,
@@ -384,7 +386,7 @@ export class MetadataStore {
         'ExecutionProperty',
         executionId,
         typeId,
-        { ...a.customProperties, [PROP_PID]: process.pid, [PROP_HOST]: hostname() },
+        { ...a.customProperties, [PROP_PID]: process.pid, [PROP_HOST]: hostname(), [PROP_PROCESS_START]: currentProcessStart() },
         `execution of ${a.nodeId}`,
         true,
       );
@@ -551,29 +553,32 @@ export class MetadataStore {
   }
 
   /**
-   * Executions left RUNNING by a process that died (kill -9, crash) become FAILED with `reason`.
+   * Executions left RUNNING by a process that died (kill -9, crash, reboot) become FAILED with `reason`.
    * Left alone: waiting human approvals (they survive restarts), executions whose owning process is
-   * alive on this host, executions owned by another host (we cannot tell) and executions without an
-   * owner (written by TFX or another tool, which may still be running). Returns how many it marked.
+   * alive on this host (same pid and same start time, so a reused pid does not count), executions owned
+   * by another host (we cannot tell) and executions without an owner (written by TFX or another tool,
+   * which may still be running). Returns how many it marked.
    */
   recoverInterrupted(reason: string): number {
     if (this.readonly || this.schemaVersion !== SCHEMA_VERSION) return 0;
     return this.write(() => {
       const rows = this.q
         .stmt(
-          'SELECT e.id AS id, e.type_id AS type_id, pid.int_value AS pid, host.string_value AS host, ap.string_value AS approval' +
-            ' FROM `Execution` e' +
+          'SELECT e.id AS id, e.type_id AS type_id, pid.int_value AS pid, host.string_value AS host, ap.string_value AS approval,' +
+            ' ps.int_value AS started FROM `Execution` e' +
             ' LEFT JOIN `ExecutionProperty` pid ON pid.execution_id = e.id AND pid.name = ? AND pid.is_custom_property = 1' +
             ' LEFT JOIN `ExecutionProperty` host ON host.execution_id = e.id AND host.name = ? AND host.is_custom_property = 1' +
             ' LEFT JOIN `ExecutionProperty` ap ON ap.execution_id = e.id AND ap.name = ? AND ap.is_custom_property = 1' +
+            ' LEFT JOIN `ExecutionProperty` ps ON ps.execution_id = e.id AND ps.name = ? AND ps.is_custom_property = 1' +
             ' WHERE e.last_known_state = ?',
         )
-        .all(PROP_PID, PROP_HOST, PROP_APPROVAL_STATE, ExecutionStateCode.RUNNING) as Array<{
+        .all(PROP_PID, PROP_HOST, PROP_APPROVAL_STATE, PROP_PROCESS_START, ExecutionStateCode.RUNNING) as Array<{
         id: number;
         type_id: number;
         pid: number | null;
         host: string | null;
         approval: string | null;
+        started: number | null;
       }>;
       const me = hostname();
       let count = 0;
@@ -581,7 +586,7 @@ export class MetadataStore {
       for (const r of rows) {
         if (r.approval === 'waiting') continue;
         if (r.pid === null || r.host !== me) continue;
-        if (processAlive(r.pid)) continue;
+        if (ownerAlive(r.pid, r.started)) continue;
         const result = JSON.stringify({ code: RESULT_CODE.FAILED, result_message: reason });
         this.putProperties('ExecutionProperty', r.id, r.type_id, { [PROP_EXECUTION_RESULT]: result }, `execution ${r.id}`, true);
         this.setState(r.id, ExecutionStateCode.FAILED, now);
@@ -674,15 +679,4 @@ function journalModeFor(opts: OpenOptions): 'wal' | 'delete' {
 
 function columnNames(db: Database.Database, table: string): string[] {
   return (db.prepare(`PRAGMA table_info(\`${table}\`)`).all() as Array<{ name: string }>).map((r) => r.name);
-}
-
-/** True when `pid` is a live process on this host (EPERM means it exists but belongs to someone else). */
-function processAlive(pid: number): boolean {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -4,9 +4,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { hostname, tmpdir, uptime } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { MetadataStore, MetadataStoreError } from '../../runtime/metadata/store';
@@ -151,10 +151,14 @@ test('a recorded run has the exact TFX contexts, events, paths, attributions and
 
   // Execution params are custom properties; objects become JSON; the owner process is recorded.
   assert.deepEqual(
-    raw.prepare('SELECT name, is_custom_property AS c, int_value AS i, double_value AS d, string_value AS s, bool_value AS b FROM ExecutionProperty WHERE execution_id = ? ORDER BY name').all(r.eg),
+    (raw.prepare('SELECT name, is_custom_property AS c, int_value AS i, double_value AS d, string_value AS s, bool_value AS b FROM ExecutionProperty WHERE execution_id = ? ORDER BY name').all(r.eg) as Array<{ name: string; i: number | null }>).map((p) =>
+      // The owner's start time is process start in ms: equal up to rounding.
+      p.name === '__process_start__' && Math.abs(p.i! - Math.round(Date.now() - process.uptime() * 1000)) < 50 ? { ...p, i: Math.round(Date.now() - process.uptime() * 1000) } : p,
+    ),
     [
       { name: '__host__', c: 1, i: null, d: null, s: hostname(), b: null },
       { name: '__pid__', c: 1, i: process.pid, d: null, s: null, b: null },
+      { name: '__process_start__', c: 1, i: Math.round(Date.now() - process.uptime() * 1000), d: null, s: null, b: null },
       { name: 'input', c: 1, i: null, d: null, s: 'data/penguins.csv', b: null },
       { name: 'seed', c: 1, i: 7, d: null, s: null, b: null },
       { name: 'splits', c: 1, i: null, d: null, s: '{"train":3,"eval":1}', b: null },
@@ -365,8 +369,23 @@ test('recoverInterrupted fails only executions whose process died, and keeps app
   writer.prepare('UPDATE ExecutionProperty SET int_value = ? WHERE execution_id = ? AND name = ?').run(deadPid, done.eg, '__pid__');
   writer.close();
 
+  // Our own pid, but recorded by an earlier process that had it: the owner is gone.
+  const reusedOwnPid = register('reused_own_pid');
+  f.store.setExecutionProperties(reusedOwnPid, { __process_start__: Math.round(Date.now() - process.uptime() * 1000) - 3_600_000 });
+  // A live process that started after the machine booted again: the pid was reused after a reboot.
+  const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)'], { stdio: 'ignore' });
+  test.after(() => sleeper.kill());
+  const beforeReboot = register('before_reboot');
+  f.store.setExecutionProperties(beforeReboot, { __pid__: sleeper.pid!, __process_start__: Math.round(Date.now() - uptime() * 1000) - 86_400_000 });
+  // The same live process with its real start time (recorded the moment it started): alive.
+  const sleeperOwned = register('sleeper_owned');
+  f.store.setExecutionProperties(sleeperOwned, { __pid__: sleeper.pid!, __process_start__: Date.now() });
+
   const updatedBefore = f.store.execution(done.eg)!.updateTime;
-  assert.equal(f.store.recoverInterrupted('The runtime stopped while this step ran (killed?). Run it again.'), 1);
+  assert.equal(f.store.recoverInterrupted('The runtime stopped while this step ran (killed?). Run it again.'), 3);
+  assert.equal(f.store.execution(reusedOwnPid)!.state, 'FAILED');
+  assert.equal(f.store.execution(beforeReboot)!.state, 'FAILED');
+  assert.equal(f.store.execution(sleeperOwned)!.state, 'RUNNING');
   const state = (id: number) => f.store.execution(id)!;
   assert.equal(state(killed).state, 'FAILED');
   assert.equal(state(killed).error, 'The runtime stopped while this step ran (killed?). Run it again.');

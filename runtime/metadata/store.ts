@@ -4,9 +4,9 @@
 // Concurrency and journal mode (tfx-reference §1.7.6). Several processes use one file at once: `mlpipe
 // run`s from terminals or CI and the extension's runtime, all on the machine that holds the workspace
 // (DESIGN §2: the runtime runs where the workspace is). Decision:
-//  - A database mlpipe CREATES is switched to WAL. Measured here (test/bench/metadata.bench.ts, 100-run
-//    file, other jobs sharing the disk): 38–50 ms per recorded execution with the rollback journal
-//    (DELETE or TRUNCATE, synchronous FULL or NORMAL) against 5.6 ms in WAL with synchronous=NORMAL,
+//  - A database mlpipe CREATES is switched to WAL. Measured here (test/bench/metadata.bench.ts and
+//    variants, other jobs sharing the disk): 13–50 ms per recorded execution with the rollback journal
+//    (DELETE or TRUNCATE, synchronous FULL or NORMAL) against 1.9–5.7 ms in WAL with synchronous=NORMAL,
 //    because MLMD's 40 indexes make every small transaction touch ~40 pages that the rollback journal
 //    copies and fsyncs twice. WAL also lets the extension read while runs write (readers never block
 //    the writer), which is exactly our access pattern. The caution in the reference is about writers on

@@ -228,11 +228,16 @@ export function Trainer(
   return makeNode('Trainer', id, { model: 'Model' } as const, opts);
 }
 
-export function Resolver(
+/** Artifacts from earlier runs. With `latest_artifact`, `outputs` names the types to resolve. */
+export function Resolver<const O extends Record<string, string> = Record<never, string>>(
   id: string,
-  opts: CommonOptions & { params: Params & { strategy: 'latest_blessed_model' | 'latest_artifact' } },
-): ComponentNode<{ model: 'Model'; blessing: 'ModelBlessing' }> {
-  return makeNode('Resolver', id, { model: 'Model', blessing: 'ModelBlessing' } as const, opts);
+  opts: CommonOptions & { params: Params & { strategy: 'latest_blessed_model' | 'latest_artifact' }; outputs?: O },
+): ComponentNode<{ model: 'Model'; blessing: 'ModelBlessing' } & O> {
+  const declared = (opts.outputs ?? {}) as O;
+  const node = makeNode('Resolver', id, { model: 'Model', blessing: 'ModelBlessing', ...declared } as { model: 'Model'; blessing: 'ModelBlessing' } & O, opts);
+  // Only what the user declared goes into the file; model and blessing are the Resolver's own.
+  node.definition.outputs = { ...declared };
+  return node;
 }
 
 export function Evaluator(

@@ -76,7 +76,7 @@ function componentSchema(spec: ComponentSpec): JsonSchema {
     inputs,
     params,
   };
-  if (spec.declaredOutputs) {
+  if (spec.declaredOutputs || spec.kind === 'resolver') {
     properties['outputs'] = {
       type: 'object',
       additionalProperties: { type: 'string', examples: STANDARD_ARTIFACT_TYPES, pattern: '^[A-Za-z_][A-Za-z0-9_.]*$' },

@@ -77,10 +77,15 @@ function extraSchema(spec: ParamSpec): ValidateFunction | null {
   return fn;
 }
 
+/** Whether `outputs:` may be written: Command/Function, and a Resolver (latest_artifact resolves the declared types). */
+function acceptsDeclaredOutputs(spec: ComponentSpec): boolean {
+  return spec.declaredOutputs === true || spec.kind === 'resolver';
+}
+
 function outputsOf(comp: ComponentIR, spec: ComponentSpec): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, o] of Object.entries(spec.outputs)) out[key] = o.type;
-  if (spec.declaredOutputs) Object.assign(out, comp.outputs);
+  if (acceptsDeclaredOutputs(spec)) Object.assign(out, comp.outputs);
   return out;
 }
 
@@ -331,11 +336,11 @@ export function validatePipeline(p: PipelineIR, opts: ValidateOptions): Pipeline
       continue;
     }
     const declared = Object.keys(comp.outputs);
-    if (declared.length && !spec.declaredOutputs) {
+    if (declared.length && !acceptsDeclaredOutputs(spec)) {
       add({
         range: comp.outputRanges?.[declared[0]] ?? comp.idRange ?? FILE_START,
         code: 'unexpected-outputs',
-        message: `${spec.type} has fixed outputs (${Object.keys(spec.outputs).join(', ') || 'none'}); \`outputs:\` is only for Command and Function`,
+        message: `${spec.type} has fixed outputs (${Object.keys(spec.outputs).join(', ') || 'none'}); \`outputs:\` is only for Command, Function and Resolver`,
         hint: 'Remove `outputs:` from this component.',
       });
     }

@@ -203,6 +203,14 @@ describe('valid pipelines', () => {
     assert.deepEqual([...skippedComponents(pipeline)].sort(), ['publish', 'report']);
   });
 
+  it('a Resolver may declare the outputs its latest_artifact strategy resolves', () => {
+    const { pipeline, diagnostics } = load(join(validDir, 'resolver.pipeline.yaml'));
+    assert.deepEqual(errors(diagnostics), [], describeAll(diagnostics));
+    assert.deepEqual(pipeline?.components[0]?.outputs, { examples: 'Examples' });
+    const undeclared = loadPipelineText(join(validDir, 'x.pipeline.yaml'), readFileSync(join(validDir, 'resolver.pipeline.yaml'), 'utf8').replace('    outputs: {examples: Examples}\n', ''), { catalog: standInCatalog });
+    assert.deepEqual(errors(undeclared.diagnostics).map((d) => d.code), ['unknown-output-reference']);
+  });
+
   it('JSON pipelines parse with the same ranges, and fixes keep JSON quotes', () => {
     const { pipeline, diagnostics } = load(join(validDir, 'small.pipeline.json'));
     assert.deepEqual(errors(diagnostics), [], describeAll(diagnostics));

@@ -47,6 +47,22 @@ async function openPipelineFile(page: Page): Promise<void> {
   await page.locator(ACTIVE_EDITOR).waitFor();
 }
 
+/** Clicks a step in the Pipelines view until its file is the active editor (a click that lands while
+ * the tree repaints after a state change is lost, as it would be for a user). */
+async function revealFromTree(page: Page, id: string): Promise<void> {
+  const tab = page.locator('.tab.active', { hasText: 'basic.pipeline.yaml' });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await treeRow(page, id).click();
+    try {
+      await tab.waitFor({ timeout: 5_000 });
+      return;
+    } catch {
+      // Try again.
+    }
+  }
+  await tab.waitFor({ timeout: 5_000 });
+}
+
 /** Places the cursor at the end of a 1-based line with Ctrl+G. */
 async function goToLineEnd(page: Page, line: number): Promise<void> {
   await page.locator(ACTIVE_EDITOR).click();
@@ -107,8 +123,7 @@ describe('the extension in code-server, trusted workspace', { skip, timeout: 240
     await step(session, 'problems', async () => {
       const page = session!.page;
       // Clicking a step in the tree reveals it in its file.
-      await treeRow(page, 'count').click();
-      await page.locator('.tab.active', { hasText: 'basic.pipeline.yaml' }).waitFor();
+      await revealFromTree(page, 'count');
       const text = readFileSync(`${session!.workspace}/basic.pipeline.yaml`, 'utf8').split('\n');
       const line = text.findIndex((l, i) => l.trim() === 'type: Command' && text[i - 1]?.trim() === 'count:') + 1;
       assert.ok(line > 0);

@@ -373,3 +373,39 @@ test('STRUCT values ("mlmd-struct::" + base64 protobuf Struct, as TFX writes the
     store.close();
   }
 });
+
+test('a schema-v9 IR-style database (no proto_value/bool_value columns) is read, and not written', () => {
+  const dir = tempDir();
+  const file = join(dir, 'v9.sqlite');
+  const writer = MetadataStore.open(file, { journalMode: 'delete' });
+  const run = writer.beginRun('taxi', '20251008-054909.604092').runContextId;
+  const trainer = writer.registerExecution({ pipeline: 'taxi', runContextId: run, nodeId: 'Trainer', executionType: 'tfx.components.trainer.component.Trainer', baseType: 'mlmd.Train', customProperties: { train_args: { num_steps: 100 } }, inputs: {} });
+  const model = writer.publishSucceeded(trainer, 'k1', { model: [{ type: 'Model', uri: 'C:\\tfx\\Trainer\\model\\1', properties: {}, customProperties: {} }] }).model![0]!;
+  const evaluator = writer.registerExecution({ pipeline: 'taxi', runContextId: run, nodeId: 'Evaluator', executionType: 'tfx.components.evaluator.component.Evaluator', baseType: 'mlmd.Evaluate', customProperties: {}, inputs: { model: [model] } });
+  const blessing = writer.publishSucceeded(evaluator, 'k2', { blessing: [{ type: 'ModelBlessing', uri: 'C:\\tfx\\Evaluator\\blessing\\2', properties: {}, customProperties: { blessed: 1, current_model_id: model } }] }).blessing![0]!;
+  writer.close();
+  // Turn it into what MLMD 1.x with schema 9 wrote.
+  const db = new Database(file);
+  for (const table of ['ArtifactProperty', 'ExecutionProperty', 'ContextProperty']) {
+    db.exec(`ALTER TABLE \`${table}\` DROP COLUMN proto_value; ALTER TABLE \`${table}\` DROP COLUMN bool_value;`);
+  }
+  db.exec('UPDATE MLMDEnv SET schema_version = 9');
+  db.close();
+  const before = sha256(file);
+  const store = MetadataStore.open(file);
+  try {
+    assert.equal(store.schemaVersion, 9);
+    assert.deepEqual(store.listRuns({}).items.map((r) => [r.name, r.pipeline, r.state, r.executionCount]), [['20251008-054909.604092', 'taxi', 'COMPLETE', 2]]);
+    assert.deepEqual(store.runExecutions(run).map((e) => e.nodeId), ['Trainer', 'Evaluator']);
+    assert.equal(store.execution(trainer)!.customProperties.train_args, '{"num_steps":100}');
+    const best = store.latestBlessedModel('taxi')!;
+    assert.deepEqual([best.model.id, best.blessing.id, best.model.uri], [model, blessing, 'C:\\tfx\\Trainer\\model\\1']);
+    assert.deepEqual(store.lineage(blessing, { direction: 'upstream' }).nodes.map((n) => `${n.kind}:${n.id}`), [
+      `artifact:${model}`, `artifact:${blessing}`, `execution:${trainer}`, `execution:${evaluator}`,
+    ]);
+    assert.throws(() => store.setArtifactProperties(model, { x: 1 }), (err: unknown) => err instanceof MetadataStoreError && err.code === 'version');
+  } finally {
+    store.close();
+  }
+  assert.equal(sha256(file), before);
+});

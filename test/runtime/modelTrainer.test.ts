@@ -10,7 +10,7 @@ import { disposeModel, loadModel, predict } from '../../runtime/model/predict';
 import { readParquetRows } from '../../runtime/model/parquetRows';
 import { trainerSpec } from '../../runtime/components/trainer';
 import { runTrainer } from '../../runtime/model/trainerExecutor';
-import { asInput, context, penguinExamples, penguinTransform, readSplitRows, tempDir, type TestContext } from './modelFixtures';
+import { asInput, context, penguinExamples, REPO, penguinTransform, readSplitRows, tempDir, type TestContext } from './modelFixtures';
 
 let root: string;
 let raw: InputArtifact;
@@ -135,6 +135,13 @@ describe('Trainer on penguins', () => {
     assert.equal(ctx.events.filter((e) => e.kind === 'epoch').length, 2);
     const json = fs.readFileSync(path.join(ctx.outputs['model']!.uri, 'Format-Serving', 'model.json'), 'utf8');
     assert.match(json, /"units":6/);
+  });
+
+  it('runs the sample trainer_module.ts to the same accuracy', async () => {
+    const ctx = await train({ module: path.join(REPO, 'samples', 'penguin', 'trainer_module.ts'), hyperparameters: { units: [16, 8], epochs: 30 } });
+    assert.ok(ctx.lines.some((l) => l.startsWith('custom trainer on wasm: ')), ctx.lines.join('\n'));
+    assert.ok((ctx.outputs['model']!.customProperties['val_accuracy'] as number) >= 0.95, JSON.stringify(ctx.outputs['model']!.customProperties));
+    assert.match(fs.readFileSync(path.join(ctx.outputs['model']!.uri, 'Format-Serving', 'model.json'), 'utf8'), /Dropout/);
   });
 
   it('stops between epochs when cancelled', async () => {

@@ -116,8 +116,9 @@ function validateParams(comp: ComponentIR, spec: ComponentSpec, p: PipelineIR, o
       add({
         range: valueRange(key),
         code: 'param-type',
-        message: `Param \`${key}\` of \`${comp.id}\` must be ${TYPE_WORDS[ps.type]}, not ${describe(value)}`,
-        hint: ps.doc,
+        message: `Param \`${key}\` of \`${comp.id}\` must be ${TYPE_WORDS[ps.type]}${value === null ? ', but it is empty' : `, not ${describe(value)}`}`,
+        // YAML reads `2024` or `yes` as a number or boolean: quoting is the usual fix for text params.
+        hint: (ps.type === 'string' || ps.type === 'path') && (typeof value === 'number' || typeof value === 'boolean') ? `Quote it: "${String(value)}". ${ps.doc}` : ps.doc,
         component: comp.id,
       });
       continue;

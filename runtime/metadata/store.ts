@@ -369,7 +369,7 @@ export class MetadataStore {
    * run and node contexts, and attributions of the inputs to them.
    */
   registerExecution(a: RegisterExecutionArgs): number {
-    return this.write(() => {
+    const { executionId, contexts } = this.write(() => {
       const now = Date.now();
       const run = this.q.stmt('SELECT c.id FROM `Context` c JOIN `Type` t ON t.id = c.type_id WHERE c.id = ? AND t.name = ?').get(a.runContextId, CONTEXT_PIPELINE_RUN);
       if (!run) throw new MetadataStoreError(`Run context ${a.runContextId} does not exist in ${this.path}; call beginRun first.`, 'not-found');
@@ -402,9 +402,11 @@ export class MetadataStore {
           this.attribute(contexts, artifactId);
         });
       }
-      this.executionContexts.set(executionId, contexts);
-      return executionId;
+      return { executionId, contexts };
     });
+    // Remembered only once committed: a rolled-back id may be handed out again.
+    this.executionContexts.set(executionId, contexts);
+    return executionId;
   }
 
   /**

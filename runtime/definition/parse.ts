@@ -447,6 +447,13 @@ export function parsePipelineText(file: string, text: string): LoadResult & { ha
       case 'description': {
         const text = scalarString(pair.value);
         if (text !== undefined) pipeline.description = text;
+        else if (!(isScalar(pair.value) && pair.value.value === null))
+          c.add({
+            range: pair.value ? c.rangeOf(pair.value) : keyRange,
+            code: 'param-type',
+            message: 'The pipeline `description` must be text',
+            hint: 'Quote it if it looks like a number, a list or a mapping.',
+          });
         break;
       }
       case 'components': {

@@ -158,8 +158,8 @@ function paramLine(name: string, ps: ParamSpec): string {
 }
 
 /**
- * Markdown docs for an editor hover over a component's `type:` (no param) or one of its params.
- * Undefined for unknown types and params.
+ * Markdown docs for an editor hover over a component's `type:` (no param), or one of its params,
+ * input keys or output keys. Undefined for unknown types and names.
  */
 export function describeComponent(catalog: ComponentCatalog, type: string, param?: string): string | undefined {
   let spec: ComponentSpec | undefined;
@@ -171,7 +171,13 @@ export function describeComponent(catalog: ComponentCatalog, type: string, param
   if (!spec) return undefined;
   if (param !== undefined) {
     const ps = spec.params[param];
-    return ps ? `**${spec.type}** param ${paramLine(param, ps)}` : undefined;
+    if (ps) return `**${spec.type}** param ${paramLine(param, ps)}`;
+    // Also answers for input and output keys, so one hover call covers every key under a component.
+    const is = spec.inputs[param];
+    if (is) return `**${spec.type}** input \`${param}\` (${is.type}${is.optional ? ', optional' : ''}${is.multiple ? ', several' : ''}): ${is.doc}`;
+    const os = spec.outputs[param];
+    if (os) return `**${spec.type}** output \`${param}\` (${os.type}): ${os.doc}`;
+    return undefined;
   }
   const lines = [`**${spec.type}**: ${spec.doc}`];
   const inputs = Object.entries(spec.inputs);

@@ -325,6 +325,8 @@ describe('JSON Schema and hovers', () => {
     assert.match(componentHover('CsvExampleGen', 'input', standInCatalog) ?? '', /required/);
     assert.equal(componentHover('Nope', undefined, standInCatalog), undefined);
     assert.equal(componentHover('Trainer', 'nope', standInCatalog), undefined);
+    assert.match(componentHover('Trainer', 'transform_graph', standInCatalog) ?? '', /input `transform_graph` \(TransformGraph, optional\)/);
+    assert.match(componentHover('Trainer', 'model', standInCatalog) ?? '', /output `model` \(Model\)/);
   });
 });
 

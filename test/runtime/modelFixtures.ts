@@ -17,6 +17,16 @@ export const REPO = path.resolve(__dirname, '..', '..');
 export const PENGUIN_CSV = path.join(REPO, 'samples', 'penguin', 'data', 'penguins.csv');
 export const NUMERIC = ['Beak Length (mm)', 'Beak Depth (mm)', 'Flipper Length (mm)', 'Body Mass (g)'];
 
+/** The backend `auto` must pick here: tfjs-node when it is installed, else wasm. */
+export const EXPECTED_BACKEND = ((): 'tensorflow' | 'wasm' => {
+  try {
+    require.resolve('@tensorflow/tfjs-node');
+    return 'tensorflow';
+  } catch {
+    return 'wasm';
+  }
+})();
+
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `mlpipe-${prefix}-`));
 }

@@ -10,7 +10,7 @@ import type { MetricsFile } from '../../runtime/model/evaluatorExecutor';
 import { recordApproval } from '../../runtime/orchestrator/approval';
 import type { RunResult } from '../../runtime/orchestrator/api';
 import { runPipeline } from '../../runtime/orchestrator/run';
-import { REPO } from './modelFixtures';
+import { EXPECTED_BACKEND, REPO } from './modelFixtures';
 import { tempWorkspace, type TempWorkspace } from './workspaceFixture';
 
 const UPSTREAM = ['example_gen', 'statistics_gen', 'schema_gen', 'example_validator', 'transform'];
@@ -67,7 +67,7 @@ describe('the penguin sample through runPipeline', () => {
     const pushed = output(r.steps['pusher']?.executionId, 'pushed_model');
     assert.equal(pushed.customProperties['pushed'], 1);
     assert.equal(path.dirname(String(pushed.customProperties['pushed_destination'])), path.join(ws.root, 'penguin', 'serving', 'penguin'));
-    assert.equal(output(r.steps['trainer']?.executionId, 'model').customProperties['backend'], 'wasm');
+    assert.equal(output(r.steps['trainer']?.executionId, 'model').customProperties['backend'], EXPECTED_BACKEND);
   });
 
   it('run 2 re-executes Evaluator and what follows, against run 1’s model as baseline', async () => {

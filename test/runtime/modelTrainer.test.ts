@@ -10,7 +10,7 @@ import { disposeModel, loadModel, predict } from '../../runtime/model/predict';
 import { readParquetRows } from '../../runtime/model/parquetRows';
 import { trainerSpec } from '../../runtime/components/trainer';
 import { runTrainer } from '../../runtime/model/trainerExecutor';
-import { asInput, context, penguinExamples, REPO, penguinTransform, readSplitRows, tempDir, type TestContext } from './modelFixtures';
+import { asInput, context, EXPECTED_BACKEND, penguinExamples, REPO, penguinTransform, readSplitRows, tempDir, type TestContext } from './modelFixtures';
 
 let root: string;
 let raw: InputArtifact;
@@ -37,10 +37,10 @@ describe('Trainer on penguins', () => {
     trained = await train({ epochs: 40, hidden_units: [16, 8] });
   });
 
-  it('trains on the wasm backend, reports epochs and stores model, graph and curves', () => {
+  it('trains on the best backend (wasm here), reports epochs and stores model, graph and curves', () => {
     const props = trained.outputs['model']!.customProperties;
-    assert.equal(props['backend'], 'wasm', 'tfjs-node is not installed here, so wasm must be chosen');
-    assert.ok(trained.lines.includes('TensorFlow.js backend: wasm'));
+    assert.equal(props['backend'], EXPECTED_BACKEND);
+    assert.ok(trained.lines.includes(`TensorFlow.js backend: ${EXPECTED_BACKEND}`));
     const epochs = trained.events.filter((e) => e.kind === 'epoch');
     assert.ok(epochs.length >= 5 && epochs.length <= 40);
     assert.deepEqual(epochs.map((e) => (e.kind === 'epoch' ? e.epoch : 0)), epochs.map((_, i) => i + 1));
@@ -139,7 +139,7 @@ describe('Trainer on penguins', () => {
 
   it('runs the sample trainer_module.ts to the same accuracy', async () => {
     const ctx = await train({ module: path.join(REPO, 'samples', 'penguin', 'trainer_module.ts'), hyperparameters: { units: [16, 8], epochs: 30 } });
-    assert.ok(ctx.lines.some((l) => l.startsWith('custom trainer on wasm: ')), ctx.lines.join('\n'));
+    assert.ok(ctx.lines.some((l) => l.startsWith(`custom trainer on ${EXPECTED_BACKEND}: `)), ctx.lines.join('\n'));
     assert.ok((ctx.outputs['model']!.customProperties['val_accuracy'] as number) >= 0.95, JSON.stringify(ctx.outputs['model']!.customProperties));
     assert.match(fs.readFileSync(path.join(ctx.outputs['model']!.uri, 'Format-Serving', 'model.json'), 'utf8'), /Dropout/);
   });

@@ -101,7 +101,8 @@ export async function runEvaluator(ctx: ExecutorContext): Promise<ExecutorResult
     }
     fs.writeFileSync(
       path.join(evaluation.uri, VALIDATION_FILE),
-      JSON.stringify(validation ?? { validation_ok: null, validated: false, rubber_stamp: !baselineInput, dropped_change_thresholds: [], checked: 0, failures: [] }, null, 2),
+      // The configured thresholds go along, so a viewer can show what passed, not only what failed.
+      JSON.stringify({ ...(validation ?? { validation_ok: null, validated: false, rubber_stamp: !baselineInput, dropped_change_thresholds: [], checked: 0, failures: [] }), thresholds }, null, 2),
     );
     evaluation.customProperties['validated'] = validated ? 1 : 0;
     if (validation) evaluation.customProperties['validation_ok'] = validation.validation_ok ? 1 : 0;

@@ -102,6 +102,7 @@ describe('Evaluator', () => {
     assert.equal(pass.blessing['current_model_id'], good.id);
     assert.equal(pass.blessing['baseline_model_id'], undefined);
 
+    assert.deepEqual(Object.keys((pass.validation as unknown as { thresholds: object }).thresholds), ['accuracy'], 'validation.json lists the thresholds checked');
     const fail = await evaluate({ slices: [[], ['g']], thresholds: { accuracy: { lower_bound: 0.7, per_slice: true }, auc: { lower_bound: 0.99 } } }, good);
     assert.deepEqual(fail.files, ['NOT_BLESSED']);
     assert.equal(fail.blessing['blessed'], 0);

@@ -243,6 +243,8 @@ export interface ValidationFailure {
 export interface EvaluationSnapshot {
   label: string;
   artifactId?: number;
+  /** The artifact folder (lets the host rebuild the panel after a reload). */
+  uri?: string;
   candidate: ModelMetrics;
   baseline: ModelMetrics | null;
   thresholds: MetricThresholdView[];
@@ -369,7 +371,3 @@ export interface ViewState {
 
 export type StatisticsSort = 'name' | 'missing' | 'non-uniformity' | 'distance';
 
-/** Artifact references the host serializer needs to rebuild a panel after a reload. */
-export interface PanelRestoreState {
-  view: ViewKind;
-}

@@ -274,6 +274,12 @@ export function parseEvaluation(metricsJson: unknown, validationJson: unknown, w
   const thresholds = Array.isArray(thresholdsField)
     ? thresholdsField.filter(isObject).map((t) => threshold(str(field(t, 'metric')), t))
     : Object.entries(obj(thresholdsField) ?? {}).map(([metric, t]) => threshold(metric, t));
+  // The runtime's validation.json carries each failure's threshold, not the list: recover those.
+  for (const f of arr(field(v, 'failures')).filter(isObject)) {
+    const metric = str(field(f, 'metric') ?? field(f, 'metric_key'));
+    const t = field(f, 'threshold') ?? field(f, 'metric_threshold');
+    if (metric && obj(t) && !thresholds.some((x) => x.metric === metric)) thresholds.push(threshold(metric, t));
+  }
   const failures: ValidationFailure[] = arr(field(v, 'failures')).filter(isObject).map((f) => {
     const value = field(f, 'value') ?? field(f, 'metric_value');
     return {
@@ -289,7 +295,7 @@ export function parseEvaluation(metricsJson: unknown, validationJson: unknown, w
     candidate,
     baseline,
     thresholds,
-    validationOk: typeof okField === 'boolean' ? okField : v ? failures.length === 0 : null,
+    validationOk: typeof okField === 'boolean' ? okField : okField === null || !v ? null : failures.length === 0,
     failures,
     blessed: null,
     minSliceSize: minSlice === undefined ? 10 : num(minSlice, 10),

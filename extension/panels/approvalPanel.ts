@@ -1,0 +1,130 @@
+// The approval panel: a waiting HumanApproval step's model with its evaluation and data highlights,
+// and the reviewer's decision, recorded through the runtime (as `mlpipe approve` does).
+import * as vscode from 'vscode';
+import type { ExecutionDetail } from '../../runtime/metadata/types';
+import type { ApprovalSnapshot, ApprovalToHost, ViewState } from '../../webviews/protocol';
+import type { ApprovalArgs, PanelDeps } from '../panelDeps';
+import { buildAudit } from './auditSummary';
+import { EvaluationPanel } from './evaluationPanel';
+import { createPanel, errorMessage, isId, TypedWebview } from './panelHost';
+
+/** Instructions seen in `step-waiting` events (the pipeline file's params.instructions), by execution id. */
+const instructionsByExecution = new Map<number, string>();
+export function rememberInstructions(executionId: number, instructions: string | undefined): void {
+  if (instructions) instructionsByExecution.set(executionId, instructions);
+}
+
+function decidedOf(detail: ExecutionDetail): ApprovalSnapshot['decided'] {
+  const p = detail.customProperties;
+  const d = String(p['__approval_decision__'] ?? p['decision'] ?? '');
+  if (d !== 'approved' && d !== 'rejected') return null;
+  const t = Date.parse(String(p['decided_at'] ?? ''));
+  return { decision: d === 'approved' ? 'approve' : 'reject', reviewer: String(p['approved_by'] ?? 'unknown'), comment: String(p['comment'] ?? ''), time: Number.isFinite(t) ? t : detail.updateTime };
+}
+
+export async function loadApproval(deps: PanelDeps, args: ApprovalArgs): Promise<ApprovalSnapshot> {
+  const detail = await deps.client.request('mlpipe/execution', { db: args.db, id: args.executionId });
+  if (!detail) throw new Error(`Execution ${args.executionId} is not in the metadata database ${args.db.path}.`);
+  const modelInput = detail.inputs.find((i) => i.artifact.type === 'Model')?.artifact;
+  let audit = null;
+  if (modelInput) {
+    const graph = await deps.client.request('mlpipe/lineage', { db: args.db, artifactId: modelInput.id, direction: 'both', maxDepth: 12 });
+    audit = buildAudit({ ...graph, root: `a${modelInput.id}` });
+  }
+  const instructions = instructionsByExecution.get(detail.id) ?? (typeof detail.customProperties['instructions'] === 'string' ? detail.customProperties['instructions'] : undefined);
+  return {
+    pipeline: detail.pipeline ?? '',
+    runName: detail.runName ?? '',
+    component: detail.nodeId,
+    executionId: detail.id,
+    instructions,
+    model: modelInput ? { artifactId: modelInput.id, uri: modelInput.uri } : null,
+    evaluation: audit?.evaluation ?? null,
+    highlights: audit?.audit.distribution.highlights ?? [],
+    anomalies: audit?.anomalies ?? [],
+    decided: decidedOf(detail),
+    canDecide: deps.isTrusted() && detail.state === 'RUNNING',
+  };
+}
+
+export class ApprovalPanel {
+  private static readonly open = new Map<number, ApprovalPanel>();
+  private readonly view: TypedWebview<'approval'>;
+  private snapshot: ApprovalSnapshot | undefined;
+
+  static async show(deps: PanelDeps, args: ApprovalArgs): Promise<void> {
+    const snapshot = await loadApproval(deps, args);
+    const existing = ApprovalPanel.open.get(args.executionId);
+    if (existing) {
+      existing.update(snapshot);
+      existing.panel.reveal(vscode.ViewColumn.Beside);
+      return;
+    }
+    new ApprovalPanel(deps, createPanel('approval', 'Approval', deps.extensionUri), args).update(snapshot);
+  }
+
+  static async restore(deps: PanelDeps, panel: vscode.WebviewPanel, state: Partial<ViewState['approval']> | undefined): Promise<void> {
+    const old = state?.snapshot;
+    const uri = old?.model?.uri;
+    const db = uri ? deps.dbFor(vscode.Uri.file(uri)) : undefined;
+    const root = uri ? deps.rootFor(vscode.Uri.file(uri)) : undefined;
+    if (!old || !db || !root) {
+      // Nothing to reconnect to: the restored page stays read-only.
+      new TypedWebview('approval', panel.webview, deps.extensionUri, 'Approval');
+      return;
+    }
+    const p = new ApprovalPanel(deps, panel, { db, root, executionId: old.executionId });
+    try {
+      p.update(await loadApproval(deps, p.args));
+    } catch {
+      // Keep the restored view.
+    }
+  }
+
+  private constructor(
+    private readonly deps: PanelDeps,
+    private readonly panel: vscode.WebviewPanel,
+    private readonly args: ApprovalArgs,
+  ) {
+    this.view = new TypedWebview('approval', panel.webview, deps.extensionUri, 'Approval');
+    ApprovalPanel.open.set(args.executionId, this);
+    this.view.onMessage((m) => this.onMessage(m));
+    panel.onDidDispose(() => {
+      ApprovalPanel.open.delete(args.executionId);
+      this.view.dispose();
+    });
+  }
+
+  private update(snapshot: ApprovalSnapshot): void {
+    this.snapshot = snapshot;
+    this.panel.title = `Approve: ${snapshot.pipeline} · ${snapshot.component}`;
+    this.view.post({ type: 'approval/snapshot', snapshot });
+  }
+
+  private async onMessage(m: ApprovalToHost): Promise<void> {
+    switch (m.type) {
+      case 'approval/ready':
+        if (this.snapshot) this.view.post({ type: 'approval/snapshot', snapshot: this.snapshot });
+        return;
+      case 'approval/openEvaluation':
+        if (isId(m.artifactId)) await EvaluationPanel.show(this.deps, { db: this.args.db, artifactId: m.artifactId });
+        return;
+      case 'approval/decide': {
+        if (m.executionId !== this.args.executionId || (m.decision !== 'approve' && m.decision !== 'reject')) return;
+        const comment = typeof m.comment === 'string' ? m.comment.slice(0, 10_000) : '';
+        if (!this.deps.isTrusted()) {
+          this.view.post({ type: 'approval/result', ok: false, message: 'Decisions are disabled in restricted mode: trust the workspace first.' });
+          return;
+        }
+        try {
+          await this.deps.approve(this.args.db, this.args.executionId, m.decision === 'approve' ? 'approved' : 'rejected', comment);
+          this.view.post({ type: 'approval/result', ok: true, message: m.decision === 'approve' ? 'Approved. The run continues.' : 'Rejected. Downstream steps will not run.' });
+          this.update(await loadApproval(this.deps, this.args));
+        } catch (e) {
+          this.view.post({ type: 'approval/result', ok: false, message: errorMessage(e) });
+        }
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,64 @@
+// Finds the files behind a statistics request (an ExampleStatistics artifact, or the statistics of an
+// Examples artifact, plus the ExampleValidator's anomalies next to them) and reads them into the
+// statistics view's snapshot. The metadata goes through the runtime; the files are read here.
+import type { ArtifactSummary, LineageGraph } from '../../runtime/metadata/types';
+import type { DbRef } from '../../runtime/server/protocol';
+import type { StatisticsSide, StatisticsSnapshot } from '../../webviews/protocol';
+import type { PanelDeps } from '../panelDeps';
+import { readAnomalies, readFeatureStats, splitsIn } from './artifactPayloads';
+
+export interface StatisticsSource {
+  db: DbRef;
+  artifact: ArtifactSummary;
+  anomaliesUri?: string;
+}
+
+function near(graph: LineageGraph, type: string): { id: number; uri?: string } | undefined {
+  const n = graph.nodes.find((x) => x.kind === 'artifact' && x.type === type);
+  return n ? { id: n.id, uri: n.uri } : undefined;
+}
+
+export async function resolveStatistics(deps: PanelDeps, db: DbRef, artifactId: number): Promise<StatisticsSource> {
+  let artifact = await deps.client.request('mlpipe/artifact', { db, id: artifactId });
+  if (!artifact) throw new Error(`Artifact ${artifactId} is not in the metadata database ${db.path}.`);
+  if (artifact.type !== 'ExampleStatistics') {
+    const down = await deps.client.request('mlpipe/lineage', { db, artifactId, direction: 'downstream', maxDepth: 2 });
+    const stats = near(down, 'ExampleStatistics');
+    if (!stats) throw new Error(`No statistics were computed from ${artifact.type} artifact ${artifactId}. Run a StatisticsGen step on it first.`);
+    artifact = (await deps.client.request('mlpipe/artifact', { db, id: stats.id }))!;
+  }
+  const down = await deps.client.request('mlpipe/lineage', { db, artifactId: artifact.id, direction: 'downstream', maxDepth: 2 });
+  return { db, artifact, anomaliesUri: near(down, 'ExampleAnomalies')?.uri };
+}
+
+export function labelOf(artifact: ArtifactSummary, split: string): string {
+  return `${artifact.name || artifact.type} #${artifact.id} · ${split}`;
+}
+
+export function readSide(source: StatisticsSource, split: string): StatisticsSide {
+  return {
+    label: labelOf(source.artifact, split),
+    split,
+    artifactId: source.artifact.id,
+    uri: source.artifact.uri,
+    dataset: readFeatureStats(source.artifact.uri, split),
+    anomalies: source.anomaliesUri ? readAnomalies(source.anomaliesUri, split) : [],
+  };
+}
+
+export function defaultSplit(splits: string[], wanted?: string): string | undefined {
+  if (wanted && splits.includes(wanted)) return wanted;
+  return splits.includes('train') ? 'train' : splits[0];
+}
+
+/** A snapshot, or one that says what went wrong (shown in the view instead of a notification). */
+export function snapshotFor(main: StatisticsSource, split: string | undefined, compare?: { source: StatisticsSource; split: string }): StatisticsSnapshot {
+  const splits = splitsIn(main.artifact.uri);
+  const chosen = defaultSplit(splits, split);
+  if (!chosen) return { main: null, compare: null, splits, error: `No Split-* folders with FeatureStats.json in ${main.artifact.uri}.` };
+  try {
+    return { main: readSide(main, chosen), compare: compare ? readSide(compare.source, compare.split) : null, splits };
+  } catch (e) {
+    return { main: null, compare: null, splits, error: e instanceof Error ? e.message : String(e) };
+  }
+}

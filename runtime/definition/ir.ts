@@ -39,6 +39,8 @@ export interface ComponentIR {
   inputRanges: Record<string, SourceRange>;
   /** Range of each param's value (type errors and missing paths point here). */
   paramValueRanges?: Record<string, SourceRange>;
+  /** For list-valued params: the range of each item (e.g. one argument of a Command). */
+  paramItemRanges?: Record<string, SourceRange[]>;
   /** Range of each declared output's key (Command/Function). */
   outputRanges?: Record<string, SourceRange>;
   /** Range of the `params:` key, where a missing required param is reported when there is one. */

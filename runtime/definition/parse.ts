@@ -236,6 +236,7 @@ function parseParams(c: Collector, node: unknown, comp: ComponentIR): void {
     comp.paramRanges[key] = keyRange;
     const valueRange = pair.value ? c.rangeOf(pair.value) : keyRange;
     valueRanges[key] = valueRange;
+    if (isSeq(pair.value)) (comp.paramItemRanges ??= {})[key] = pair.value.items.map((item) => (item ? c.rangeOf(item) : valueRange));
     reportCollectionKeys(c, pair.value, comp, key);
     comp.params[key] = nodeValue(c, pair.value, valueRange, comp.id);
   });

@@ -93,6 +93,18 @@ function refText(ref: InputReference): string {
   return `${ref.component}.${ref.output}`;
 }
 
+/**
+ * A hook's message names the param, not the list item; when it quotes a `{{placeholder}}`, point at
+ * the item that contains it (one argument of a Command).
+ */
+function itemRange(comp: ComponentIR, param: string, message: string): SourceRange | undefined {
+  const quoted = /\{\{[^}]*\}\}/.exec(message)?.[0];
+  const value = comp.params[param];
+  if (!quoted || !Array.isArray(value)) return undefined;
+  const i = value.findIndex((v) => typeof v === 'string' && v.includes(quoted));
+  return i >= 0 ? comp.paramItemRanges?.[param]?.[i] : undefined;
+}
+
 function validateParams(comp: ComponentIR, spec: ComponentSpec, p: PipelineIR, opts: ValidateOptions, add: (d: Problem) => void): void {
   const keyRange = (k: string): SourceRange => comp.paramRanges[k] ?? comp.idRange ?? FILE_START;
   const valueRange = (k: string): SourceRange => comp.paramValueRanges?.[k] ?? keyRange(k);
@@ -184,7 +196,7 @@ function validateParams(comp: ComponentIR, spec: ComponentSpec, p: PipelineIR, o
     }
     for (const pr of problems) {
       add({
-        range: pr.param ? valueRange(pr.param) : comp.idRange ?? FILE_START,
+        range: pr.param ? itemRange(comp, pr.param, pr.message) ?? valueRange(pr.param) : comp.idRange ?? FILE_START,
         code: 'component-check',
         message: `\`${comp.id}\`${pr.param ? ` param \`${pr.param}\`` : ''}: ${pr.message}`,
         hint: pr.hint ?? (pr.param ? `${spec.params[pr.param]?.doc ?? `Check \`${pr.param}\`.`}` : spec.doc),
@@ -294,22 +306,22 @@ const INPUT_PLACEHOLDER = /\{\{\s*inputs\.([A-Za-z0-9_]+)\s*\}\}/g;
  * of its inputs. The spec's own validate hook cannot check this: it does not see the inputs.
  */
 function validatePlaceholders(comp: ComponentIR, add: (d: Problem) => void): void {
-  const visit = (key: string, value: ParamValue): void => {
+  const visit = (key: string, value: ParamValue, range: SourceRange | undefined): void => {
     if (typeof value === 'string') {
       for (const m of value.matchAll(INPUT_PLACEHOLDER)) {
         if (m[1] in comp.inputs) continue;
         const suggestion = didYouMean(m[1], Object.keys(comp.inputs));
         add({
-          range: comp.paramValueRanges?.[key] ?? comp.paramRanges[key] ?? comp.idRange ?? FILE_START,
+          range: range ?? comp.paramValueRanges?.[key] ?? comp.paramRanges[key] ?? comp.idRange ?? FILE_START,
           code: 'unknown-placeholder',
           message: `\`{{inputs.${m[1]}}}\` in param \`${key}\` of \`${comp.id}\` names no input${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`,
           hint: `Add \`${m[1]}: <component>.<output>\` under inputs:, or fix the name.`,
         });
       }
-    } else if (Array.isArray(value)) for (const v of value) visit(key, v);
-    else if (value && typeof value === 'object') for (const v of Object.values(value)) visit(key, v);
+    } else if (Array.isArray(value)) value.forEach((v, i) => visit(key, v, range ?? comp.paramItemRanges?.[key]?.[i]));
+    else if (value && typeof value === 'object') for (const v of Object.values(value)) visit(key, v, range);
   };
-  for (const [key, value] of Object.entries(comp.params)) visit(key, value);
+  for (const [key, value] of Object.entries(comp.params)) visit(key, value, undefined);
 }
 
 /** Semantic checks of a parsed pipeline. Never throws. */

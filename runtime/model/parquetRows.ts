@@ -1,7 +1,7 @@
 // Reads a Parquet split into plain JS rows for training and prediction (DuckDB does the reading).
 import * as fs from 'node:fs';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { ComponentError } from '../components/spec';
+import { withDuckDb } from '../data/duckdbEngine';
 
 // Arrays appear for one-hot vectors written by Transform.
 export type CellValue = string | number | boolean | null | number[];
@@ -26,9 +26,7 @@ export async function readParquetRows(file: string): Promise<RowTable> {
   if (!fs.existsSync(file)) {
     throw new ComponentError(`Examples file ${file} does not exist`, 'Re-run the upstream component that produces these examples.');
   }
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
+  return withDuckDb(async (connection) => {
     const reader = await connection.runAndReadAll('SELECT * FROM read_parquet($1)', [file]);
     const columns = reader.columnNames();
     const rows = reader.getRowObjectsJS().map((raw) => {
@@ -37,8 +35,5 @@ export async function readParquetRows(file: string): Promise<RowTable> {
       return row;
     });
     return { columns, rows };
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
+  });
 }

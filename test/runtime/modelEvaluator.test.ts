@@ -95,6 +95,19 @@ describe('Evaluator', () => {
     assert.equal(c.slices[2]!.metrics['accuracy'], 4 / 5);
   });
 
+  it('computes crossed slices', async () => {
+    const { metrics } = await evaluate({ slices: [['g', 'y']] }, good);
+    assert.deepEqual(
+      metrics.candidate.slices.map((s) => [s.slice, s.count, s.metrics['accuracy']]),
+      [
+        [{ g: 'p', y: 'a' }, 2, 1],
+        [{ g: 'p', y: 'b' }, 1, 0],
+        [{ g: 'q', y: 'a' }, 2, 0.5],
+        [{ g: 'q', y: 'b' }, 3, 1],
+      ],
+    );
+  });
+
   it('blesses when value thresholds pass and lists failures when they do not', async () => {
     const pass = await evaluate({ thresholds: { accuracy: { lower_bound: 0.7 } } }, good);
     assert.deepEqual(pass.files, ['BLESSED']);

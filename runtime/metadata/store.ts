@@ -186,8 +186,16 @@ export class MetadataStore {
         const insertType = db.prepare('INSERT INTO `Type`(`name`, `type_kind`) VALUES (?, ?)');
         for (const t of SEEDED_TYPES) insertType.run(t.name, t.kind);
       }).immediate();
-      // Outside the transaction (SQLite requires it); only the creator chooses the mode.
-      if (created && journalMode === 'wal') db.pragma('journal_mode = WAL');
+      // Outside the transaction (SQLite requires it); only the creator chooses the mode. It needs an
+      // exclusive lock: if other processes keep reading past the busy timeout, the file simply stays in
+      // rollback mode, which is slower but just as correct.
+      if (created && journalMode === 'wal') {
+        try {
+          db.pragma('journal_mode = WAL');
+        } catch (err) {
+          if (!/busy|locked/i.test((err as Error).message)) throw err;
+        }
+      }
     }
     const env = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'MLMDEnv'").get();
     if (!env) {

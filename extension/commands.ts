@@ -11,7 +11,8 @@ import type { PanelOpeners } from './panelDeps';
 import type { PipelineNode, PipelinesTree } from './pipelinesTree';
 import { toRange, type PipelineIndex } from './pipelineIndex';
 import type { RunProgress } from './runProgress';
-import { RuntimeStartError, type RuntimeClient } from './runtimeClient';
+import { RuntimeStartError } from './nodeChoice';
+import type { RuntimeClient } from './runtimeClient';
 import { sourceLabel, type RunsNode, type RunsTree } from './runsTree';
 import type { StepStates } from './stepStates';
 

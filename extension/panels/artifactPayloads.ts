@@ -269,7 +269,9 @@ export function parseEvaluation(metricsJson: unknown, validationJson: unknown, w
   if (!candidate) throw new PayloadError(`${where}: metrics.json has no "candidate" metrics.`);
   const baseline = modelMetrics(field(m, 'baseline'));
   const v = isObject(validationJson) ? validationJson : undefined;
-  const okField = field(v, 'validation_ok') ?? field(v, 'ok');
+  // `validation_ok: null` is meaningful (nothing validated), so look for the key, not a value.
+  const okKey = v ? ['validation_ok', 'validationOk', 'ok'].find((k) => k in v) : undefined;
+  const okField = okKey && v ? v[okKey] : undefined;
   const thresholdsField = field(v, 'thresholds') ?? field(m, 'thresholds');
   const thresholds = Array.isArray(thresholdsField)
     ? thresholdsField.filter(isObject).map((t) => threshold(str(field(t, 'metric')), t))

@@ -3,7 +3,8 @@
 // with declared outputs (Command, Function) brings its own, and any output referenced downstream but
 // unknown here still gets a port, typed by what the IR says or `Artifact`.
 import type { LoadResult, PipelineIR } from '../../runtime/definition/ir';
-import type { DagGraph, DagNode, DagProblem } from '../../webviews/protocol';
+import type { ExecutionSummary } from '../../runtime/metadata/types';
+import type { DagGraph, DagNode, DagNodeState, DagNodeStatus, DagProblem } from '../../webviews/protocol';
 
 export const STANDARD_OUTPUTS: Readonly<Record<string, ReadonlyArray<readonly [string, string]>>> = {
   CsvExampleGen: [['examples', 'Examples']],
@@ -74,3 +75,31 @@ export function graphFor(result: LoadResult): DagGraph | null {
   if (result.diagnostics.some((d) => d.severity === 'error')) return null;
   return toDagGraph(result.pipeline);
 }
+
+/** The DAG state of a node's last execution. */
+export function stateOfExecution(e: ExecutionSummary): DagNodeStatus {
+  const map: Record<ExecutionSummary['state'], DagNodeState> = {
+    UNKNOWN: 'never-run',
+    NEW: 'pending',
+    RUNNING: 'running',
+    COMPLETE: 'complete',
+    FAILED: 'failed',
+    CACHED: 'cached',
+    CANCELED: 'canceled',
+  };
+  const state = e.waiting ? 'waiting' : map[e.state];
+  return { state, durationMs: e.durationMs, executionId: e.id, reason: e.error };
+}
+
+/** The component whose definition contains a 1-based position. */
+export function componentAt(ir: PipelineIR | undefined, line: number, column: number): string | null {
+  for (const c of ir?.components ?? []) {
+    const r = c.range;
+    if (!r) continue;
+    const after = line > r.start.line || (line === r.start.line && column >= r.start.column);
+    const before = line < r.end.line || (line === r.end.line && column <= r.end.column);
+    if (after && before) return c.id;
+  }
+  return null;
+}
+

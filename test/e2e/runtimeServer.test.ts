@@ -20,6 +20,7 @@ import {
 
 const repo = join(__dirname, '..', '..');
 const cli = join(repo, 'dist', 'runtime', 'cli.js');
+const MLMD_FIXTURE = '/work/shared/fixtures/mlmd/mlmd-v8-getting-started.db';
 
 describe('mlpipe serve --stdio', () => {
   let child: ChildProcess;
@@ -181,6 +182,63 @@ describe('mlpipe serve --stdio', () => {
       request('mlpipe/approve', { db: ro, decision: { executionId: 1, decision: 'approved', by: 'me' } }),
       (e: unknown) => e instanceof ResponseError && /read-only/.test(e.message),
     );
+  });
+
+  it('waits for a human approval, lists it, and records the decision with who made it', async () => {
+    const approvalFile = join(workspace, 'approval.pipeline.yaml');
+    writeFileSync(
+      approvalFile,
+      [
+        'pipeline: signoff',
+        'components:',
+        '  train:',
+        '    type: Command',
+        '    params:',
+        '      command: [node, -e, "require(\'fs\').writeFileSync(process.argv[1] + \'/model.txt\', \'m\')", "{{outputs.model}}"]',
+        '    outputs: {model: Model}',
+        '  approval:',
+        '    type: HumanApproval',
+        '    inputs: {model: train.model}',
+        '    params: {instructions: Look at it.}',
+      ].join('\n'),
+    );
+    const { runId } = await request('mlpipe/run', { file: approvalFile, root: workspace, dbPath: db().path, trusted: true });
+    const started = Date.now();
+    let waiting: Extract<RunEvent, { kind: 'step-waiting' }> | undefined;
+    while (!waiting && Date.now() - started < 30_000) {
+      waiting = events.find((e): e is Extract<RunEvent, { kind: 'step-waiting' }> => e.kind === 'step-waiting' && e.runId === runId);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(waiting, `no step-waiting event; stderr:\n${stderr}`);
+    assert.equal(waiting.step, 'approval');
+    assert.equal(waiting.instructions, 'Look at it.');
+    const listed = await request('mlpipe/waitingApprovals', { db: db() });
+    assert.deepEqual(listed.map((e) => e.id), [waiting.executionId]);
+    await assert.rejects(
+      request('mlpipe/approve', { db: db(), decision: { executionId: waiting.executionId, decision: 'approved', by: '  ' } }),
+      (e: unknown) => e instanceof ResponseError && /who decided/.test(e.message),
+    );
+    await request('mlpipe/approve', { db: db(), decision: { executionId: waiting.executionId, decision: 'approved', by: 'Ada Lovelace', comment: 'fine' } });
+    const finished = await runFinished(runId, 30_000);
+    assert.equal(finished.state, 'complete');
+    assert.deepEqual(await request('mlpipe/waitingApprovals', { db: db() }), []);
+    const detail = await request('mlpipe/execution', { db: db(), id: waiting.executionId });
+    const approval = detail?.outputs.find((o) => o.key === 'approval')?.artifact;
+    assert.equal(approval?.customProperties['approved_by'], 'Ada Lovelace');
+    assert.equal(approval?.customProperties['decision'], 'approved');
+  });
+
+  it('browses a database written by ML Metadata itself, read-only', { skip: existsSync(MLMD_FIXTURE) ? false : `${MLMD_FIXTURE} is absent` }, async () => {
+    const copy = join(workspace, 'mlmd-v8.db');
+    cpSync(MLMD_FIXTURE, copy);
+    const before = readFileSync(copy);
+    const ro = { path: copy, readonly: true };
+    const pipelines = await request('mlpipe/listPipelines', { db: ro });
+    const runs = await request('mlpipe/listRuns', { db: ro, limit: 5, offset: 0 });
+    assert.ok(Array.isArray(pipelines));
+    assert.equal(runs.items.length, Math.min(5, runs.total));
+    for (const run of runs.items) await request('mlpipe/runExecutions', { db: ro, runContextId: run.id });
+    assert.ok(readFileSync(copy).equals(before), 'a read-only database is not modified');
   });
 
   it('gives hover docs from the registry', async () => {

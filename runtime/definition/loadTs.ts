@@ -155,7 +155,9 @@ export async function evaluateTsPipeline(file: string, text: string, timeoutMs =
   if (!dsl) return { diagnostics: [diag(file, 'ts-runtime-missing', 'The mlpipe DSL module (dsl.js) is missing from this installation', 'Rebuild the runtime (node scripts/build.mjs).')] };
   let esbuild: typeof import('esbuild');
   try {
-    esbuild = await import('esbuild');
+    // require, not import(): the runtime is CommonJS, and a bundled import() would bypass NODE_PATH
+    // and the CJS resolution the rest of the runtime uses to find its dependencies.
+    esbuild = require('esbuild') as typeof import('esbuild');
   } catch {
     return { diagnostics: [diag(file, 'ts-runtime-missing', 'esbuild is not installed, so TypeScript pipelines cannot be compiled', 'Install the runtime dependencies (npm ci), or write the pipeline as YAML.')] };
   }

@@ -5,7 +5,10 @@ import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { build } from 'esbuild';
 import ts from 'typescript';
+import { pipelineJsonSchema } from '../../runtime/definition/jsonSchema';
 import { formatDiagnostic, type PipelineDiagnostic } from '../../runtime/definition/ir';
 import { loadPipelineFile, loadPipelineText } from '../../runtime/definition/load';
 import { findDslModule } from '../../runtime/definition/loadTs';
@@ -88,6 +91,31 @@ describe('evaluating .pipeline.ts files', () => {
   it('finds the DSL module in the source layout', () => {
     const found = findDslModule();
     assert.ok(found && existsSync(found), String(found));
+  });
+
+  it('works from the bundled layout, with dsl.js next to the runtime bundle (dist/runtime/)', async () => {
+    const root = join(__dirname, '..', '..');
+    const out = mkdtempSync(join(tmpdir(), 'mlpipe-dist-layout-'));
+    try {
+      const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', outdir: join(out, 'runtime'), absWorkingDir: root, logLevel: 'silent', external: ['esbuild'] } as const;
+      await build({ ...common, stdin: { contents: "export { loadPipelineFile } from './runtime/definition/load';\nexport { catalogFromSchema } from './runtime/definition/componentCatalog';", resolveDir: root, loader: 'ts', sourcefile: 'entry.ts' }, outdir: undefined, outfile: join(out, 'runtime', 'cli.js'), external: ['esbuild', '../components/registry'] });
+      await build({ ...common, entryPoints: { dsl: 'runtime/definition/dsl.ts' } });
+      assert.ok(!existsSync(join(out, 'runtime', 'dsl.ts')));
+      const schemaFile = join(out, 'schema.json');
+      writeFileSync(schemaFile, JSON.stringify(pipelineJsonSchema(standInCatalog)));
+      const script = [
+        `const m = require(${JSON.stringify(join(out, 'runtime', 'cli.js'))});`,
+        `const catalog = m.catalogFromSchema(JSON.parse(require('node:fs').readFileSync(${JSON.stringify(schemaFile)}, 'utf8')));`,
+        `m.loadPipelineFile(${JSON.stringify(join(tsDir, 'commands.pipeline.ts'))}, { trusted: true, catalog }).then((r) => console.log(JSON.stringify(r)));`,
+      ].join('\n');
+      const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, NODE_PATH: join(root, 'node_modules') }, timeout: 60_000 });
+      assert.equal(child.status, 0, child.stderr);
+      const result = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as { pipeline?: { components: Array<{ id: string }> }; diagnostics: PipelineDiagnostic[] };
+      assert.deepEqual(result.diagnostics, []);
+      assert.deepEqual(result.pipeline?.components.map((c) => c.id), ['fetch', 'stats']);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it('includes unlisted upstream components, keeps disabled ones, ignores console output', async () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { spawnSync } from 'node:child_process';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import ts from 'typescript';
 import { pipelineJsonSchema } from '../../runtime/definition/jsonSchema';
 import { formatDiagnostic, type PipelineDiagnostic } from '../../runtime/definition/ir';
@@ -97,7 +97,7 @@ describe('evaluating .pipeline.ts files', () => {
     const root = join(__dirname, '..', '..');
     const out = mkdtempSync(join(tmpdir(), 'mlpipe-dist-layout-'));
     try {
-      const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', outdir: join(out, 'runtime'), absWorkingDir: root, logLevel: 'silent', external: ['esbuild'] } as const;
+      const common: BuildOptions = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', outdir: join(out, 'runtime'), absWorkingDir: root, logLevel: 'silent', external: ['esbuild'] };
       await build({ ...common, stdin: { contents: "export { loadPipelineFile } from './runtime/definition/load';\nexport { catalogFromSchema } from './runtime/definition/componentCatalog';", resolveDir: root, loader: 'ts', sourcefile: 'entry.ts' }, outdir: undefined, outfile: join(out, 'runtime', 'cli.js'), external: ['esbuild', '../components/registry'] });
       await build({ ...common, entryPoints: { dsl: 'runtime/definition/dsl.ts' } });
       assert.ok(!existsSync(join(out, 'runtime', 'dsl.ts')));

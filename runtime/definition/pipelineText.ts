@@ -51,6 +51,8 @@ export function checkPipelineText(file: string, text: string, opts: ValidateOpti
     let diagnostics = [...parsed.diagnostics];
     if (parsed.pipeline) diagnostics.push(...validatePipeline(parsed.pipeline, opts));
     if (parsed.hasSyntaxErrors && parsed.pipeline) diagnostics = beforeSyntaxErrors(diagnostics, parsed.pipeline);
+    // "No components:" already says it; "no components" on top would be the same news twice.
+    if (diagnostics.some((d) => d.code === 'missing-components')) diagnostics = diagnostics.filter((d) => d.code !== 'empty-pipeline');
     keepQuotes(diagnostics, text);
     return { pipeline: parsed.pipeline, diagnostics: sortDiagnostics(diagnostics) };
   } catch (err) {

@@ -11,7 +11,7 @@ import { PipelineCodeLens } from './codeLens';
 import { PipelineDiagnostics } from './diagnostics';
 import { Discovery, PIPELINE_GLOB } from './discovery';
 import { PipelineHovers } from './hovers';
-import type { PanelDeps, PanelOpeners } from './panelDeps';
+import type { PanelDeps, PanelOpeners, StatisticsArgs } from './panelDeps';
 import { PipelineIndex } from './pipelineIndex';
 import { PipelinesTree } from './pipelinesTree';
 import { RunProgress } from './runProgress';
@@ -23,14 +23,18 @@ import { StepStates } from './stepStates';
 const moduleEvaluated = performance.now();
 const moduleEvaluatedCpu = process.cpuUsage(moduleLoadCpuStart);
 
-type RegisterPanels = (context: vscode.ExtensionContext, deps: PanelDeps) => void;
+interface PanelsModule {
+  registerPanels(context: vscode.ExtensionContext, deps: PanelDeps): void;
+  /** Shows an artifact's statistics in the panel-area view (on Runs-tree selection). */
+  followArtifact?(args: StatisticsArgs): Promise<void>;
+}
 
 /** The panels module (extension/panels/panels.ts) when this build has it. */
-function loadPanels(log: vscode.LogOutputChannel): RegisterPanels | undefined {
+function loadPanels(log: vscode.LogOutputChannel): PanelsModule | undefined {
   try {
     // esbuild bundles this when the file exists; an unresolvable require inside `try` is left as is.
-    const m = require('./panels/panels') as { registerPanels?: RegisterPanels };
-    return typeof m.registerPanels === 'function' ? m.registerPanels : undefined;
+    const m = require('./panels/panels') as Partial<PanelsModule>;
+    return typeof m.registerPanels === 'function' ? (m as PanelsModule) : undefined;
   } catch (e) {
     log.info(`no webview panels in this build (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
     return undefined;
@@ -93,6 +97,7 @@ export function activate(context: vscode.ExtensionContext): void {
     anomalies: (file, step, found) => diagnostics.setAnomalies(vscode.Uri.file(file), step, found),
   });
 
+  const runsView = vscode.window.createTreeView('mlpipe.runs', { treeDataProvider: runsTree, showCollapseAll: true });
   const selector: vscode.DocumentSelector = [{ scheme: 'file', pattern: PIPELINE_GLOB }];
   const yamlJson: vscode.DocumentSelector = [{ scheme: 'file', pattern: '**/*.pipeline.{yaml,yml,json}' }];
   const codeLens = new PipelineCodeLens(index, states, dbFor, trusted);
@@ -109,7 +114,7 @@ export function activate(context: vscode.ExtensionContext): void {
     progress,
     codeLens,
     vscode.window.createTreeView('mlpipe.pipelines', { treeDataProvider: pipelinesTree, showCollapseAll: true }),
-    vscode.window.createTreeView('mlpipe.runs', { treeDataProvider: runsTree, showCollapseAll: true }),
+    runsView,
     vscode.languages.registerCodeLensProvider(selector, codeLens),
     vscode.languages.registerHoverProvider(yamlJson, new PipelineHovers(index, client)),
     vscode.languages.registerCodeActionsProvider(selector, diagnostics, { providedCodeActionKinds: PipelineDiagnostics.providedCodeActionKinds }),
@@ -129,10 +134,10 @@ export function activate(context: vscode.ExtensionContext): void {
 
   registerCommands({ context, client, discovery, index, states, progress, pipelinesTree, runsTree, log, panels, dbFor, rootFor, approve });
 
-  const registerPanels = loadPanels(log);
-  if (registerPanels) {
+  const panelsModule = loadPanels(log);
+  if (panelsModule) {
     try {
-      registerPanels(context, {
+      panelsModule.registerPanels(context, {
         extensionUri: context.extensionUri,
         client,
         onRunEvent: client.onRunEvent,
@@ -150,6 +155,15 @@ export function activate(context: vscode.ExtensionContext): void {
         approve,
         setOpeners: (openers) => Object.assign(panels, openers),
       });
+      // The panel-area statistics view follows the dataset selected in the Runs view.
+      context.subscriptions.push(
+        runsView.onDidChangeSelection((e) => {
+          const node = e.selection[0];
+          if (node?.kind === 'artifact' && (node.event.artifact.type === 'ExampleStatistics' || node.event.artifact.type === 'Examples')) {
+            void panelsModule.followArtifact?.({ db: node.source.db, artifactId: node.event.artifact.id });
+          }
+        }),
+      );
     } catch (e) {
       log.error(`the webview panels failed to register: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }

@@ -229,4 +229,13 @@ describe('the extension in code-server, Restricted Mode', { skip, timeout: 180_0
       await page.keyboard.press('Escape');
     });
   });
+
+  it('opens the DAG preview beside the file', async () => {
+    await step(session, 'restricted-dag', async () => {
+      const page = session!.page;
+      await page.locator('.codelens-decoration a', { hasText: 'DAG preview' }).first().click();
+      const dag = page.frameLocator('iframe.webview').last().frameLocator('#active-frame');
+      for (const id of ['prepare', 'count', 'report']) await dag.getByText(id, { exact: true }).first().waitFor({ timeout: 30_000 });
+    });
+  });
 });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { MetadataStore } from '../../runtime/metadata/store';
 
-const RUNS_PER_PROCESS = 12;
+const RUNS_PER_PROCESS = 8;
 const STEPS = ['gen', 'stats', 'schema', 'train', 'eval'];
 
 function child(): void {

@@ -150,15 +150,16 @@ test('a recorded run has the exact TFX contexts, events, paths, attributions and
   }
 
   // Execution params are custom properties; objects become JSON; the owner process is recorded.
+  const processStart = Math.round(Date.now() - process.uptime() * 1000);
   assert.deepEqual(
     (raw.prepare('SELECT name, is_custom_property AS c, int_value AS i, double_value AS d, string_value AS s, bool_value AS b FROM ExecutionProperty WHERE execution_id = ? ORDER BY name').all(r.eg) as Array<{ name: string; i: number | null }>).map((p) =>
       // The owner's start time is process start in ms: equal up to rounding.
-      p.name === '__process_start__' && Math.abs(p.i! - Math.round(Date.now() - process.uptime() * 1000)) < 50 ? { ...p, i: Math.round(Date.now() - process.uptime() * 1000) } : p,
+      p.name === '__process_start__' && Math.abs(p.i! - processStart) < 50 ? { ...p, i: processStart } : p,
     ),
     [
       { name: '__host__', c: 1, i: null, d: null, s: hostname(), b: null },
       { name: '__pid__', c: 1, i: process.pid, d: null, s: null, b: null },
-      { name: '__process_start__', c: 1, i: Math.round(Date.now() - process.uptime() * 1000), d: null, s: null, b: null },
+      { name: '__process_start__', c: 1, i: processStart, d: null, s: null, b: null },
       { name: 'input', c: 1, i: null, d: null, s: 'data/penguins.csv', b: null },
       { name: 'seed', c: 1, i: 7, d: null, s: null, b: null },
       { name: 'splits', c: 1, i: null, d: null, s: '{"train":3,"eval":1}', b: null },

@@ -162,6 +162,16 @@ export function component(
   return makeNode(type, id, opts.outputs ?? {}, { ...opts, declaredOutputs: opts.outputs !== undefined });
 }
 
+/**
+ * A typed reference to an output the DSL cannot type by itself, e.g. of a component made with
+ * `component()`: `channel(myGen, 'examples', 'Examples')`. The loader still checks the type.
+ */
+export function channel<T extends string>(from: ComponentNode | string, output: string, artifactType: T): Channel<T> {
+  const ch: Channel<T> = { kind: 'mlpipe.channel', artifactType, component: typeof from === 'string' ? from : from.id, output };
+  if (typeof from !== 'string') producers.set(ch, from);
+  return ch;
+}
+
 // ---- Standard components (DESIGN §5 output keys and TFX artifact types) ----
 
 type SplitWeights = { [split: string]: number };

@@ -8,6 +8,7 @@ import { after, describe, it } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import { build, type BuildOptions } from 'esbuild';
 import ts from 'typescript';
+import { Command, CsvExampleGen, Resolver, StatisticsGen, channel, component, pipeline } from '../../runtime/definition/dsl';
 import { pipelineJsonSchema } from '../../runtime/definition/jsonSchema';
 import { formatDiagnostic, type PipelineDiagnostic } from '../../runtime/definition/ir';
 import { loadPipelineFile, loadPipelineText } from '../../runtime/definition/load';
@@ -66,6 +67,38 @@ describe('the typed DSL', () => {
     assert.match(wrong[0], /^7: /);
     assert.match(wrong[0], /"Schema"' is not assignable to type '"Examples"'/);
     assert.equal(errs.get('(global)'), undefined);
+  });
+
+  it('serialises to the pipeline-file format, pulling in upstream components', () => {
+    const gen = CsvExampleGen('example_gen', { params: { input: 'data/a.csv', splits: { train: 1 } } });
+    const custom = component('FileExampleGen', 'file_gen', { params: { input: 'data/b.jsonl', format: 'jsonl' }, description: 'JSON lines' });
+    const both = Command('merge', {
+      inputs: { a: gen.outputs.examples, b: [channel(custom, 'examples', 'Examples')] },
+      outputs: { merged: 'Examples' },
+      params: { command: ['merge', '{{inputs.a}}', '{{outputs.merged}}'], env: undefined },
+    });
+    const stats = StatisticsGen('stats', { inputs: { examples: both.outputs.merged } });
+    const latest = Resolver('latest', { params: { strategy: 'latest_artifact' }, outputs: { examples: 'Examples' } });
+    const p = pipeline('dsl', [stats, latest], { description: 'd' });
+    assert.deepEqual(JSON.parse(JSON.stringify(p)), {
+      pipeline: 'dsl',
+      description: 'd',
+      components: {
+        example_gen: { type: 'CsvExampleGen', inputs: {}, params: { input: 'data/a.csv', splits: { train: 1 } }, outputs: {}, enabled: true },
+        file_gen: { type: 'FileExampleGen', inputs: {}, params: { input: 'data/b.jsonl', format: 'jsonl' }, outputs: {}, enabled: true, description: 'JSON lines' },
+        merge: {
+          type: 'Command',
+          inputs: { a: 'example_gen.examples', b: ['file_gen.examples'] },
+          params: { command: ['merge', '{{inputs.a}}', '{{outputs.merged}}'] },
+          outputs: { merged: 'Examples' },
+          enabled: true,
+        },
+        stats: { type: 'StatisticsGen', inputs: { examples: 'merge.merged' }, params: {}, outputs: {}, enabled: true },
+        latest: { type: 'Resolver', inputs: {}, params: { strategy: 'latest_artifact' }, outputs: { examples: 'Examples' }, enabled: true },
+      },
+    });
+    assert.equal(latest.outputs.model.artifactType, 'Model');
+    assert.equal(latest.outputs.examples.artifactType, 'Examples');
   });
 
   it('builds the same components as the YAML version of the DESIGN pipeline', async () => {

@@ -472,6 +472,8 @@ channel.onMessage((message) => {
         renderGraph();
       }
       document.body.dataset['problems'] = String(message.problems.length);
+      // Counts handled updates, so tests and benchmarks can see when a change reached the screen.
+      document.body.dataset['graphSeq'] = String(Number(document.body.dataset['graphSeq'] ?? 0) + 1);
       break;
     }
     case 'dag/status': {

@@ -59,7 +59,7 @@ export async function loadPipelineFile(file: string, opts: LoadFileOptions = {})
           severity: 'error',
           code: 'ts-untrusted',
           message: 'TypeScript pipelines run code from the workspace, so they are evaluated only in a trusted workspace',
-          hint: 'Trust the workspace (VS Code: Manage Workspace Trust) or pass --trust to the CLI, or write the pipeline as YAML.',
+          hint: 'Trust the workspace (VS Code: Manage Workspace Trust), or write the pipeline as YAML.',
         },
       ],
     };

@@ -167,11 +167,35 @@ describe('the extension in code-server, trusted workspace', { skip, timeout: 240
       const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'Comand' }).first();
       await problem.waitFor({ timeout: 30_000 });
       assert.match(await problem.innerText(), new RegExp(`\\[Ln ${line}, Col`));
+      // Fix it with the quick fix the runtime suggests, as a user would with Ctrl+.
       await goToLineEnd(page, line);
-      for (let i = 0; i < 'Comand'.length; i++) await page.keyboard.press('Backspace');
-      await page.keyboard.type('Command');
+      await page.keyboard.press('Home');
+      await page.keyboard.press('End');
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.press('Control+.');
+      const fix = page.locator('.action-widget .monaco-list-row.focused', { hasText: 'Change to `Command`' }).first();
+      await fix.waitFor({ state: 'attached', timeout: 15_000 });
+      await page.keyboard.press('Enter');
       await problem.waitFor({ state: 'detached', timeout: 30_000 });
       await page.locator('.markers-panel', { hasText: /No problems/ }).waitFor({ timeout: 30_000 });
+      await page.keyboard.press('Control+S');
+      const onDisk = (): string | undefined => readFileSync(`${session!.workspace}/basic.pipeline.yaml`, 'utf8').split('\n')[line - 1]?.trim();
+      for (let i = 0; i < 100 && onDisk() !== 'type: Command'; i++) await page.waitForTimeout(100);
+      assert.equal(onDisk(), 'type: Command', 'the quick fix edits the file');
+    });
+  });
+
+  it('shows the registry docs when hovering a component type', async () => {
+    await step(session, 'hover', async () => {
+      const page = session!.page;
+      await openPipelineFile(page);
+      const text = readFileSync(`${session!.workspace}/basic.pipeline.yaml`, 'utf8').split('\n');
+      await goToLineEnd(page, text.findIndex((l) => l.trim() === 'type: Command') + 1);
+      await page.keyboard.press('ArrowLeft');
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+I');
+      await page.locator('.monaco-hover', { hasText: 'without a shell' }).first().waitFor({ timeout: 15_000 });
+      await page.keyboard.press('Escape');
     });
   });
 

@@ -153,11 +153,19 @@ describe('DAG preview', { skip }, () => {
     assert.match((await page.textContent('#problems')) ?? '', /showing the last good graph.*12:5 error: unknown component type <img src=x onerror=alert\(1\)>/s);
     assert.equal(await page.locator('.node').count(), 11);
     const fixed = penguinGraph();
-    fixed.nodes.push({ id: 'extra_step', type: 'Command', enabled: true, outputs: [] });
-    fixed.edges.push({ from: 'pusher', output: 'pushed_model', to: 'extra_step', input: 'model', artifactType: 'PushedModel' });
+    const longId = `extra_${'very_long_component_id_'.repeat(6)}end`;
+    fixed.nodes.push({ id: longId, type: 'Command', enabled: true, outputs: [] });
+    fixed.edges.push({ from: 'pusher', output: 'pushed_model', to: longId, input: 'model', artifactType: 'PushedModel' });
     await view.send({ type: 'dag/graph', graph: fixed, problems: [] });
     await laidOut(view, 2);
     assert.equal(await page.locator('.node').count(), 12);
+    // A very long id is cut to the node's width on screen, and kept whole for tooltips and screen readers.
+    const long = page.locator(`.node[data-id="${longId}"]`);
+    assert.match((await long.locator('text.id').textContent()) ?? '', /^extra_very_long.*…$/);
+    assert.match((await long.getAttribute('aria-label')) ?? '', new RegExp(`^${longId}, Command`));
+    const box = await long.locator('rect.box').boundingBox();
+    const label = await long.locator('text.id').boundingBox();
+    assert.ok(box && label && label.x + label.width <= box.x + box.width, 'the id stays inside its node');
     assert.equal(await page.locator('#problems').count(), 0);
     assert.equal(await page.locator('img').count(), 0);
     assert.deepEqual(view.problems, []);

@@ -114,6 +114,45 @@ describe('statistics view', { skip }, () => {
     await page.close();
   });
 
+  it('switches to quantiles and log scale, sorts by missing, and asks for another split', async () => {
+    const view = await openView(browser, harness, 'statistics');
+    await view.send({ type: 'statistics/snapshot', snapshot: single });
+    const page = view.page;
+    await page.waitForSelector('.row[data-feature="culmen_length_mm"]');
+    const title = () => page.locator('.row[data-feature="culmen_length_mm"] .chart-title').textContent();
+    assert.match((await title()) ?? '', /^histogram /);
+    const heights = () => page.$$eval('.row[data-feature="culmen_length_mm"] rect.chart-bar', (els) => els.map((e) => Number(e.getAttribute('height'))));
+    const linear = await heights();
+    await page.click('#log');
+    await page.waitForFunction(() => document.querySelector('.row[data-feature="culmen_length_mm"] .chart-title')?.textContent?.includes('(log)'));
+    const log = await heights();
+    // Log scale lifts the small buckets relative to the largest one.
+    const ratio = (xs: number[]) => Math.min(...xs.filter((x) => x > 0)) / Math.max(...xs);
+    assert.ok(ratio(log) > ratio(linear), `${ratio(log)} > ${ratio(linear)}`);
+    await page.click('#quantiles');
+    await page.waitForFunction(() => document.querySelector('.row[data-feature="culmen_length_mm"] .chart-title')?.textContent?.startsWith('quantiles'));
+    await page.evaluate(() => {
+      const sort = document.getElementById('sort') as HTMLElement & { value: string };
+      sort.value = 'missing';
+      sort.dispatchEvent(new Event('change'));
+    });
+    await page.waitForFunction(() => document.querySelector('.row[data-feature]')?.getAttribute('data-feature')?.startsWith('a_very_long'));
+    await page.locator('#list').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await page.waitForSelector('.row[data-feature="species"]');
+    const order = await page.$$eval('.row[data-feature]', (els) => els.map((e) => e.getAttribute('data-feature')));
+    const categorical = order.filter((n) => ['species', 'island', 'sex', HOSTILE].includes(n!));
+    assert.equal(categorical[0], 'sex', `sex (12% missing) leads the categorical features: ${categorical.join(', ')}`);
+    await page.evaluate(() => {
+      const split = document.getElementById('split') as HTMLElement & { value: string };
+      split.value = 'eval';
+      split.dispatchEvent(new Event('change'));
+    });
+    const posted = await view.posted('statistics');
+    assert.deepEqual(posted[posted.length - 1], { type: 'statistics/selectSplit', split: 'eval' });
+    assert.deepEqual(view.problems, []);
+    await page.close();
+  });
+
   it('virtualises 500 features: only a screenful of rows in the DOM', async () => {
     const base = single.main!;
     const numeric = base.dataset.features.filter((f) => f.num);

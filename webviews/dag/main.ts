@@ -105,10 +105,6 @@ function problemItem(p: DagProblem): HTMLElement {
   return li;
 }
 
-function truncate(text: string, width: number): string {
-  const max = Math.floor((width - 20) / 7);
-  return text.length > max ? `${text.slice(0, Math.max(1, max - 1))}…` : text;
-}
 
 function nodeElement(node: DagNode, placed: { x: number; y: number; width: number; height: number }): SVGGElement {
   const st = statusOf(node.id);
@@ -124,15 +120,46 @@ function nodeElement(node: DagNode, placed: { x: number; y: number; width: numbe
     s('title', {}, `${node.id} (${node.type})`),
     s('rect', { class: 'box', width: placed.width, height: placed.height }),
     s('rect', { class: 'stripe', width: 5, height: placed.height }),
-    s('text', { class: 'id', x: 12, y: 17 }, truncate(node.id, placed.width)),
-    s('text', { class: 'type', x: 12, y: 32 }, truncate(node.enabled ? node.type : `${node.type} (disabled)`, placed.width)),
+    nodeText('id', 12, 17, node.id, placed.width - 20),
+    nodeText('type', 12, 32, node.enabled ? node.type : `${node.type} (disabled)`, placed.width - 20),
   );
   node.outputs.forEach((o, i) => {
     const y = NODE_HEADER + i * PORT_ROW + PORT_ROW / 2;
-    g.append(s('text', { class: 'port', x: placed.width - 10, y: y + 4, 'text-anchor': 'end' }, truncate(`${o.key}: ${o.artifactType}`, placed.width)), s('circle', { class: 'port-dot', cx: placed.width, cy: y, r: 3.5 }));
+    g.append(nodeText('port', placed.width - 10, y + 4, `${o.key}: ${o.artifactType}`, placed.width - 20, 'end'), s('circle', { class: 'port-dot', cx: placed.width, cy: y, r: 3.5 }));
   });
   g.appendChild(s('text', { class: 'status', x: 12, y: placed.height - 9 }, statusText(st)));
   return g;
+}
+
+/**
+ * Texts whose estimated width could overflow their node are measured and cut with an ellipsis (the
+ * full text stays in the node's tooltip and aria-label). Only long texts are measured: measuring
+ * forces layout, and a 300-node graph has few long names.
+ */
+function fitTexts(layer: SVGGElement): void {
+  for (const text of layer.querySelectorAll<SVGTextElement>('text[data-full]')) {
+    const full = text.getAttribute('data-full') ?? '';
+    const max = Number(text.getAttribute('data-max'));
+    if (text.getComputedTextLength() <= max) continue;
+    let lo = 1;
+    let hi = full.length;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      text.textContent = `${full.slice(0, mid)}…`;
+      if (text.getComputedTextLength() <= max) lo = mid;
+      else hi = mid - 1;
+    }
+    text.textContent = `${full.slice(0, lo)}…`;
+  }
+}
+
+/** A node text, marked for measuring when it might not fit `max` pixels. */
+function nodeText(cls: string, x: number, y: number, full: string, max: number, anchor?: 'end'): SVGTextElement {
+  const attrs: Record<string, string | number> = { class: cls, x, y };
+  if (anchor) attrs['text-anchor'] = anchor;
+  // 6 px is below any character's width at these sizes: shorter texts certainly fit.
+  if (full.length * 6 > max) Object.assign(attrs, { 'data-full': full, 'data-max': max });
+  return s('text', attrs, full);
 }
 
 function edgePath(points: Array<{ x: number; y: number }>): string {
@@ -179,6 +206,7 @@ function renderGraph(): void {
     nodeLayer.appendChild(el);
   }
   viewport.append(edgeLayer, nodeLayer);
+  fitTexts(nodeLayer);
   applyHighlight();
   applyView();
 }

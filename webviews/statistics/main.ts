@@ -89,6 +89,10 @@ function toolbar(snapshot: StatisticsSnapshot): HTMLElement {
   }
   if (snapshot.splits.length > 1 && snapshot.main) {
     const main = snapshot.main;
+    const splitSelect = h('vscode-single-select', { id: 'split', 'aria-label': 'Split shown' }) as HTMLElement & { value: string };
+    for (const split of snapshot.splits) splitSelect.appendChild(h('vscode-option', { value: split, selected: split === main.split }, `Split: ${split}`));
+    splitSelect.addEventListener('change', () => channel.post({ type: 'statistics/selectSplit', split: splitSelect.value }));
+    bar.insertBefore(splitSelect, bar.firstChild);
     for (const split of snapshot.splits.filter((sp) => sp !== main.split)) {
       const b = h('vscode-button', { secondary: true, 'data-split': split }, `Compare with ${split}`);
       b.addEventListener('click', () => channel.post({ type: 'statistics/compareSplit', split }));

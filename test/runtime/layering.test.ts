@@ -1,0 +1,83 @@
+// The architecture, kept by a test: runtime/ never imports `vscode`; webviews import only their own
+// code, the webview protocol and browser packages; the extension host never loads a native module.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { describe, it } from 'node:test';
+
+const repo = resolve(__dirname, '..', '..');
+
+function sources(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const full = join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (/\.(ts|mts|cts|js|mjs)$/.test(name)) out.push(full);
+    }
+  };
+  walk(join(repo, dir));
+  return out;
+}
+
+/** Module specifiers of static imports, re-exports, dynamic imports and requires (type-only imports left out). */
+function importsOf(file: string, withTypeOnly = true): string[] {
+  let text = readFileSync(file, 'utf8');
+  if (!withTypeOnly) text = text.replace(/^(?:import|export)\s+type\s[^;]*;/gm, '');
+  const specs: string[] = [];
+  for (const m of text.matchAll(/(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)|^import\s+['"]([^'"]+)['"]/gm)) {
+    specs.push((m[1] ?? m[2] ?? m[3] ?? m[4])!);
+  }
+  return specs;
+}
+
+const NATIVE = ['better-sqlite3', '@duckdb/node-api', '@duckdb/node-bindings', '@tensorflow/tfjs-node', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'];
+
+describe('layering', () => {
+  it('runtime/ never imports vscode', () => {
+    const offenders = sources('runtime').filter((f) => importsOf(f).some((s) => s === 'vscode'));
+    assert.deepEqual(offenders.map((f) => relative(repo, f)), []);
+  });
+
+  it('webviews import only webviews/ code and browser packages (types of the runtime's data contracts excepted)', () => {
+    const allowedPackages = ['elkjs', '@vscode-elements/elements'];
+    const offenders: string[] = [];
+    for (const f of sources('webviews')) {
+      for (const s of importsOf(f, false)) {
+        if (s.startsWith('.')) {
+          const target = resolve(f, '..', s);
+          if (!target.startsWith(join(repo, 'webviews'))) offenders.push(`${relative(repo, f)} -> ${s}`);
+        } else if (!allowedPackages.some((p) => s === p || s.startsWith(`${p}/`))) {
+          offenders.push(`${relative(repo, f)} -> ${s}`);
+        }
+      }
+    }
+    assert.deepEqual(offenders, []);
+  });
+
+  it('the extension host never imports a native module', () => {
+    const offenders: string[] = [];
+    for (const f of sources('extension')) {
+      for (const s of importsOf(f)) if (NATIVE.some((n) => s === n || s.startsWith(`${n}/`))) offenders.push(`${relative(repo, f)} -> ${s}`);
+    }
+    assert.deepEqual(offenders, []);
+  });
+
+  it('the built extension bundle requires only vscode and Node built-ins', (t) => {
+    let bundle: string;
+    try {
+      bundle = readFileSync(join(repo, 'dist', 'extension', 'extension.js'), 'utf8');
+    } catch {
+      t.skip('dist/extension/extension.js is not built (npm test builds it first)');
+      return;
+    }
+    const required = new Set([...bundle.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]!));
+    const foreign = [...required].filter((s) => s !== 'vscode' && !s.startsWith('node:') && !isBuiltin(s));
+    assert.deepEqual(foreign, []);
+  });
+});
+
+function isBuiltin(name: string): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('node:module') as typeof import('node:module')).builtinModules.includes(name);
+}

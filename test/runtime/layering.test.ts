@@ -39,7 +39,7 @@ describe('layering', () => {
     assert.deepEqual(offenders.map((f) => relative(repo, f)), []);
   });
 
-  it('webviews import only webviews/ code and browser packages (types of the runtime's data contracts excepted)', () => {
+  it('webviews import only webviews/ code and browser packages (type-only imports of the runtime data contracts excepted)', () => {
     const allowedPackages = ['elkjs', '@vscode-elements/elements'];
     const offenders: string[] = [];
     for (const f of sources('webviews')) {

@@ -162,40 +162,49 @@ export function explainReadError(err: unknown, files: string[]): ComponentError 
   return new ComponentError(`${where}: ${first}`, 'check the file; run with a smaller sample to find the offending row');
 }
 
-/** Create the `src` view over the input, with inferred types, or throw a ComponentError naming file and line. */
-async function createSourceView(con: DuckDBConnection, resolved: ResolvedInput, params: Record<string, unknown>): Promise<void> {
-  if (resolved.format !== 'csv') {
-    for (const f of resolved.files) {
-      if (statSync(f).size === 0) throw new ComponentError(`${f}:1: the file is empty`, 'an input file needs at least one record');
-    }
+type Column = { name: string; type: string };
+
+/**
+ * Create the `src` view over the input and materialise `examples` from it (one parse of the input), or
+ * throw a ComponentError naming file and line. `selectFor` builds the split query from the columns.
+ */
+async function materializeExamples(con: DuckDBConnection, resolved: ResolvedInput, params: Record<string, unknown>, selectFor: (columns: Column[]) => string): Promise<Column[]> {
+  let columns: Column[] = [];
+  const attempt = async (source: string): Promise<unknown> => {
     try {
-      await con.run(`CREATE TEMP VIEW src AS SELECT * FROM ${sourceFor(resolved)}`);
-      await con.run('SELECT count(*) FROM src');
-    } catch (err) {
-      throw explainReadError(err, resolved.files);
-    }
-    return;
-  }
-  const delimiter = delimiterFor(params, resolved.files);
-  const header = checkCsvHeaders(resolved.files, delimiter);
-  const attempt = async (sql: string): Promise<unknown> => {
-    try {
+      await con.run('DROP TABLE IF EXISTS examples');
       await con.run('DROP VIEW IF EXISTS src');
-      await con.run(`CREATE TEMP VIEW src AS SELECT * FROM ${sql}`);
-      // Force a full parse now so that errors surface here with their line numbers.
-      await con.run('SELECT count(*) FROM src');
+      await con.run(`CREATE TEMP VIEW src AS SELECT * FROM ${source}`);
+      columns = await describeRelation(con, 'src');
+    } catch (err) {
+      return err;
+    }
+    // Mistakes in params (not in the data) surface as they are.
+    const select = selectFor(columns);
+    try {
+      await con.run(`CREATE TEMP TABLE examples AS ${select}`);
       return undefined;
     } catch (err) {
       return err;
     }
   };
+  if (resolved.format !== 'csv') {
+    for (const f of resolved.files) {
+      if (statSync(f).size === 0) throw new ComponentError(`${f}:1: the file is empty`, 'an input file needs at least one record');
+    }
+    const err = await attempt(sourceFor(resolved));
+    if (err !== undefined) throw explainReadError(err, resolved.files);
+    return columns;
+  }
+  const delimiter = delimiterFor(params, resolved.files);
+  const header = checkCsvHeaders(resolved.files, delimiter);
   let err = await attempt(csvSource(resolved.files, delimiter, { sampleAll: false }));
-  if (err === undefined) return;
+  if (err === undefined) return columns;
   const msg = err instanceof Error ? err.message : String(err);
   if (/Conversion Error|Could not convert/i.test(msg)) {
     // Types were guessed from a sample and a later row disagrees: infer from every row instead.
     err = await attempt(csvSource(resolved.files, delimiter, { sampleAll: true }));
-    if (err === undefined) return;
+    if (err === undefined) return columns;
   }
   // The sniffer's failures carry no line number; a plain all-text parse finds the offending line.
   const plain = await attempt(csvSource(resolved.files, delimiter, { sampleAll: false, varcharColumns: header }));
@@ -235,19 +244,26 @@ export async function ingestExamples(ctx: ExecutorContext, format: InputFormat |
 
   const result = await withDuckDb(
     async (con) => {
-      await createSourceView(con, resolved, params);
-      const columns = await describeRelation(con, 'src');
-      if (columns.some((c) => c.name === SPLIT_COL || c.name === BUCKET_COL)) throw new ComponentError(`column names ${SPLIT_COL} and ${BUCKET_COL} are reserved`, 'rename that column');
+      const splitColumn = typeof params['split_column'] === 'string' && params['split_column'] !== '' ? (params['split_column'] as string) : undefined;
+      const weights = splitColumn ? [] : parseSplitWeights(params['splits']);
+      const selectFor = (columns: Column[]): string => {
+        if (columns.some((c) => c.name === SPLIT_COL || c.name === BUCKET_COL)) throw new ComponentError(`column names ${SPLIT_COL} and ${BUCKET_COL} are reserved`, 'rename that column');
+        if (splitColumn) {
+          if (!columns.some((c) => c.name === splitColumn)) {
+            throw new ComponentError(`split_column ${JSON.stringify(splitColumn)} is not a column of the input`, `columns are: ${columns.map((c) => c.name).slice(0, 20).join(', ')}`);
+          }
+          return `SELECT *, CAST(${quoteIdent(splitColumn)} AS VARCHAR) AS ${quoteIdent(SPLIT_COL)} FROM src`;
+        }
+        const expr = hashSplitExpr(columns.map((c) => c.name), weights);
+        return `SELECT * EXCLUDE (${quoteIdent(BUCKET_COL)}), ${expr.split} AS ${quoteIdent(SPLIT_COL)} FROM (SELECT *, ${expr.bucket} AS ${quoteIdent(BUCKET_COL)} FROM src)`;
+      };
+      // Materialised once (insertion order kept) so every split file has a deterministic row order.
+      const columns = await materializeExamples(con, resolved, params, selectFor);
       ctx.emit({ kind: 'progress', message: 'splitting', fraction: 0.3 });
 
-      let selectSql: string;
       let splitNames: string[];
-      const splitColumn = params['split_column'];
-      if (typeof splitColumn === 'string' && splitColumn !== '') {
-        if (!columns.some((c) => c.name === splitColumn)) {
-          throw new ComponentError(`split_column ${JSON.stringify(splitColumn)} is not a column of the input`, `columns are: ${columns.map((c) => c.name).slice(0, 20).join(', ')}`);
-        }
-        const distinct = await queryRows(con, `SELECT DISTINCT CAST(${quoteIdent(splitColumn)} AS VARCHAR) AS v FROM src ORDER BY 1 NULLS FIRST LIMIT 101`);
+      if (splitColumn) {
+        const distinct = await queryRows(con, `SELECT DISTINCT ${quoteIdent(SPLIT_COL)} AS v FROM examples ORDER BY 1 NULLS FIRST LIMIT 101`);
         const values = distinct.map((r) => r['v']);
         if (values.some((v) => v === null)) throw new ComponentError(`split_column ${splitColumn} has empty values`, 'every row needs a split name in that column');
         if (values.length > 100) throw new ComponentError(`split_column ${splitColumn} has more than 100 distinct values`, 'use a column holding split names such as train/eval');
@@ -257,16 +273,8 @@ export async function ingestExamples(ctx: ExecutorContext, format: InputFormat |
         // Conventional order: train first, then eval, then the rest alphabetically.
         const rank = (n: string): number => (n === 'train' ? 0 : n === 'eval' ? 1 : 2);
         splitNames.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
-        selectSql = `SELECT *, CAST(${quoteIdent(splitColumn)} AS VARCHAR) AS ${quoteIdent(SPLIT_COL)} FROM src`;
-      } else {
-        const weights = parseSplitWeights(params['splits']);
-        splitNames = weights.map((w) => w.name);
-        const expr = hashSplitExpr(columns.map((c) => c.name), weights);
-        selectSql = `SELECT * EXCLUDE (${quoteIdent(BUCKET_COL)}), ${expr.split} AS ${quoteIdent(SPLIT_COL)} FROM (SELECT *, ${expr.bucket} AS ${quoteIdent(BUCKET_COL)} FROM src)`;
-      }
+      } else splitNames = weights.map((w) => w.name);
 
-      // Materialised once (insertion order kept) so every split file has a deterministic row order.
-      await con.run(`CREATE TEMP TABLE examples AS ${selectSql}`);
       const counts = await queryRows(con, `SELECT ${quoteIdent(SPLIT_COL)} AS s, count(*) AS n FROM examples GROUP BY 1`);
       const total = counts.reduce((s, r) => s + Number(r['n']), 0);
       if (total === 0) {

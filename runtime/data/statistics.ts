@@ -71,6 +71,98 @@ function numericExpr(name: string, duckType: string): string {
   return `CAST(${q} AS DOUBLE)`;
 }
 
+/** Aggregates per query: wide tables (10,000 columns) compile far faster in slices than in one SELECT. */
+const SELECTS_PER_QUERY = 800;
+
+/** One-row aggregate queries over the relation, run in slices and merged into one record. */
+async function aggregateRow(con: DuckDBConnection, relation: string, selects: string[], signal?: AbortSignal): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < selects.length; i += SELECTS_PER_QUERY) {
+    if (signal?.aborted) throw new Error('canceled');
+    Object.assign(out, (await queryRows(con, `SELECT ${selects.slice(i, i + SELECTS_PER_QUERY).join(', ')} FROM ${relation}`))[0]);
+  }
+  return out;
+}
+
+/** Beyond this many columns of a kind, statistics come from one UNPIVOT + GROUP BY instead of per-column aggregates. */
+const WIDE_COLUMNS = 64;
+
+/** Numeric pass 1 and 2 for wide tables: the columns become (name, value) rows grouped by name. */
+async function wideNumericPasses(
+  con: DuckDBConnection,
+  relation: string,
+  cols: Array<{ name: string; type: string }>,
+  o: { qs: number[]; exact: boolean; buckets: number; boundsOf: (i: number) => number[] | undefined },
+  pass1: Record<string, unknown>,
+  pass2: Record<string, unknown>,
+): Promise<void> {
+  const casts = cols.map((c, i) => `${numericExpr(c.name, c.type)} AS "${i}"`).join(', ');
+  const unpivot = `(UNPIVOT (SELECT ${casts} FROM ${relation}) ON COLUMNS(*) INTO NAME k VALUE v)`;
+  const ok = 'NOT isnan(v)';
+  const quant = o.exact ? `quantile_disc(v, [0.5, ${o.qs.join(', ')}]) FILTER (WHERE ${ok})` : `approx_quantile(v, [0.5, ${o.qs.join(', ')}]) FILTER (WHERE ${ok})`;
+  const rows = await queryRows(
+    con,
+    `SELECT k, count(v) AS c, count(*) FILTER (WHERE isnan(v)) AS nan, avg(v) FILTER (WHERE ${ok}) AS mean, stddev_pop(v) FILTER (WHERE ${ok}) AS sd, min(v) FILTER (WHERE ${ok}) AS mn, max(v) FILTER (WHERE ${ok}) AS mx, count(*) FILTER (WHERE v = 0) AS z, ${quant} AS q FROM ${unpivot} GROUP BY k`,
+  );
+  cols.forEach((_, i) => {
+    pass1[`c${i}`] = 0;
+    pass1[`min${i}`] = null;
+  });
+  for (const r of rows) {
+    const i = Number(r['k']);
+    Object.assign(pass1, { [`c${i}`]: r['c'], [`nan${i}`]: r['nan'], [`mean${i}`]: r['mean'], [`sd${i}`]: r['sd'], [`min${i}`]: r['mn'], [`max${i}`]: r['mx'], [`z${i}`]: r['z'], [`q${i}`]: r['q'] });
+  }
+  const bounds = cols.map((_, i) => o.boundsOf(i));
+  const withBounds = bounds.map((b, i) => ({ b, i })).filter((x) => x.b !== undefined);
+  if (withBounds.length === 0) return;
+  const values = withBounds.map(({ b, i }) => `('${i}', ${num(pass1[`min${i}`])}::DOUBLE, ${((b as number[])[o.buckets - 1] as number) - num(pass1[`min${i}`])}::DOUBLE)`).join(', ');
+  // Same bucket rule as histogram(x, bounds): a value belongs to the first bucket whose upper bound is ≥ it.
+  const bucket = `CASE WHEN w = 0 THEN ${o.buckets - 1} ELSE least(greatest(CAST(ceil((v - lo) / w * ${o.buckets}) AS INTEGER) - 1, 0), ${o.buckets - 1}) END`;
+  const hist = await queryRows(con, `SELECT k, ${bucket} AS b, count(*) AS n FROM ${unpivot} JOIN (VALUES ${values}) AS bounds(k, lo, w) USING (k) WHERE NOT isnan(v) GROUP BY ALL`);
+  const counts = new Map<string, number[]>();
+  for (const r of hist) {
+    const arr = counts.get(String(r['k'])) ?? new Array<number>(o.buckets).fill(0);
+    arr[Number(r['b'])] = num(r['n']);
+    counts.set(String(r['k']), arr);
+  }
+  for (const { b, i } of withBounds) {
+    const arr = counts.get(String(i)) ?? new Array<number>(o.buckets).fill(0);
+    pass2[`h${i}`] = (b as number[]).map((key, k) => ({ key, value: arr[k] }));
+  }
+}
+
+/** String passes for wide tables: counts, distinct values, lengths and ranked values in two queries. */
+async function wideStringPasses(
+  con: DuckDBConnection,
+  relation: string,
+  cols: Array<{ name: string; type: string }>,
+  rankLimit: number,
+  sPass: Record<string, unknown>,
+  ranked: Map<number, Record<string, unknown>[]>,
+): Promise<void> {
+  const casts = cols.map((c, i) => `CAST(${quoteIdent(c.name)} AS VARCHAR) AS "${i}"`).join(', ');
+  const unpivot = `(UNPIVOT (SELECT ${casts} FROM ${relation}) ON COLUMNS(*) INTO NAME k VALUE v)`;
+  cols.forEach((_, i) => {
+    sPass[`c${i}`] = 0;
+    sPass[`u${i}`] = 0;
+    sPass[`len${i}`] = 0;
+  });
+  for (const r of await queryRows(con, `SELECT k, count(v) AS c, count(DISTINCT v) AS u, avg(strlen(v)) AS len FROM ${unpivot} GROUP BY k`)) {
+    const i = Number(r['k']);
+    Object.assign(sPass, { [`c${i}`]: r['c'], [`u${i}`]: r['u'], [`len${i}`]: r['len'] });
+  }
+  const rows = await queryRows(
+    con,
+    `SELECT k, v, count(*) AS n FROM ${unpivot} GROUP BY k, v QUALIFY row_number() OVER (PARTITION BY k ORDER BY count(*) DESC, v DESC) <= ${rankLimit} ORDER BY k, n DESC, v DESC`,
+  );
+  for (const r of rows) {
+    const i = Number(r['k']);
+    const list = ranked.get(i) ?? [];
+    list.push({ v: r['v'], n: r['n'] });
+    ranked.set(i, list);
+  }
+}
+
 /** Statistics of one relation (a Parquet file or view), as one DatasetFeatureStatistics. */
 export async function computeDatasetStatistics(
   con: DuckDBConnection,
@@ -88,14 +180,20 @@ export async function computeDatasetStatistics(
   const numericCols = columns.filter((c) => kindOf(c.type) !== 'string');
   // Pass 1: moments, extremes and quantiles of every numeric column in one scan.
   const pass1: Record<string, unknown> = {};
-  if (numericCols.length > 0) {
+  const pass2: Record<string, unknown> = {};
+  const boundsOf = (i: number): number[] | undefined => {
+    const min = num(pass1[`min${i}`]);
+    const max = num(pass1[`max${i}`]);
+    if (pass1[`min${i}`] === null || pass1[`min${i}`] === undefined || !Number.isFinite(min) || !Number.isFinite(max)) return undefined;
+    return Array.from({ length: buckets }, (_, k) => (k === buckets - 1 ? max : min + ((max - min) * (k + 1)) / buckets));
+  };
+  if (numericCols.length > WIDE_COLUMNS) {
+    await wideNumericPasses(con, relation, numericCols, { qs, exact, buckets, boundsOf }, pass1, pass2);
+  } else if (numericCols.length > 0) {
     const selects = numericCols.flatMap((c, i) => {
       const x = numericExpr(c.name, c.type);
-      const finiteX = `${x}`;
       const ok = `${x} IS NOT NULL AND NOT isnan(${x})`;
-      const quant = exact
-        ? `quantile_disc(${finiteX}, [0.5, ${qs.join(', ')}]) FILTER (WHERE ${ok})`
-        : `approx_quantile(${finiteX}, [0.5, ${qs.join(', ')}]) FILTER (WHERE ${ok})`;
+      const quant = exact ? `quantile_disc(${x}, [0.5, ${qs.join(', ')}]) FILTER (WHERE ${ok})` : `approx_quantile(${x}, [0.5, ${qs.join(', ')}]) FILTER (WHERE ${ok})`;
       return [
         `count(${x}) AS c${i}`,
         `count(*) FILTER (WHERE isnan(${x})) AS nan${i}`,
@@ -107,21 +205,18 @@ export async function computeDatasetStatistics(
         `${quant} AS q${i}`,
       ];
     });
-    Object.assign(pass1, (await queryRows(con, `SELECT ${selects.join(', ')} FROM ${relation}`))[0]);
+    Object.assign(pass1, await aggregateRow(con, relation, selects, signal));
+    if (signal?.aborted) throw new Error('canceled');
+    // Pass 2: equal-width histograms need min/max, so a second scan.
+    const histSelects: string[] = [];
+    numericCols.forEach((c, i) => {
+      const bounds = boundsOf(i);
+      if (!bounds) return;
+      const x = numericExpr(c.name, c.type);
+      histSelects.push(`histogram(${x}, [${bounds.map((b) => `${b}::DOUBLE`).join(', ')}]) FILTER (WHERE ${x} IS NOT NULL AND NOT isnan(${x})) AS h${i}`);
+    });
+    if (histSelects.length > 0) Object.assign(pass2, await aggregateRow(con, relation, histSelects, signal));
   }
-  if (signal?.aborted) throw new Error('canceled');
-  // Pass 2: equal-width histograms need min/max, so a second scan.
-  const pass2: Record<string, unknown> = {};
-  const histSelects: string[] = [];
-  numericCols.forEach((c, i) => {
-    const min = num(pass1[`min${i}`]);
-    const max = num(pass1[`max${i}`]);
-    if (pass1[`min${i}`] === null || !Number.isFinite(min) || !Number.isFinite(max)) return;
-    const bounds = Array.from({ length: buckets }, (_, k) => (k === buckets - 1 ? max : min + ((max - min) * (k + 1)) / buckets));
-    const x = numericExpr(c.name, c.type);
-    histSelects.push(`histogram(${x}, [${bounds.map((b) => `${b}::DOUBLE`).join(', ')}]) FILTER (WHERE ${x} IS NOT NULL AND NOT isnan(${x})) AS h${i}`);
-  });
-  if (histSelects.length > 0) Object.assign(pass2, (await queryRows(con, `SELECT ${histSelects.join(', ')} FROM ${relation}`))[0]);
 
   numericCols.forEach((c, i) => {
     const nonMissing = num(pass1[`c${i}`]);
@@ -169,22 +264,27 @@ export async function computeDatasetStatistics(
   const stringCols = columns.filter((c) => kindOf(c.type) === 'string');
   const textOf = (name: string): string => `CAST(${quoteIdent(name)} AS VARCHAR)`;
   const sPass: Record<string, unknown> = {};
-  if (stringCols.length > 0) {
+  const rankLimit = Math.max(options.numRankHistogramBuckets, options.numTopValues);
+  const rankedByIndex = new Map<number, Record<string, unknown>[]>();
+  if (stringCols.length > WIDE_COLUMNS) {
+    await wideStringPasses(con, relation, stringCols, rankLimit, sPass, rankedByIndex);
+  } else if (stringCols.length > 0) {
     const selects = stringCols.flatMap((c, i) => [
       `count(${quoteIdent(c.name)}) AS c${i}`,
       `count(DISTINCT ${textOf(c.name)}) AS u${i}`,
       `avg(strlen(${textOf(c.name)})) AS len${i}`,
     ]);
-    Object.assign(sPass, (await queryRows(con, `SELECT ${selects.join(', ')} FROM ${relation}`))[0]);
+    Object.assign(sPass, await aggregateRow(con, relation, selects, signal));
   }
   for (const [i, c] of stringCols.entries()) {
     if (signal?.aborted) throw new Error('canceled');
     const nonMissing = num(sPass[`c${i}`]);
     // Ties broken by value, descending, as TFDV orders its top values.
-    const ranked = await queryRows(
-      con,
-      `SELECT ${textOf(c.name)} AS v, count(*) AS n FROM ${relation} WHERE ${quoteIdent(c.name)} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 DESC LIMIT ${Math.max(options.numRankHistogramBuckets, options.numTopValues)}`,
-    );
+    const ranked =
+      rankedByIndex.get(i) ??
+      (stringCols.length > WIDE_COLUMNS
+        ? []
+        : await queryRows(con, `SELECT ${textOf(c.name)} AS v, count(*) AS n FROM ${relation} WHERE ${quoteIdent(c.name)} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 DESC LIMIT ${rankLimit}`));
     features.push({
       path: { step: [c.name] },
       type: 'STRING',

@@ -210,10 +210,11 @@ feature { name: "size" type: FLOAT }
       s.feature.find((f) => f.name === 'color')!.driftComparator = { infinityNorm: { threshold: 0.1 } };
       s.feature.find((f) => f.name === 'price')!.driftComparator = { jensenShannonDivergence: { threshold: 0.1 } };
       driftSchema = await importSchema(s, 'drift.json');
-      for (const [span, opts] of [
+      const spans: Array<[number, GenOptions]> = [
         [1, { seed: 10 }],
         [2, { seed: 11, colorWeights: [6, 1, 1], priceShift: 6 }],
-      ] as const) {
+      ];
+      for (const [span, opts] of spans) {
         mkdirSync(join(ws.dir, 'spans', `span-${span}`), { recursive: true });
         writeFileSync(join(ws.dir, 'spans', `span-${span}`, 'data.csv'), makeCsv(opts));
       }

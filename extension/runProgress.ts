@@ -119,6 +119,8 @@ export class RunProgress implements vscode.Disposable {
         const run = this.view(e.runId);
         run.running.add(e.step);
         run.states[e.step] = 'running';
+        // A fresh execution of a validator replaces its anomalies; the runtime only reports non-empty lists.
+        if (run.file) this.actions.anomalies(run.file, e.step, []);
         this.log.info(`[${run.pipeline}/${e.step}] started (execution ${e.executionId})`);
         break;
       }

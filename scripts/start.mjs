@@ -1,4 +1,4 @@
-// `npm start`: builds the extension, installs the test VS Code (code-server 4.100.3) if needed, starts
+// `npm start`: installs the npm dependencies when missing, builds the extension, installs the test VS Code (code-server 4.100.3) if needed, starts
 // it on 127.0.0.1 with the samples/ workspace and this checkout as an installed extension, and prints
 // the URL to open. Ctrl+C stops it.
 //   PORT=8080 npm start      (default: a free port from 8080 up)
@@ -15,6 +15,17 @@ const folder = resolve(process.argv[2] ?? join(root, 'samples'));
 if (!existsSync(folder)) {
   console.error(`start: ${folder} does not exist`);
   process.exit(1);
+}
+
+// A fresh checkout: install the npm dependencies first (npm ci keeps package-lock.json as it is).
+if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
+  console.error('installing the npm dependencies (npm ci)…');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const installed = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (installed.status !== 0) {
+    console.error('start: npm ci failed (see above)');
+    process.exit(1);
+  }
 }
 
 const built = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });

@@ -203,12 +203,27 @@ export class DagPreview {
       case 'dag/laidOut':
         return;
       case 'dag/reveal':
-        if (isString(m.component)) await this.deps.revealComponent(this.file, m.component);
+        if (isString(m.component)) await this.reveal(m.component);
         return;
       case 'dag/action':
         if (isString(m.component)) await this.action(m.action, m.component);
         return;
     }
+  }
+
+  /**
+   * Select the component's id in the editor that already shows the file (never in the preview's own
+   * column, which would hide the preview); without IR positions, fall back to the extension's reveal.
+   */
+  private async reveal(component: string): Promise<void> {
+    const range = this.ir?.components.find((c) => c.id === component)?.idRange;
+    if (!range) return this.deps.revealComponent(this.file, component);
+    const selection = new vscode.Range(range.start.line - 1, range.start.column - 1, range.end.line - 1, range.end.column - 1);
+    const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.file.toString() && e.viewColumn !== this.panel.viewColumn);
+    const column = shown?.viewColumn ?? (this.panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One);
+    const document = shown?.document ?? (await vscode.workspace.openTextDocument(this.file));
+    const editor = await vscode.window.showTextDocument(document, { viewColumn: column, selection, preserveFocus: false });
+    editor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 
   private async action(action: DagAction, component: string): Promise<void> {

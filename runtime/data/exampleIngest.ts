@@ -212,10 +212,11 @@ async function materializeExamples(con: DuckDBConnection, resolved: ResolvedInpu
 }
 
 /** SQL of a deterministic split assignment: md5 of the row's canonical text, bucketed by weight. */
-function hashSplitExpr(columns: string[], weights: Array<{ name: string; weight: number }>): { bucket: string; split: string } {
-  const parts = columns.map((c) => `coalesce(CAST(${quoteIdent(c)} AS VARCHAR), chr(30))`);
-  // chr(31) separates fields so ("ab","c") and ("a","bc") differ; md5 is stable across DuckDB versions.
-  const hash = `CAST(md5_number(concat_ws(chr(31), ${parts.join(', ')})) % ${HASH_BUCKETS} AS INTEGER)`;
+function hashSplitExpr(columns: Column[], weights: Array<{ name: string; weight: number }>): { bucket: string; split: string } {
+  const parts = columns.map((c) => `coalesce(${c.type === 'VARCHAR' ? quoteIdent(c.name) : `CAST(${quoteIdent(c.name)} AS VARCHAR)`}, chr(30))`);
+  // chr(31) separates fields so ("ab","c") and ("a","bc") differ. md5 is stable across DuckDB versions
+  // (hash() is not); its first 32 bits pick the bucket (md5_number is ~15x slower than md5 + a hex cast).
+  const hash = `CAST(CAST(('0x' || left(md5(concat_ws(chr(31), ${parts.join(', ')})), 8)) AS UBIGINT) % ${HASH_BUCKETS} AS INTEGER)`;
   const total = weights.reduce((s, w) => s + w.weight, 0);
   let cumulative = 0;
   const whens = weights.slice(0, -1).map((w) => {
@@ -254,7 +255,7 @@ export async function ingestExamples(ctx: ExecutorContext, format: InputFormat |
           }
           return `SELECT *, CAST(${quoteIdent(splitColumn)} AS VARCHAR) AS ${quoteIdent(SPLIT_COL)} FROM src`;
         }
-        const expr = hashSplitExpr(columns.map((c) => c.name), weights);
+        const expr = hashSplitExpr(columns, weights);
         return `SELECT * EXCLUDE (${quoteIdent(BUCKET_COL)}), ${expr.split} AS ${quoteIdent(SPLIT_COL)} FROM (SELECT *, ${expr.bucket} AS ${quoteIdent(BUCKET_COL)} FROM src)`;
       };
       // Materialised once (insertion order kept) so every split file has a deterministic row order.
@@ -285,7 +286,7 @@ export async function ingestExamples(ctx: ExecutorContext, format: InputFormat |
         const dir = join(out.uri, splitDir(name));
         mkdirSync(dir, { recursive: true });
         await con.run(
-          `COPY (SELECT * EXCLUDE (${quoteIdent(SPLIT_COL)}) FROM examples WHERE ${quoteIdent(SPLIT_COL)} = ${quoteString(name)}) TO ${quoteString(join(dir, EXAMPLES_FILE))} (FORMAT parquet, COMPRESSION zstd)`,
+          `COPY (SELECT * EXCLUDE (${quoteIdent(SPLIT_COL)}) FROM examples WHERE ${quoteIdent(SPLIT_COL)} = ${quoteString(name)}) TO ${quoteString(join(dir, EXAMPLES_FILE))} (FORMAT parquet)`,
         );
         const rows = Number(counts.find((r) => r['s'] === name)?.['n'] ?? 0);
         splits.push({ name, rows });

@@ -169,9 +169,12 @@ export async function computeDatasetStatistics(
   relation: string,
   options: StatsOptions = DEFAULT_STATS_OPTIONS,
   signal?: AbortSignal,
+  /** For large inputs: a relation of every k-th row (same columns) for quantiles and histograms. */
+  sampleOf?: (total: number) => { relation: string; scale: number } | undefined,
 ): Promise<DatasetFeatureStatistics> {
   const columns = await describeRelation(con, relation);
   const total = num((await queryRows(con, `SELECT count(*) AS n FROM ${relation}`))[0]?.['n']);
+  const sample = total > EXACT_QUANTILE_ROWS ? sampleOf?.(total) : undefined;
   const features: FeatureNameStatistics[] = [];
   const buckets = options.numHistogramBuckets;
   const qs = Array.from({ length: buckets - 1 }, (_, i) => (i + 1) / buckets);
@@ -192,6 +195,21 @@ export async function computeDatasetStatistics(
   } else if (numericCols.length > 0) {
     const selects = numericCols.flatMap((c, i) => {
       const x = numericExpr(c.name, c.type);
+      if (kindOf(c.type) === 'int') {
+        // Integers have no NaN: plain aggregates, no FILTER (a third faster on large splits).
+        const q = quoteIdent(c.name);
+        const v = c.type.toUpperCase() === 'BOOLEAN' ? x : q;
+        return [
+          `count(${q}) AS c${i}`,
+          `0 AS nan${i}`,
+          `avg(${v}) AS mean${i}`,
+          `stddev_pop(${v}) AS sd${i}`,
+          `CAST(min(${v}) AS DOUBLE) AS min${i}`,
+          `CAST(max(${v}) AS DOUBLE) AS max${i}`,
+          `count(*) FILTER (WHERE ${v} = 0) AS z${i}`,
+          `${exact ? 'quantile_disc' : 'approx_quantile'}(${x}, [0.5, ${qs.join(', ')}]) AS q${i}`,
+        ];
+      }
       const ok = `${x} IS NOT NULL AND NOT isnan(${x})`;
       const quant = exact ? `quantile_disc(${x}, [0.5, ${qs.join(', ')}]) FILTER (WHERE ${ok})` : `approx_quantile(${x}, [0.5, ${qs.join(', ')}]) FILTER (WHERE ${ok})`;
       return [
@@ -205,7 +223,12 @@ export async function computeDatasetStatistics(
         `${quant} AS q${i}`,
       ];
     });
-    Object.assign(pass1, await aggregateRow(con, relation, selects, signal));
+    Object.assign(pass1, await aggregateRow(con, relation, sample ? selects.filter((x) => !/ AS q\d+$/.test(x)) : selects, signal));
+    if (sample) {
+      // Quantiles of a systematic sample: deterministic, and within TFDV's own sketch error (ε = 0.01).
+      const qSelects = selects.filter((x) => / AS q\d+$/.test(x)).map((x) => x.replace(/^approx_quantile\(/, 'quantile_disc('));
+      Object.assign(pass1, await aggregateRow(con, sample.relation, qSelects, signal));
+    }
     if (signal?.aborted) throw new Error('canceled');
     // Pass 2: equal-width histograms need min/max, so a second scan.
     const histSelects: string[] = [];
@@ -215,7 +238,16 @@ export async function computeDatasetStatistics(
       const x = numericExpr(c.name, c.type);
       histSelects.push(`histogram(${x}, [${bounds.map((b) => `${b}::DOUBLE`).join(', ')}]) FILTER (WHERE ${x} IS NOT NULL AND NOT isnan(${x})) AS h${i}`);
     });
-    if (histSelects.length > 0) Object.assign(pass2, await aggregateRow(con, relation, histSelects, signal));
+    if (histSelects.length > 0) {
+      Object.assign(pass2, await aggregateRow(con, sample?.relation ?? relation, histSelects, signal));
+      if (sample) {
+        // Sampled counts scaled to the whole split (TFDV's histogram counts are estimates too).
+        for (const key of Object.keys(pass2)) {
+          const h = pass2[key] as Array<{ key: unknown; value: unknown }> | null;
+          if (h) pass2[key] = h.map((e) => ({ key: e.key, value: num(e.value) * sample.scale }));
+        }
+      }
+    }
   }
 
   numericCols.forEach((c, i) => {
@@ -308,7 +340,18 @@ export async function computeDatasetStatistics(
 
 /** Statistics of one Parquet file. */
 export async function statisticsOfParquet(file: string, options?: StatsOptions, tmpDir?: string, signal?: AbortSignal): Promise<DatasetFeatureStatisticsList> {
-  return withDuckDb(async (con) => ({ datasets: [await computeDatasetStatistics(con, `read_parquet(${quoteString(file)})`, options, signal)] }), { tmpDir, signal });
+  return withDuckDb(async (con) => ({ datasets: [await computeDatasetStatistics(con, `read_parquet(${quoteString(file)})`, options, signal, parquetSample(file))] }), { tmpDir, signal });
+}
+
+/** Rows kept for sampled quantiles/histograms on large splits. */
+const SAMPLE_ROWS = 250_000;
+
+/** Every k-th row of a Parquet file by its row number: a deterministic systematic sample. */
+export function parquetSample(file: string): (total: number) => { relation: string; scale: number } {
+  return (total) => {
+    const k = Math.max(1, Math.ceil(total / SAMPLE_ROWS));
+    return { relation: `(SELECT * EXCLUDE (file_row_number) FROM read_parquet(${quoteString(file)}, file_row_number = true) WHERE file_row_number % ${k} = 0)`, scale: k };
+  };
 }
 
 function intParam(params: Record<string, unknown>, key: string, fallback: number, min: number): number {
@@ -340,7 +383,7 @@ export async function runStatisticsGen(ctx: ExecutorContext): Promise<void> {
       for (const [i, split] of splits.entries()) {
         const file = join(examples.uri, splitDir(split), EXAMPLES_FILE);
         if (!existsSync(file)) throw new ComponentError(`missing ${file}`, 'the examples artifact is incomplete; run ExampleGen again');
-        const ds = await computeDatasetStatistics(con, `read_parquet(${quoteString(file)})`, options, ctx.signal);
+        const ds = await computeDatasetStatistics(con, `read_parquet(${quoteString(file)})`, options, ctx.signal, parquetSample(file));
         const dir = join(out.uri, splitDir(split));
         mkdirSync(dir, { recursive: true });
         const list: DatasetFeatureStatisticsList = { datasets: [ds] };

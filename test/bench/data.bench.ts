@@ -15,6 +15,7 @@ import { ensureMixedCsv } from './generateMixedCsv';
 export const title = 'Data components on DuckDB (issue 3)';
 
 const ROWS = 5_000_000;
+const RUNS = 3;
 const CSV = join(tmpdir(), 'mlpipe-bench-mixed-5m-seed42.csv');
 const FLIGHTS = join(__dirname, '..', '..', 'node_modules', 'vega-datasets', 'data', 'flights-3m.parquet');
 
@@ -112,10 +113,19 @@ function runPandas(file: string): { seconds: number; maxRssMb: number; rows: num
 export async function bench(): Promise<BenchResult[]> {
   const bytes = await ensureMixedCsv(CSV, ROWS);
   const mb = bytes / 1e6;
-  const ours = runChild(CSV);
-  if (ours.rows !== ROWS) throw new Error(`ExampleGen wrote ${ours.rows} rows, expected ${ROWS}`);
+  // Best of three, alternating sides: the machine is shared, so single runs swing by 3x under load.
+  let ours: ChildResult | undefined;
+  let pandas: ReturnType<typeof runPandas>;
+  for (let i = 0; i < RUNS; i++) {
+    const o = runChild(CSV);
+    if (o.rows !== ROWS) throw new Error(`ExampleGen wrote ${o.rows} rows, expected ${ROWS}`);
+    if (!ours || o.exampleGenMs + o.statisticsMs < ours.exampleGenMs + ours.statisticsMs) ours = { ...o, maxRssMb: Math.max(o.maxRssMb, ours?.maxRssMb ?? 0) };
+    else ours.maxRssMb = Math.max(ours.maxRssMb, o.maxRssMb);
+    const p = runPandas(CSV);
+    if (p && (!pandas || p.seconds < pandas.seconds)) pandas = { ...p, maxRssMb: Math.max(p.maxRssMb, pandas?.maxRssMb ?? 0) };
+  }
+  if (!ours) throw new Error('no run');
   const seconds = (ours.exampleGenMs + ours.statisticsMs) / 1000;
-  const pandas = runPandas(CSV);
   const results: BenchResult[] = [
     {
       name: `ExampleGen + StatisticsGen, ${ROWS.toLocaleString('en-US')}-row ${Math.round(mb)} MB CSV (8 mixed columns)`,
@@ -123,7 +133,7 @@ export async function bench(): Promise<BenchResult[]> {
       unit: 's',
       target: '≥ 2× faster than pandas',
       ...(pandas ? { ok: pandas.seconds / seconds >= 2, reference: { name: 'pandas read_csv + describe + value_counts', value: pandas.seconds, unit: 's' } } : {}),
-      note: `ExampleGen ${(ours.exampleGenMs / 1000).toFixed(2)} s (parse, 2:1 hash split, Parquet), StatisticsGen ${(ours.statisticsMs / 1000).toFixed(2)} s`,
+      note: `best of ${RUNS} each; ExampleGen ${(ours.exampleGenMs / 1000).toFixed(2)} s (parse, 2:1 md5 hash split, Parquet), StatisticsGen ${(ours.statisticsMs / 1000).toFixed(2)} s`,
     },
     ...(pandas ? [{ name: 'speed-up over pandas', value: pandas.seconds / seconds, unit: '×', target: '≥ 2×', ok: pandas.seconds / seconds >= 2 }] : []),
     { name: 'throughput (rows)', value: ROWS / seconds, unit: 'rows/s' },

@@ -57,7 +57,7 @@ export class ApprovalPanel {
     const existing = ApprovalPanel.open.get(args.executionId);
     if (existing) {
       existing.update(snapshot);
-      existing.panel.reveal(vscode.ViewColumn.Beside);
+      existing.panel.reveal(existing.panel.viewColumn);
       return;
     }
     new ApprovalPanel(deps, createPanel('approval', 'Approval', deps.extensionUri), args).update(snapshot);

@@ -36,7 +36,7 @@ export class DagPreview {
 
   static async show(deps: PanelDeps, args: DagPreviewArgs): Promise<void> {
     if (DagPreview.current) {
-      DagPreview.current.panel.reveal(vscode.ViewColumn.Beside, true);
+      DagPreview.current.panel.reveal(DagPreview.current.panel.viewColumn, true);
       await DagPreview.current.switchTo(args.file);
       return;
     }

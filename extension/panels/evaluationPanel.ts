@@ -47,7 +47,7 @@ export class EvaluationPanel {
     const existing = EvaluationPanel.open.get(key);
     if (existing) {
       existing.update(snapshot);
-      existing.panel.reveal(vscode.ViewColumn.Beside);
+      existing.panel.reveal(existing.panel.viewColumn);
       return;
     }
     const p = new EvaluationPanel(deps, createPanel('evaluation', 'Evaluation', deps.extensionUri), key, args.db);

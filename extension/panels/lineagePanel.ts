@@ -31,7 +31,7 @@ export class LineagePanel {
     const panel = LineagePanel.current ?? new LineagePanel(deps, createPanel('lineage', 'Lineage', deps.extensionUri), args.db);
     panel.db = args.db;
     panel.update(snapshot);
-    panel.panel.reveal(vscode.ViewColumn.Beside, true);
+    panel.panel.reveal(panel.panel.viewColumn, true);
   }
 
   static async restore(deps: PanelDeps, panel: vscode.WebviewPanel, state: Partial<ViewState['lineage']> | undefined): Promise<void> {

@@ -21,9 +21,23 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   return { enableScripts: true, localResourceRoots: [bundlesRoot(extensionUri)] };
 }
 
+/** Open inspection panels (statistics, lineage …): new ones join their column instead of adding a column each. */
+const inspectionPanels = new Set<vscode.WebviewPanel>();
+
+function inspectionColumn(): vscode.ViewColumn | undefined {
+  for (const p of inspectionPanels) if (p.viewColumn !== undefined) return p.viewColumn;
+  return undefined;
+}
+
 export function createPanel(kind: ViewKind, title: string, extensionUri: vscode.Uri, column: vscode.ViewColumn = vscode.ViewColumn.Beside, preserveFocus = false): vscode.WebviewPanel {
+  const viewColumn = kind === 'dag' ? column : inspectionColumn() ?? column;
   // No retainContextWhenHidden: a panel shown again reloads from getState and gets a fresh snapshot.
-  return vscode.window.createWebviewPanel(PANEL_VIEW_TYPES[kind], title, { viewColumn: column, preserveFocus }, { ...webviewOptions(extensionUri), enableFindWidget: kind !== 'dag' });
+  const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPES[kind], title, { viewColumn, preserveFocus }, { ...webviewOptions(extensionUri), enableFindWidget: kind !== 'dag' });
+  if (kind !== 'dag') {
+    inspectionPanels.add(panel);
+    panel.onDidDispose(() => inspectionPanels.delete(panel));
+  }
+  return panel;
 }
 
 /** Only messages whose `type` belongs to this view are passed on: the webview is a separate, less trusted context. */

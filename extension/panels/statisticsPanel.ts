@@ -57,7 +57,7 @@ export class StatisticsPanel {
     const existing = StatisticsPanel.open.get(key);
     if (existing) {
       existing.select(selection);
-      existing.panel.reveal(vscode.ViewColumn.Beside);
+      existing.panel.reveal(existing.panel.viewColumn);
       return;
     }
     const panel = createPanel('statistics', `Statistics #${main.artifact.id}`, deps.extensionUri);

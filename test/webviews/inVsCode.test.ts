@@ -3,6 +3,8 @@
 // the node's state changes live, and a click reveals the component in the editor. Screenshots in the
 // dark and light themes. Skipped when code-server is not installed (see docs/testing-in-vscode.md).
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
 import { e2eSkipReason, openSession, runCommand, type Session } from '../e2e/codeServer';
@@ -11,19 +13,44 @@ import { buildBundles, chromiumMissing } from './webviewHarness';
 const skip = chromiumMissing() || e2eSkipReason() || false;
 const ACTIVE_EDITOR = '.editor-group-container.active .monaco-editor .view-lines';
 
-async function openPipelineFile(page: Page): Promise<void> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill('basic.pipeline.yaml');
-  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'basic.pipeline.yaml' }).first().waitFor();
+async function openPipelineFile(page: Page, name = 'basic.pipeline.yaml'): Promise<void> {
+  // A file written a moment ago may not be in Quick Open's index yet: ask again.
+  for (let attempt = 0; ; attempt++) {
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(name);
+    try {
+      await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first().waitFor({ timeout: 5_000 });
+      break;
+    } catch (e) {
+      await page.keyboard.press('Escape');
+      if (attempt >= 5) throw e;
+    }
+  }
   await page.keyboard.press('Enter');
-  await page.locator('.tab.active', { hasText: 'basic.pipeline.yaml' }).waitFor();
+  await page.locator('.tab.active', { hasText: name }).waitFor();
   await page.locator(ACTIVE_EDITOR).waitFor();
 }
 
+const HOSTILE = '<img src=x onerror=alert(1)>';
+
+/** A small ingest + statistics pipeline over the sample penguins, with a hostile column added. */
+function writeStatisticsPipeline(workspace: string): void {
+  const repo = join(__dirname, '..', '..');
+  const lines = readFileSync(join(repo, 'samples', 'penguin', 'data', 'penguins.csv'), 'utf8').trim().split('\n').slice(0, 120);
+  const csv = lines.map((l, i) => `${l},${i === 0 ? `"${HOSTILE}"` : i % 3 === 0 ? '"</script>"' : 'ok'}`).join('\n') + '\n';
+  mkdirSync(join(workspace, 'data'), { recursive: true });
+  writeFileSync(join(workspace, 'data', 'penguins.csv'), csv);
+  writeFileSync(
+    join(workspace, 'stats.pipeline.yaml'),
+    ['pipeline: stats', 'components:', '  example_gen:', '    type: CsvExampleGen', '    params: {input: data/penguins.csv, splits: {train: 3, eval: 1}}', '  statistics_gen:', '    type: StatisticsGen', '    inputs: {examples: example_gen.examples}', ''].join('\n'),
+  );
+}
+
+/** The preview is the first webview opened in these tests; panels opened from it come after. */
 function dagFrame(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview').last().frameLocator('#active-frame');
+  return page.frameLocator('iframe.webview').first().frameLocator('#active-frame');
 }
 
 for (const theme of ['dark', 'light'] as const) {
@@ -84,6 +111,38 @@ for (const theme of ['dark', 'light'] as const) {
         assert.equal(await page.locator('.tab.active', { hasText: 'Preview basic.pipeline.yaml' }).count(), 1, 'the preview stays the active tab of its group');
         assert.equal(await page.locator('.tab', { hasText: /^basic\.pipeline\.yaml/ }).count(), 1, 'no second editor of the file');
         await session!.screenshot(`dag-preview-${theme}-after-run`);
+
+        // Statistics of ExampleGen's output: run ingest + statistics from the graph, then open them from the node.
+        writeStatisticsPipeline(session!.workspace);
+        await openPipelineFile(page, 'stats.pipeline.yaml');
+        await dag.locator('.node[data-id="statistics_gen"]').waitFor({ timeout: 30_000 });
+        await dag.locator('.node[data-id="example_gen"] rect.box').click({ button: 'right' });
+        await dag.locator('.menu button[data-action="run-from"]').click();
+        await dag.locator('.node[data-id="statistics_gen"].state-complete').waitFor({ timeout: 90_000 });
+        await dag.locator('.node[data-id="example_gen"] rect.box').click({ button: 'right' });
+        await dag.locator('.menu button[data-action="show-statistics"]').click();
+        const stats = page.frameLocator('iframe.webview').last().frameLocator('#active-frame');
+        await stats.locator('.row[data-feature="Beak Depth (mm)"]').waitFor({ timeout: 30_000 });
+        assert.match((await stats.locator('#header').textContent()) ?? '', /· train.*examples/s);
+        await stats.locator('#list').evaluate((el) => (el.scrollTop = el.scrollHeight));
+        await stats.locator(`.row[data-feature="${HOSTILE}"]`).waitFor();
+        assert.equal(await stats.locator(`.row[data-feature="${HOSTILE}"] .feature-name`).textContent(), HOSTILE);
+        assert.equal(await stats.locator('img').count(), 0);
+        await stats.locator('#list').evaluate((el) => (el.scrollTop = 0));
+        await session!.screenshot(`statistics-panel-${theme}`);
+        // Compare with the eval split from the toolbar.
+        await stats.locator('vscode-button[data-split="eval"]').click();
+        await stats.locator('.row[data-feature="Beak Depth (mm)"]', { hasText: 'JS divergence' }).waitFor({ timeout: 20_000 });
+        await session!.screenshot(`statistics-compare-${theme}`);
+        // Lineage of the statistics: the examples they came from and the executions, from the real store.
+        // (The preview's column is narrow now: click the node's left end, which is in view.)
+        await dag.locator('.node[data-id="statistics_gen"] rect.box').click({ button: 'right', position: { x: 15, y: 15 } });
+        await dag.locator('.menu button[data-action="show-lineage"]').click();
+        const lineage = page.frameLocator('iframe.webview').last().frameLocator('#active-frame');
+        await lineage.locator('.lnode.artifact').first().waitFor({ timeout: 30_000 });
+        assert.ok((await lineage.locator('.lnode.execution').count()) >= 2, 'ExampleGen and StatisticsGen executions');
+        assert.match((await lineage.locator('.lnode.root').textContent()) ?? '', /ExampleStatistics/);
+        await session!.screenshot(`lineage-panel-${theme}`);
       } catch (e) {
         await session!.screenshot(`dag-preview-${theme}-failure`);
         throw e;

@@ -177,5 +177,14 @@ describe('statistics view', { skip }, () => {
         await view.page.close();
       }
     }
+    // Narrow, as in a side column or the panel area: charts stack under the figures inside taller rows.
+    const narrow = await openView(browser, harness, 'statistics', 'dark', undefined, { width: 420, height: 760 });
+    await narrow.send({ type: 'statistics/snapshot', snapshot: compared });
+    await narrow.page.waitForSelector('.row[data-feature]');
+    const row = await narrow.page.locator('.row[data-feature="flipper_length_mm"]').boundingBox();
+    const chart = await narrow.page.locator('.row[data-feature="flipper_length_mm"] .chart').boundingBox();
+    assert.ok(row && chart && chart.y + chart.height <= row.y + row.height + 1 && chart.x + chart.width <= row.x + row.width + 1, 'the chart fits inside its row');
+    await narrow.screenshot('statistics-compare-narrow-dark');
+    await narrow.page.close();
   });
 });

@@ -23,7 +23,11 @@ const state = {
   quantiles: saved?.quantiles ?? false,
 };
 
-const ROW_HEIGHT = 118;
+const ROW_HEIGHT_WIDE = 118;
+const ROW_HEIGHT_NARROW = 210;
+/** Must match the media query in statistics.css that stacks the chart under the figures. */
+const NARROW = '(max-width: 699px)';
+let ROW_HEIGHT = matchMedia(NARROW).matches ? ROW_HEIGHT_NARROW : ROW_HEIGHT_WIDE;
 const SECTION_HEIGHT = 30;
 const OVERSCAN = 4;
 
@@ -314,6 +318,10 @@ function renderVisible(force = false): void {
 }
 
 list.addEventListener('scroll', () => renderVisible());
+matchMedia(NARROW).addEventListener('change', (e) => {
+  ROW_HEIGHT = e.matches ? ROW_HEIGHT_NARROW : ROW_HEIGHT_WIDE;
+  rebuild();
+});
 window.addEventListener('resize', () => renderVisible());
 
 function focusItem(index: number): void {

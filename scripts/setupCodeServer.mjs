@@ -1,7 +1,8 @@
 // Installs code-server 4.100.3 (VS Code 1.100.3, the newest that runs on Node 20) into a cache folder
 // outside the checkout, offline-friendly: only the npm registry is used, install scripts are skipped
 // (they refuse root and download ripgrep from GitHub) and the native steps are done by hand.
-// Recipe: docs/testing-in-vscode.md. Idempotent: a finished install is reused.
+// Recipe: docs/testing-in-vscode.md, plus building @vscode/spdlog and native-watchdog (without spdlog
+// the Output panel stays empty). Idempotent: a finished install is reused.
 //
 // Usage: node scripts/setupCodeServer.mjs        (prints the install folder)
 //   import { ensureCodeServer, codeServerEntry } from './setupCodeServer.mjs'
@@ -26,8 +27,19 @@ function doneMarker(dir) {
   return join(dir, '.mlpipe-install-complete');
 }
 
+function vscodeDir(dir) {
+  return join(dir, 'node_modules', 'code-server', 'lib', 'vscode');
+}
+
+/**
+ * Native modules of VS Code's server that the recipe's `--ignore-scripts` install leaves unbuilt.
+ * spdlog matters most: without it no log file is written, so every Output channel stays empty.
+ */
+const NATIVE_MODULES = ['kerberos', 'node-pty', '@parcel/watcher', '@vscode/spdlog', 'native-watchdog'];
+const SPDLOG_BINARY = ['node_modules', '@vscode', 'spdlog', 'build', 'Release', 'spdlog.node'];
+
 export function codeServerInstalled(dir = codeServerDir()) {
-  return existsSync(doneMarker(dir)) && existsSync(codeServerEntry(dir));
+  return existsSync(doneMarker(dir)) && existsSync(codeServerEntry(dir)) && existsSync(join(vscodeDir(dir), ...SPDLOG_BINARY));
 }
 
 function run(cmd, args, cwd, log) {
@@ -54,6 +66,11 @@ function which(name) {
 export function ensureCodeServer({ log = (m) => console.error(m) } = {}) {
   const dir = codeServerDir();
   if (codeServerInstalled(dir)) return dir;
+  if (existsSync(doneMarker(dir)) && existsSync(codeServerEntry(dir))) {
+    // An install from before spdlog was part of the recipe: build the missing modules only.
+    run(which('npm') ?? 'npm', ['rebuild', ...NATIVE_MODULES], vscodeDir(dir), log);
+    return dir;
+  }
   const rg = which('rg');
   if (!rg) {
     throw new Error(
@@ -67,17 +84,17 @@ export function ensureCodeServer({ log = (m) => console.error(m) } = {}) {
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'mlpipe-code-server', private: true }, null, 2));
   run(npm, ['install', '--no-save', '--ignore-scripts', `code-server@${CODE_SERVER_VERSION}`], dir, log);
   run(npm, ['rebuild', 'argon2'], dir, log);
-  const vscodeDir = join(dir, 'node_modules', 'code-server', 'lib', 'vscode');
-  run(npm, ['install', '--omit=dev', '--ignore-scripts'], vscodeDir, log);
-  run(npm, ['rebuild', 'kerberos', 'node-pty', '@parcel/watcher'], vscodeDir, log);
-  const rgDir = join(vscodeDir, 'node_modules', '@vscode', 'ripgrep', 'bin');
+  const vscode = vscodeDir(dir);
+  run(npm, ['install', '--omit=dev', '--ignore-scripts'], vscode, log);
+  run(npm, ['rebuild', ...NATIVE_MODULES], vscode, log);
+  const rgDir = join(vscode, 'node_modules', '@vscode', 'ripgrep', 'bin');
   mkdirSync(rgDir, { recursive: true });
   copyFileSync(rg, join(rgDir, 'rg'));
   chmodSync(join(rgDir, 'rg'), 0o755);
-  const asar = join(vscodeDir, 'node_modules.asar');
+  const asar = join(vscode, 'node_modules.asar');
   rmSync(asar, { force: true });
   symlinkSync('node_modules', asar);
-  run(npm, ['install', '--omit=dev'], join(vscodeDir, 'extensions'), log);
+  run(npm, ['install', '--omit=dev'], join(vscode, 'extensions'), log);
   writeFileSync(doneMarker(dir), new Date().toISOString());
   log('code-server installed');
   return dir;

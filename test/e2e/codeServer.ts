@@ -69,6 +69,8 @@ export interface SessionOptions {
   /** false: start with Workspace Trust on, and answer the trust dialog "No" (Restricted Mode). */
   trusted: boolean;
   theme?: 'dark' | 'light';
+  /** Which folder of samples/ becomes the workspace (default: basic). */
+  sample?: string;
 }
 
 /** Starts code-server on a temp copy of samples/basic, opens it in Chromium and waits for the workbench. */
@@ -77,7 +79,7 @@ export async function openSession(o: SessionOptions): Promise<Session> {
   const workspace = join(base, 'workspace');
   const userDataDir = join(base, 'user');
   const extensionsDir = join(base, 'extensions');
-  cpSync(join(repo, 'samples', 'basic'), workspace, { recursive: true });
+  cpSync(join(repo, 'samples', o.sample ?? 'basic'), workspace, { recursive: true, filter: (src) => !src.includes('/.mlpipe') });
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   // The checkout is the extension: package.json, dist/ and the runtime's node_modules.

@@ -4,7 +4,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { currentUser } from '../../extension/currentUser';
+import { MetadataStore } from '../../runtime/metadata/store';
 import { e2eSkipReason, openSession, runCommand, type Session } from './codeServer';
 
 const skip = e2eSkipReason();
@@ -113,6 +116,9 @@ describe('the extension in code-server, trusted workspace', { skip, timeout: 240
         { timeout: 30_000 },
       );
       assert.match(await treeRow(page, 'count').innerText(), /never run/, 'only the one step ran');
+      // The step's output streamed into the "ML Pipelines" output channel.
+      await runCommand(page, 'ML Pipelines: Show Output');
+      await page.locator('.output-view .view-line', { hasText: /\[basic\/prepare#\d+\]\swrote\s30\srows/ }).first().waitFor({ timeout: 15_000 });
     });
   });
 
@@ -196,6 +202,65 @@ describe('the extension in code-server, trusted workspace', { skip, timeout: 240
       await page.keyboard.press('Control+I');
       await page.locator('.monaco-hover', { hasText: 'without a shell' }).first().waitFor({ timeout: 15_000 });
       await page.keyboard.press('Escape');
+    });
+  });
+
+  it('asks for approval of a waiting HumanApproval step and records the decision with the user', async () => {
+    await step(session, 'approval', async () => {
+      const page = session!.page;
+      const file = join(session!.workspace, 'signoff.pipeline.yaml');
+      writeFileSync(
+        file,
+        [
+          'pipeline: signoff',
+          'components:',
+          '  train:',
+          '    type: Command',
+          '    params:',
+          '      command: [node, -e, "require(\'fs\').writeFileSync(process.argv[1] + \'/model.txt\', \'m\')", "{{outputs.model}}"]',
+          '    outputs: {model: Model}',
+          '  approval:',
+          '    type: HumanApproval',
+          '    inputs: {model: train.model}',
+          '    params: {instructions: Check the model before shipping.}',
+          '',
+        ].join('\n'),
+      );
+      // The new file shows up in the tree by itself (file watcher).
+      await treeRow(page, 'signoff').waitFor({ timeout: 30_000 });
+      const tab = page.locator('.tab.active', { hasText: 'signoff.pipeline.yaml' });
+      for (let attempt = 0; attempt < 3 && !(await tab.count()); attempt++) {
+        await treeRow(page, 'train').click();
+        await tab.waitFor({ timeout: 5_000 }).catch(() => undefined);
+      }
+      await page.locator('.codelens-decoration a', { hasText: 'Run pipeline' }).first().click();
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /"approval" of signoff waits for your approval\. Check the model/ });
+      await toast.waitFor({ timeout: 60_000 });
+      await page.waitForFunction(
+        (sel) => [...document.querySelectorAll(sel)].some((r) => /approval/.test(r.textContent ?? '') && /waiting for approval/.test(r.textContent ?? '')),
+        `${PIPELINES_VIEW} .monaco-list-row`,
+        { timeout: 15_000 },
+      );
+      await toast.locator('.monaco-button', { hasText: 'Reject' }).waitFor();
+      await toast.locator('.monaco-button', { hasText: 'Approve' }).click();
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor();
+      await input.fill('Looks right to me.');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(
+        (sel) => [...document.querySelectorAll(sel)].some((r) => /approval/.test(r.textContent ?? '') && /HumanApproval · complete/.test(r.textContent ?? '')),
+        `${PIPELINES_VIEW} .monaco-list-row`,
+        { timeout: 30_000 },
+      );
+      const store = MetadataStore.open(join(session!.workspace, '.mlpipe', 'metadata.sqlite'), { readonly: true });
+      try {
+        const approval = store.latestNodeOutputs('signoff', 'approval')?.['approval']?.[0];
+        assert.equal(approval?.customProperties['decision'], 'approved');
+        assert.equal(approval?.customProperties['comment'], 'Looks right to me.');
+        assert.equal(approval?.customProperties['approved_by'], await currentUser(session!.workspace));
+      } finally {
+        store.close();
+      }
     });
   });
 

@@ -2,7 +2,7 @@
 // pipeline appears in the tree, a step runs from CodeLens and its state changes, its log opens, a bad
 // edit shows in Problems and goes away once fixed, and Restricted Mode offers no way to run.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -11,6 +11,7 @@ import { MetadataStore } from '../../runtime/metadata/store';
 import { e2eSkipReason, openSession, runCommand, type Session } from './codeServer';
 
 const skip = e2eSkipReason();
+const MLMD_FIXTURE = '/work/shared/fixtures/mlmd/mlmd-v8-getting-started.db';
 if (skip) console.log(`# e2e tests skipped: ${skip}`);
 
 const ACTIVE_EDITOR = '.editor-group-container.active .monaco-editor .view-lines';
@@ -31,6 +32,8 @@ async function step(session: Session | undefined, name: string, body: () => Prom
     await body();
   } catch (e) {
     if (session) {
+      const toasts = await session.page.locator('.notifications-toasts .notification-toast').allInnerTexts().catch(() => []);
+      if (toasts.length) console.log(`# notifications: ${toasts.join(' | ')}`);
       const shot = await session.screenshot(`failure-${name}`);
       console.log(`# screenshot of the failure: ${shot}`);
       console.log(session.output().slice(-2000));
@@ -88,6 +91,9 @@ describe('the extension in code-server, trusted workspace', { skip, timeout: 240
     session = await openSession({ trusted: true });
   });
   after(async () => {
+    // Any error notification left over is a bug somewhere, even if no assertion caught it.
+    const toasts = (await session?.page.locator('.notifications-toasts .notification-toast').allInnerTexts().catch(() => [])) ?? [];
+    if (toasts.length) console.log(`# notifications at the end: ${toasts.join(' | ')}`);
     await session?.close();
   });
 
@@ -264,6 +270,49 @@ describe('the extension in code-server, trusted workspace', { skip, timeout: 240
     });
   });
 
+  it('shows a running pipeline in the status bar and cancels it from the notification', async () => {
+    await step(session, 'cancel', async () => {
+      const page = session!.page;
+      writeFileSync(
+        join(session!.workspace, 'slow.pipeline.yaml'),
+        ['pipeline: slow', 'components:', '  wait:', '    type: Command', '    params:', '      command: [node, -e, "setTimeout(() => {}, 60000)"]', ''].join('\n'),
+      );
+      await treeRow(page, 'slow').waitFor({ timeout: 30_000 });
+      // The run button of the pipeline's row in the tree.
+      await treeRow(page, 'slow').hover();
+      await treeRow(page, 'slow').locator('.action-label[aria-label^="Run Pipeline"]').click();
+      await page.locator('.statusbar-item', { hasText: /slow 0\/1/ }).waitFor({ timeout: 30_000 });
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Running slow' });
+      await toast.waitFor({ timeout: 30_000 });
+      await toast.locator('.monaco-button', { hasText: 'Cancel' }).click();
+      await page.waitForFunction(
+        (sel) => [...document.querySelectorAll(sel)].some((r) => /wait/.test(r.textContent ?? '') && /canceled/.test(r.textContent ?? '')),
+        `${PIPELINES_VIEW} .monaco-list-row`,
+        { timeout: 30_000 },
+      );
+      await page.locator('.statusbar-item', { hasText: /slow 0\/1/ }).waitFor({ state: 'detached', timeout: 15_000 });
+    });
+  });
+
+  it('opens an ML Metadata database read-only and lists its runs', { skip: existsSync(MLMD_FIXTURE) ? false : `${MLMD_FIXTURE} is absent` }, async () => {
+    await step(session, 'open-database', async () => {
+      const page = session!.page;
+      const copy = join(session!.workspace, 'tfx-metadata.db');
+      copyFileSync(MLMD_FIXTURE, copy);
+      const before = readFileSync(copy);
+      await runCommand(page, 'ML Pipelines: Open ML Metadata Database (Read-only)...');
+      // code-server's file dialog is a quick input that takes a path.
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor();
+      await input.fill(copy);
+      await page.keyboard.press('Enter');
+      const source = page.locator('.pane:has(.pane-header[aria-label^="Runs"]) .monaco-list-row', { hasText: 'tfx-metadata.db' }).first();
+      await source.waitFor({ timeout: 30_000 });
+      assert.match(await source.innerText(), /read-only/);
+      assert.ok(readFileSync(copy).equals(before), 'the database is not modified');
+    });
+  });
+
   it('activates in under 50 ms, without loading a native module in the extension host', async () => {
     await step(session, 'activation', async () => {
       // The extension reports its own figure (bundle evaluation + activate()), measured with
@@ -274,9 +323,10 @@ describe('the extension in code-server, trusted workspace', { skip, timeout: 240
       const cpu = Number(/CPU ([\d.]+) ms/.exec(line)![1]);
       console.log(`# ${line.replace(/%c|color: \w*/g, '').trim()}`);
       // CPU time is the extension's own cost; wall time also counts waiting for a core when other
-      // processes keep this machine's two cores busy, so it only gets a loose bound.
+      // processes keep this machine's two cores busy (seen: 15 to 190 ms for the same 15 ms of CPU),
+      // so it only gets a sanity bound.
       assert.ok(cpu < 50, `activation used ${cpu} ms of CPU`);
-      assert.ok(wall < 250, `activation took ${wall} ms`);
+      assert.ok(wall < 1000, `activation took ${wall} ms`);
       // The extension host process, as code-server reports it, has mapped none of the runtime's
       // native modules (they load only in the runtime process).
       const pids = [...session!.output().matchAll(/<(\d+)> Launched Extension Host Process/g)].map((m) => m[1]!);

@@ -20,6 +20,8 @@ let shown: CollapsedGraph | null = null;
 let layout: Layout | null = null;
 let layoutSeq = 0;
 let fitPending = !saved?.snapshot;
+/** The view follows the graph's size (re-fits after each layout) until the user pans or zooms. */
+let autoFit = !saved?.snapshot;
 
 const top = h('div', { id: 'top' });
 const stage = h('div', { id: 'stage', tabindex: -1 });
@@ -125,7 +127,8 @@ function nodeElement(node: DagNode, placed: { x: number; y: number; width: numbe
   );
   node.outputs.forEach((o, i) => {
     const y = NODE_HEADER + i * PORT_ROW + PORT_ROW / 2;
-    g.append(nodeText('port', placed.width - 10, y + 4, `${o.key}: ${o.artifactType}`, placed.width - 20, 'end'), s('circle', { class: 'port-dot', cx: placed.width, cy: y, r: 3.5 }));
+    g.append(nodeText('port', placed.width - 10, y + 4, `${o.key}: ${o.artifactType}`, placed.width - 20, 'end'));
+    if (direction === 'RIGHT') g.appendChild(s('circle', { class: 'port-dot', cx: placed.width, cy: y, r: 3.5 }));
   });
   g.appendChild(s('text', { class: 'status', x: 12, y: placed.height - 9 }, statusText(st)));
   return g;
@@ -177,11 +180,12 @@ function renderGraph(): void {
     if (!e || placed.points.length < 2) continue;
     const d = edgePath(placed.points);
     const end = placed.points[placed.points.length - 1]!;
+    const down = direction === 'DOWN';
     const label = `${e.from}${e.output ? `.${e.output}` : ''} → ${e.to}${e.input ? `.${e.input}` : ''}: ${e.artifactType}`;
     const g = s('g', { class: 'edge', 'data-from': e.from, 'data-to': e.to, 'data-type': e.artifactType });
     g.append(
       s('path', { class: 'line', d }),
-      s('path', { class: 'arrow', d: `M${end.x},${end.y} l-7,-4 l0,8 z` }),
+      s('path', { class: 'arrow', d: down ? `M${end.x},${end.y} l-4,-7 l8,0 z` : `M${end.x},${end.y} l-7,-4 l0,8 z` }),
       s('path', { class: 'hit', d }, s('title', {}, label)),
     );
     g.addEventListener('mouseenter', (ev) => {
@@ -266,14 +270,25 @@ function fit(): void {
   const hgt = stage.clientHeight || window.innerHeight;
   const zoom = Math.min(1.2, Math.max(0.05, Math.min((w - 40) / Math.max(1, layout.width), (hgt - 40) / Math.max(1, layout.height))));
   view = { zoom, panX: (w - layout.width * zoom) / 2, panY: Math.max(20, (hgt - layout.height * zoom) / 2) };
+  autoFit = true;
   applyView();
   persist();
 }
 
+/** Beside an editor the preview is usually tall and narrow: then the graph runs top-down. */
+function preferredDirection(): 'RIGHT' | 'DOWN' {
+  const w = stage.clientWidth || window.innerWidth;
+  const hgt = stage.clientHeight || window.innerHeight;
+  return hgt > w * 1.2 ? 'DOWN' : 'RIGHT';
+}
+
+let direction: 'RIGHT' | 'DOWN' = 'RIGHT';
+
 async function relayout(graph: DagGraph): Promise<void> {
   const seq = ++layoutSeq;
   const collapsed = collapseGraph(graph);
-  const result = await layoutGraph(collapsed.graph).catch((e: unknown) => {
+  const dir = preferredDirection();
+  const result = await layoutGraph(collapsed.graph, undefined, dir).catch((e: unknown) => {
     top.appendChild(h('div', { class: 'banner error' }, `Layout failed: ${e instanceof Error ? e.message : String(e)}`));
     return null;
   });
@@ -281,9 +296,10 @@ async function relayout(graph: DagGraph): Promise<void> {
   if (!result || seq !== layoutSeq) return;
   shown = collapsed;
   layout = result;
+  direction = dir;
   renderTop();
   renderGraph();
-  if (fitPending) {
+  if (fitPending || autoFit) {
     fitPending = false;
     fit();
   }
@@ -363,6 +379,7 @@ window.addEventListener('pointermove', (ev) => {
   const dy = ev.clientY - drag.y;
   if (!drag.moved && Math.abs(dx) + Math.abs(dy) < 4) return;
   drag.moved = true;
+  autoFit = false;
   stage.classList.add('panning');
   view.panX = drag.panX + dx;
   view.panY = drag.panY + dy;
@@ -397,6 +414,7 @@ stage.addEventListener(
 );
 
 function zoomAt(factor: number, mx: number, my: number): void {
+  autoFit = false;
   const zoom = Math.min(3, Math.max(0.05, view.zoom * factor));
   view.panX = mx - ((mx - view.panX) * zoom) / view.zoom;
   view.panY = my - ((my - view.panY) * zoom) / view.zoom;
@@ -465,7 +483,14 @@ document.addEventListener('keydown', (ev) => {
   } else return;
   ev.preventDefault();
 });
-window.addEventListener('resize', () => applyView());
+window.addEventListener('resize', () => {
+  applyView();
+  // Turning the preview from wide to tall (or back) lays the graph out the other way.
+  if (snapshot?.graph && layout && preferredDirection() !== direction) {
+    fitPending = true;
+    void relayout(snapshot.graph);
+  }
+});
 
 // ---- messages ---------------------------------------------------------------------------------
 

@@ -56,7 +56,11 @@ function renderGraph(): void {
     if (e.points.length < 2) continue;
     const d = e.points.map((p, i) => `${i ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
     const end = e.points[e.points.length - 1]!;
-    viewport.append(s('path', { class: 'ledge', d }), s('path', { class: 'ledge', d: `M${end.x},${end.y} l-6,-3.5 l0,7 z` }));
+    const prev = e.points[e.points.length - 2]!;
+    // The arrowhead points along the last segment (right or down, depending on the layout direction).
+    const a = Math.atan2(end.y - prev.y, end.x - prev.x);
+    const side = (t: number) => `${(end.x - 7 * Math.cos(a) + 3.5 * Math.cos(a + t)).toFixed(1)},${(end.y - 7 * Math.sin(a) + 3.5 * Math.sin(a + t)).toFixed(1)}`;
+    viewport.append(s('path', { class: 'ledge', d }), s('path', { class: 'ledge', d: `M${end.x},${end.y} L${side(Math.PI / 2)} L${side(-Math.PI / 2)} z` }));
   }
   for (const n of snapshot.graph.nodes) {
     const key = keyOf(n);
@@ -168,7 +172,9 @@ async function render(): Promise<void> {
   }
   renderAudit(snapshot.audit);
   if (snapshot.error) audit.prepend(h('div', { class: 'banner error', role: 'alert' }, snapshot.error));
-  const result = await layoutGraph(toGraph(snapshot), () => ({ width: W, height: H }));
+  // A tall, narrow stage (a side column) reads better top-down.
+  const direction = stage.clientHeight > stage.clientWidth * 1.2 ? 'DOWN' : 'RIGHT';
+  const result = await layoutGraph(toGraph(snapshot), () => ({ width: W, height: H }), direction);
   if (mine !== seq) return;
   layout = result;
   renderGraph();

@@ -68,7 +68,11 @@ export function warmUp(): void {
     .catch(() => undefined);
 }
 
-export async function layoutGraph(graph: DagGraph, sizeOf: (node: DagGraph['nodes'][number]) => { width: number; height: number } = nodeSize): Promise<Layout> {
+export async function layoutGraph(
+  graph: DagGraph,
+  sizeOf: (node: DagGraph['nodes'][number]) => { width: number; height: number } = nodeSize,
+  direction: 'RIGHT' | 'DOWN' = 'RIGHT',
+): Promise<Layout> {
   const started = performance.now();
   const ids = new Set(graph.nodes.map((n) => n.id));
   const children: ElkNode[] = graph.nodes.map((n) => {
@@ -77,7 +81,8 @@ export async function layoutGraph(graph: DagGraph, sizeOf: (node: DagGraph['node
       id: n.id,
       ...size,
       layoutOptions: { 'elk.portConstraints': 'FIXED_POS' },
-      ports: n.outputs.map((o, i) => ({
+      // Ports sit on the right edge: only a left-to-right layout uses them.
+      ports: (direction === 'RIGHT' ? n.outputs : []).map((o, i) => ({
         id: `${n.id}\u0000${o.key}`,
         x: size.width - 4,
         y: NODE_HEADER + i * PORT_ROW + PORT_ROW / 2 - 4,
@@ -90,14 +95,14 @@ export async function layoutGraph(graph: DagGraph, sizeOf: (node: DagGraph['node
   graph.edges.forEach((e, index) => {
     if (!ids.has(e.from) || !ids.has(e.to)) return;
     const node = graph.nodes.find((n) => n.id === e.from);
-    const port = node?.outputs.some((o) => o.key === e.output) ? `${e.from}\u0000${e.output}` : e.from;
+    const port = direction === 'RIGHT' && node?.outputs.some((o) => o.key === e.output) ? `${e.from}\u0000${e.output}` : e.from;
     edges.push({ id: `e${index}`, sources: [port], targets: [e.to] });
   });
   const root: ElkNode = {
     id: 'root',
     layoutOptions: {
       'elk.algorithm': 'layered',
-      'elk.direction': 'RIGHT',
+      'elk.direction': direction,
       'elk.edgeRouting': 'ORTHOGONAL',
       'elk.layered.spacing.nodeNodeBetweenLayers': '60',
       'elk.spacing.nodeNode': '24',

@@ -20,7 +20,7 @@ const functionComponent: ComponentSpec = {
   },
   fingerprint: async ({ params, pipelineDir }) => moduleFingerprint(params['module'], pipelineDir),
   executor: async (ctx) => {
-    const mod = await loadUserModule(String(ctx.params['module']), ctx.pipelineDir, ctx.tmpDir);
+    const mod = await loadUserModule(String(ctx.params['module']), ctx);
     const fn = (mod['default'] ?? mod['run']) as unknown;
     if (typeof fn !== 'function') throw new ComponentError(`${String(ctx.params['module'])} has no default export function`, 'export default async (ctx) => { … }');
     await (fn as (c: typeof ctx) => Promise<unknown>)(ctx);

@@ -13,6 +13,7 @@ export const exampleValidatorSpec: ComponentSpec = {
     baseline_statistics: {
       type: 'ExampleStatistics',
       optional: true,
+      previousSpanOf: 'statistics',
       doc: 'Statistics of the previous span, for drift (`drift_comparator` in the schema). Filled by the orchestrator from metadata when not wired; an explicit input overrides it.',
     },
     serving_statistics: {

@@ -7,7 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ComponentError } from './spec';
 
-export async function loadUserModule(modulePath: string, pipelineDir: string, tmpDir: string): Promise<Record<string, unknown>> {
+export async function loadUserModule(modulePath: string, ctx: { pipelineDir: string; tmpDir: string; trusted: boolean }): Promise<Record<string, unknown>> {
+  const { pipelineDir, tmpDir } = ctx;
+  if (!ctx.trusted) throw new ComponentError(`${modulePath} is workspace code, and this workspace is not trusted`, 'trust the workspace to run it');
   const abs = resolve(pipelineDir, modulePath);
   if (!existsSync(abs)) throw new ComponentError(`module not found: ${modulePath}`, `create it, or fix params.module (relative to ${pipelineDir})`);
   const out = join(tmpDir, `module-${createHash('sha1').update(abs).digest('hex').slice(0, 8)}.cjs`);

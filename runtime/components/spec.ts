@@ -91,6 +91,8 @@ export interface ExecutorContext {
   tmpDir: string;
   /** Aborted on cancel: long work must check it; child processes must be killed on it. */
   signal: AbortSignal;
+  /** The workspace is trusted: only then may workspace code (modules, hooks) be loaded. */
+  trusted: boolean;
   /** A line for this execution's log (`.mlpipe/logs/<execution_id>.log`) and the live log stream. */
   log(line: string, stream?: 'stdout' | 'stderr'): void;
   emit(event: ComponentEvent): void;

@@ -196,7 +196,7 @@ function duckTypeOf(info: TransformedFeatureInfo): string {
 }
 
 async function bundleModule(ctx: ExecutorContext, modulePath: string): Promise<{ module: string; sha256: string; code: string }> {
-  const trusted = (ctx as ExecutorContext & { trusted?: boolean }).trusted === true;
+  const trusted = ctx.trusted;
   if (!trusted) {
     throw new ComponentError('params.module runs code from the workspace, which is not trusted', 'trust the workspace (or run with trusted: true) to use a custom transform module');
   }

@@ -176,7 +176,7 @@ export async function runTrainer(ctx: ExecutorContext): Promise<ExecutorResult> 
   let fit: FitResult | undefined;
   let warm = false;
   if (settings.module) {
-    const mod = await loadUserModule(settings.module, ctx.pipelineDir, ctx.tmpDir);
+    const mod = await loadUserModule(settings.module, ctx);
     const run = mod['run'] ?? mod['default'];
     if (typeof run !== 'function') throw new ComponentError(`${settings.module} has no \`run\` export`, 'export async function run(fnArgs: TrainerFnArgs) { … fnArgs.sink.save(model) }');
     const split = (name: string, rows: Row[], data: TrainSet): TrainerSplit => ({ name, rows, data, x: inputTensors(spec, data.inputs), y: tf.tensor1d(data.labels, 'float32') });

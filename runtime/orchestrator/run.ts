@@ -425,6 +425,7 @@ class Run {
         root: this.root,
         tmpDir,
         signal: stepAbort.signal,
+        trusted: this.opts.trusted ?? true,
         log: (line, stream) => writeLog(line, stream),
         emit: (e) => {
           if (e.kind === 'epoch') this.emit({ kind: 'epoch', runId: this.runId, step, executionId, epoch: e.epoch, epochs: e.epochs, metrics: e.metrics });

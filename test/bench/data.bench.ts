@@ -38,6 +38,7 @@ async function runStep(spec: ComponentSpec, dir: string, params: Record<string, 
   const defaults = Object.fromEntries(Object.entries(spec.params).filter(([, p]) => p.default !== undefined).map(([k, p]) => [k, p.default]));
   const ctx: ExecutorContext = {
     pipelineName: 'bench',
+    trusted: false,
     componentId: spec.type,
     executionId: 1,
     params: { ...defaults, ...params },

@@ -52,7 +52,7 @@ export async function runComponent(
     signal: extra.signal ?? new AbortController().signal,
     log: (line) => logs.push(line),
     emit: () => undefined,
-    trusted: extra.trusted,
+    trusted: extra.trusted ?? false,
   };
   if (!spec.executor) throw new Error(`${spec.type} has no executor`);
   await spec.executor(ctx);

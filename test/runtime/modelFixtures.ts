@@ -128,6 +128,7 @@ export function context(root: string, options: { componentId: string; params: Re
   const events: ComponentEvent[] = [];
   return {
     pipelineName: 'test',
+    trusted: true,
     componentId: options.componentId,
     executionId: nextId++,
     params: options.params,

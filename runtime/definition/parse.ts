@@ -390,7 +390,8 @@ export function parsePipelineText(file: string, text: string): LoadResult & { ha
   let hasSyntaxErrors = false;
   const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: false, keepSourceTokens: false });
   const c = new Collector(file, lines, doc);
-  for (const err of doc.errors) {
+  // Only the first syntax error: the parser's recovery turns one mistake into dozens of follow-on errors.
+  for (const err of doc.errors.slice(0, 1)) {
     hasSyntaxErrors = true;
     const message = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     c.add({

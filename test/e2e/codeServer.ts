@@ -71,6 +71,8 @@ export interface SessionOptions {
   theme?: 'dark' | 'light';
   /** Which folder of samples/ becomes the workspace (default: basic). */
   sample?: string;
+  /** A multi-root workspace: these sub-folders of the workspace, each a copy of the sample. */
+  roots?: string[];
 }
 
 /** Starts code-server on a temp copy of samples/basic, opens it in Chromium and waits for the workbench. */
@@ -79,7 +81,15 @@ export async function openSession(o: SessionOptions): Promise<Session> {
   const workspace = join(base, 'workspace');
   const userDataDir = join(base, 'user');
   const extensionsDir = join(base, 'extensions');
-  cpSync(join(repo, 'samples', o.sample ?? 'basic'), workspace, { recursive: true, filter: (src) => !src.includes('/.mlpipe') });
+  const copySample = (to: string): void => cpSync(join(repo, 'samples', o.sample ?? 'basic'), to, { recursive: true, filter: (src) => !src.includes('/.mlpipe') });
+  let target = workspace;
+  if (o.roots?.length) {
+    for (const r of o.roots) copySample(join(workspace, r));
+    target = join(workspace, 'multi.code-workspace');
+    writeFileSync(target, JSON.stringify({ folders: o.roots.map((path) => ({ path })) }, null, 2));
+  } else {
+    copySample(workspace);
+  }
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   // The checkout is the extension: package.json, dist/ and the runtime's node_modules.
@@ -118,7 +128,7 @@ export async function openSession(o: SessionOptions): Promise<Session> {
     '--disable-telemetry',
     '--disable-update-check',
     ...(o.trusted ? ['--disable-workspace-trust'] : []),
-    workspace,
+    target,
   ];
   let output = '';
   const consoleLines: string[] = [];
@@ -170,7 +180,7 @@ export async function openSession(o: SessionOptions): Promise<Session> {
       const text = m.text();
       if (text.includes('mlpipe:')) consoleLines.push(text);
     });
-    const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
+    const url = `http://127.0.0.1:${port}/?${o.roots?.length ? 'workspace' : 'folder'}=${encodeURIComponent(target)}`;
     await page.goto(url);
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
     const session: Session = {

@@ -378,3 +378,36 @@ describe('the extension in code-server, Restricted Mode', { skip, timeout: 180_0
     });
   });
 });
+
+describe('the extension in code-server, multi-root workspace', { skip, timeout: 180_000 }, () => {
+  let session: Session | undefined;
+  before(async () => {
+    session = await openSession({ trusted: true, roots: ['alpha', 'beta'] });
+  });
+  after(async () => {
+    await session?.close();
+  });
+
+  it('lists the pipelines of every folder and records each run in its own folder', async () => {
+    await step(session, 'multi-root', async () => {
+      const page = session!.page;
+      const beta = join(session!.workspace, 'beta', 'basic.pipeline.yaml');
+      writeFileSync(beta, readFileSync(beta, 'utf8').replace('pipeline: basic', 'pipeline: basic_beta'));
+      await openMlPipelinesView(page);
+      await treeRow(page, 'basic_beta').waitFor({ timeout: 30_000 });
+      assert.match(await treeRow(page, 'basic_beta').innerText(), /beta/);
+      await page.locator(`${PIPELINES_VIEW} .monaco-list-row`, { hasText: 'alpha/basic.pipeline.yaml' }).first().waitFor();
+      const runs = '.pane:has(.pane-header[aria-label^="Runs"]) .monaco-list-row';
+      for (const folder of ['alpha', 'beta']) await page.locator(runs, { hasText: folder }).first().waitFor({ timeout: 15_000 });
+      await treeRow(page, 'basic_beta').hover();
+      await treeRow(page, 'basic_beta').locator('.action-label[aria-label^="Run Pipeline"]').click();
+      await page.waitForFunction(
+        (sel) => [...document.querySelectorAll(sel)].some((r) => /basic_beta ·/.test(r.textContent ?? '')),
+        runs,
+        { timeout: 60_000 },
+      );
+      assert.ok(existsSync(join(session!.workspace, 'beta', '.mlpipe', 'metadata.sqlite')), "beta's run is in beta's database");
+      assert.ok(!existsSync(join(session!.workspace, 'alpha', '.mlpipe')), 'alpha is untouched');
+    });
+  });
+});

@@ -90,6 +90,17 @@ describe('mlpipe serve --stdio', () => {
     assert.equal(error.fixes?.[0]?.replacement, 'Command');
   });
 
+  it('never evaluates a TypeScript pipeline for an untrusted workspace', async () => {
+    const marker = join(workspace, 'evaluated.txt');
+    const tsFile = join(workspace, 'evil.pipeline.ts');
+    writeFileSync(tsFile, `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'ran');\nexport default {};\n`);
+    const result = await request('mlpipe/validate', { file: tsFile, trusted: false });
+    assert.equal(existsSync(marker), false, 'the file was not run');
+    assert.equal(result.pipeline, undefined);
+    assert.ok(result.diagnostics.some((d) => /trust/i.test(d.message + (d.hint ?? ''))), JSON.stringify(result.diagnostics));
+    rmSync(tsFile);
+  });
+
   it('lists nothing, and creates no database, before anything ran', async () => {
     const page = await request('mlpipe/listRuns', { db: db(), limit: 10, offset: 0 });
     assert.deepEqual(page, { items: [], total: 0 });

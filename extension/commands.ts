@@ -167,7 +167,13 @@ export function registerCommands(d: CommandDeps): void {
     if (s) await run(s.file, { step: s.step }, true);
   });
 
-  register('mlpipe.cancelRun', async () => {
+  register('mlpipe.cancelRun', async (a) => {
+    // From the Runs view: that run (a run's context name is its run id); else the one in progress, or a pick.
+    if (isTreeNode(a) && a.kind === 'run') {
+      const { canceled } = await client.request('mlpipe/cancel', { runId: a.run.name });
+      if (!canceled) void vscode.window.showInformationMessage(`ML Pipelines: run ${a.run.name} is not running in this window.`);
+      return;
+    }
     const active = progress.active();
     if (active.length === 0) {
       void vscode.window.showInformationMessage('ML Pipelines: no run is in progress.');

@@ -34,6 +34,28 @@ async function openPipelineFile(page: Page, name = 'basic.pipeline.yaml'): Promi
 }
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
+const APPROVAL_INSTRUCTIONS = `Check the model file. ${HOSTILE}`;
+
+/** A Command that writes a "model", then a HumanApproval step on it. */
+function writeApprovalPipeline(workspace: string): void {
+  writeFileSync(join(workspace, 'steps', 'model.js'), "require('fs').writeFileSync(require('path').join(process.argv[2], 'model.json'), '{}');\n");
+  writeFileSync(
+    join(workspace, 'approve.pipeline.yaml'),
+    [
+      'pipeline: approve',
+      'components:',
+      '  train:',
+      '    type: Command',
+      '    params: {command: [node, steps/model.js, "{{outputs.model}}"]}',
+      '    outputs: {model: Model}',
+      '  approval:',
+      '    type: HumanApproval',
+      '    inputs: {model: train.model}',
+      `    params: {instructions: ${JSON.stringify(APPROVAL_INSTRUCTIONS)}}`,
+      '',
+    ].join('\n'),
+  );
+}
 
 /** A small ingest + statistics pipeline over the sample penguins, with a hostile column added. */
 function writeStatisticsPipeline(workspace: string): void {
@@ -143,6 +165,26 @@ for (const theme of ['dark', 'light'] as const) {
         assert.ok((await lineage.locator('.lnode.execution').count()) >= 2, 'ExampleGen and StatisticsGen executions');
         assert.match((await lineage.locator('.lnode.root').textContent()) ?? '', /ExampleStatistics/);
         await session!.screenshot(`lineage-panel-${theme}`);
+
+        // Approve a model from the panel: a waiting HumanApproval step, the decision with a comment, the run goes on.
+        writeApprovalPipeline(session!.workspace);
+        await openPipelineFile(page, 'approve.pipeline.yaml');
+        await dag.locator('.node[data-id="approval"]').waitFor({ timeout: 30_000 });
+        await dag.locator('.node[data-id="train"] rect.box').click({ button: 'right', position: { x: 15, y: 15 } });
+        await dag.locator('.menu button[data-action="run-from"]').click();
+        await dag.locator('.node[data-id="approval"].state-waiting').waitFor({ timeout: 60_000 });
+        await runCommand(page, 'ML Pipelines: Approve or Reject a Waiting Step...');
+        const approval = page.frameLocator('iframe.webview').last().frameLocator('#active-frame');
+        await approval.locator('#decision').waitFor({ timeout: 30_000 });
+        assert.equal(await approval.locator('#instructions').textContent(), APPROVAL_INSTRUCTIONS);
+        assert.equal(await approval.locator('img').count(), 0);
+        await approval.locator('#comment').click();
+        await page.keyboard.type('Looks right to me');
+        await approval.locator('#approve').click();
+        await approval.locator('#decided').waitFor({ timeout: 30_000 });
+        assert.match((await approval.locator('#decided').textContent()) ?? '', /^Approved by .+ on \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+        await dag.locator('.node[data-id="approval"].state-complete').waitFor({ timeout: 30_000 });
+        await session!.screenshot(`approval-panel-${theme}`);
       } catch (e) {
         await session!.screenshot(`dag-preview-${theme}-failure`);
         throw e;

@@ -73,6 +73,8 @@ export interface SessionOptions {
   sample?: string;
   /** A multi-root workspace: these sub-folders of the workspace, each a copy of the sample. */
   roots?: string[];
+  /** An empty workspace folder (no sample copied). */
+  empty?: boolean;
 }
 
 /** Starts code-server on a temp copy of samples/basic, opens it in Chromium and waits for the workbench. */
@@ -87,6 +89,8 @@ export async function openSession(o: SessionOptions): Promise<Session> {
     for (const r of o.roots) copySample(join(workspace, r));
     target = join(workspace, 'multi.code-workspace');
     writeFileSync(target, JSON.stringify({ folders: o.roots.map((path) => ({ path })) }, null, 2));
+  } else if (o.empty) {
+    mkdirSync(workspace, { recursive: true });
   } else {
     copySample(workspace);
   }

@@ -411,3 +411,26 @@ describe('the extension in code-server, multi-root workspace', { skip, timeout: 
     });
   });
 });
+
+describe('the extension in code-server, empty workspace', { skip, timeout: 180_000 }, () => {
+  let session: Session | undefined;
+  before(async () => {
+    session = await openSession({ trusted: true, empty: true });
+  });
+  after(async () => {
+    await session?.close();
+  });
+
+  it('welcomes with a button that creates the sample workspace', async () => {
+    await step(session, 'welcome', async () => {
+      const page = session!.page;
+      await openMlPipelinesView(page);
+      const button = page.locator(`${PIPELINES_VIEW} .welcome-view-content .monaco-button`, { hasText: 'Create sample workspace' });
+      await button.waitFor({ timeout: 30_000 });
+      await button.click();
+      await page.locator('.tab.active', { hasText: 'basic.pipeline.yaml' }).waitFor({ timeout: 30_000 });
+      for (const id of ['prepare', 'count', 'report']) await treeRow(page, id).waitFor({ timeout: 30_000 });
+      assert.ok(existsSync(join(session!.workspace, 'basic', 'steps', 'prepare.js')));
+    });
+  });
+});

@@ -289,10 +289,14 @@ function firstIndexAt(y: number): number {
   return Math.max(0, lo);
 }
 
+/** Rows built once stay cached (detached) until the list changes: scrolling back costs no rebuild. */
+const built = new Map<number, HTMLElement>();
+
 function renderVisible(force = false): void {
   if (force) {
     for (const el of rendered.values()) el.remove();
     rendered.clear();
+    built.clear();
   }
   if (items.length === 0) {
     if (state.snapshot?.main) spacer.appendChild(h('p', { class: 'muted empty', 'data-empty': '' }, 'No feature matches the search.'));
@@ -311,7 +315,12 @@ function renderVisible(force = false): void {
   }
   for (let i = from; i <= to; i++) {
     if (rendered.has(i)) continue;
-    const el = itemElement(i);
+    let el = built.get(i);
+    if (!el) {
+      el = itemElement(i);
+      built.set(i, el);
+    }
+    el.classList.toggle('active', i === active);
     rendered.set(i, el);
     spacer.appendChild(el);
   }

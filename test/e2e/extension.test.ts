@@ -2,13 +2,14 @@
 // pipeline appears in the tree, a step runs from CodeLens and its state changes, its log opens, a bad
 // edit shows in Problems and goes away once fixed, and Restricted Mode offers no way to run.
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { currentUser } from '../../extension/currentUser';
 import { MetadataStore } from '../../runtime/metadata/store';
-import { e2eSkipReason, openSession, runCommand, type Session } from './codeServer';
+import { e2eSkipReason, openSession, repo, runCommand, type Session } from './codeServer';
 
 const skip = e2eSkipReason();
 const MLMD_FIXTURE = '/work/shared/fixtures/mlmd/mlmd-v8-getting-started.db';
@@ -431,6 +432,49 @@ describe('the extension in code-server, empty workspace', { skip, timeout: 180_0
       await page.locator('.tab.active', { hasText: 'basic.pipeline.yaml' }).waitFor({ timeout: 30_000 });
       for (const id of ['prepare', 'count', 'report']) await treeRow(page, id).waitFor({ timeout: 30_000 });
       assert.ok(existsSync(join(session!.workspace, 'basic', 'steps', 'prepare.js')));
+    });
+  });
+});
+
+describe('the extension in code-server, data validation', { skip, timeout: 180_000 }, () => {
+  let session: Session | undefined;
+  before(async () => {
+    session = await openSession({ trusted: true });
+    // A curated schema, inferred by a headless run on the full data; the workspace's data then loses a column.
+    const ws = session.workspace;
+    const csv = readFileSync(join(repo, 'samples', 'penguin', 'data', 'penguins.csv'), 'utf8');
+    mkdirSync(join(ws, 'data'), { recursive: true });
+    writeFileSync(join(ws, 'data', 'penguins.csv'), csv);
+    const head = ['components:', '  example_gen:', '    type: CsvExampleGen', '    params: {input: data/penguins.csv}', '  statistics_gen:', '    type: StatisticsGen', '    inputs: {examples: example_gen.examples}'];
+    const infer = join(ws, 'infer.pipeline.yaml');
+    writeFileSync(infer, ['pipeline: infer', ...head, '  schema_gen:', '    type: SchemaGen', '    inputs: {statistics: statistics_gen.statistics}', ''].join('\n'));
+    execFileSync(process.execPath, [join(repo, 'dist', 'runtime', 'cli.js'), 'run', infer], { cwd: ws, stdio: 'pipe' });
+    const schemaDir = join(ws, '.mlpipe', 'artifacts', 'infer', 'schema_gen', 'schema');
+    mkdirSync(join(ws, 'schema'), { recursive: true });
+    copyFileSync(join(schemaDir, readdirSync(schemaDir)[0]!, 'schema.json'), join(ws, 'schema', 'schema.json'));
+    rmSync(infer);
+    writeFileSync(join(ws, 'data', 'penguins.csv'), csv.split('\n').map((l) => l.split(',').slice(0, -1).join(',')).join('\n'));
+    writeFileSync(
+      join(ws, 'checked.pipeline.yaml'),
+      ['pipeline: checked', ...head, '  curated_schema:', '    type: SchemaImporter', '    params: {schema: schema/schema.json}', '  example_validator:', '    type: ExampleValidator', '    inputs: {statistics: statistics_gen.statistics, schema: curated_schema.schema}', ''].join('\n'),
+    );
+  });
+  after(async () => {
+    await session?.close();
+  });
+
+  it("shows the validator's anomalies in Problems on its line, naming the feature", async () => {
+    await step(session, 'anomalies', async () => {
+      const page = session!.page;
+      await openMlPipelinesView(page);
+      await treeRow(page, 'checked').waitFor({ timeout: 30_000 });
+      await treeRow(page, 'checked').hover();
+      await treeRow(page, 'checked').locator('.action-label[aria-label^="Run Pipeline"]').click();
+      await runCommand(page, 'View: Focus Problems');
+      const problem = page.locator('.markers-panel .monaco-list-row', { hasText: /example_validator: Sex .*SCHEMA_MISSING_COLUMN/ }).first();
+      await problem.waitFor({ timeout: 90_000 });
+      const line = readFileSync(join(session!.workspace, 'checked.pipeline.yaml'), 'utf8').split('\n').findIndex((l) => l.trim() === 'example_validator:') + 1;
+      assert.match(await problem.innerText(), new RegExp(`\\[Ln ${line}, Col`));
     });
   });
 });

@@ -1,7 +1,9 @@
 // ExampleGen: reads CSV / JSON / JSON lines / Parquet from a file, folder or glob (with {SPAN}/{VERSION}),
 // splits it deterministically and writes one Parquet file per split (DESIGN §7).
 import type { ComponentSpec, FingerprintContext, ParamSpec } from './spec';
-import { ingestExamples, inputFingerprint, type InputFormat } from '../data/exampleIngest';
+import type * as ExampleIngest from '../data/exampleIngest';
+import type { InputFormat } from '../data/exampleIngest';
+import { inputFingerprint } from '../data/inputFiles';
 
 const commonParams: Record<string, ParamSpec> = {
   input: {
@@ -34,9 +36,11 @@ const csvParams: Record<string, ParamSpec> = {
   delimiter: { type: 'string', doc: 'CSV field delimiter (default: detected, usually `,`).' },
 };
 
+// Executors load their modules (and so DuckDB, a native addon) on first run, not when the CLI starts:
+// a fully cached re-run never needs them (a require inside the function runs only then, in tsx and in the esbuild bundle).
 function executorFor(format: InputFormat | 'param') {
   return async (ctx: Parameters<NonNullable<ComponentSpec['executor']>>[0]) => {
-    await ingestExamples(ctx, format);
+    await (require('../data/exampleIngest') as typeof ExampleIngest).ingestExamples(ctx, format);
   };
 }
 

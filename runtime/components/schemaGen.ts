@@ -1,6 +1,6 @@
 // SchemaGen: infers a tensorflow_metadata Schema (schema.json, protobuf JSON) from statistics.
 import type { ComponentSpec } from './spec';
-import { runSchemaGen } from '../data/schemaInference';
+import type * as SchemaInference from '../data/schemaInference';
 
 export const schemaGenSpec: ComponentSpec = {
   type: 'SchemaGen',
@@ -20,6 +20,7 @@ export const schemaGenSpec: ComponentSpec = {
   },
   kind: 'executor',
   executor: async (ctx) => {
-    await runSchemaGen(ctx);
+    // Loaded on first run, like every data executor, to keep CLI start-up small.
+    await (require('../data/schemaInference') as typeof SchemaInference).runSchemaGen(ctx);
   },
 };

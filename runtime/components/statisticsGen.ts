@@ -1,6 +1,6 @@
 // StatisticsGen: TFDV-compatible DatasetFeatureStatisticsList per split, computed with DuckDB.
 import type { ComponentSpec } from './spec';
-import { runStatisticsGen } from '../data/statistics';
+import type * as Statistics from '../data/statistics';
 
 export const statisticsGenSpec: ComponentSpec = {
   type: 'StatisticsGen',
@@ -22,6 +22,7 @@ export const statisticsGenSpec: ComponentSpec = {
   },
   kind: 'executor',
   executor: async (ctx) => {
-    await runStatisticsGen(ctx);
+    // Loaded on first run: DuckDB stays out of CLI start-up and cached re-runs.
+    await (require('../data/statistics') as typeof Statistics).runStatisticsGen(ctx);
   },
 };

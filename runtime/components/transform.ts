@@ -1,7 +1,7 @@
 // Transform: declarative preprocessing analysed on the train split and applied to every split through
 // the one shared applyTransform (runtime/data/transformProgram.ts), so training and serving agree.
 import type { ComponentSpec } from './spec';
-import { runTransform } from '../data/transformAnalysis';
+import type * as TransformAnalysis from '../data/transformAnalysis';
 import { moduleFingerprint } from './functionModule';
 
 export const transformSpec: ComponentSpec = {
@@ -54,7 +54,8 @@ export const transformSpec: ComponentSpec = {
   },
   kind: 'executor',
   executor: async (ctx) => {
-    await runTransform(ctx);
+    // Loaded on first run: transformAnalysis pulls in DuckDB and esbuild, which CLI start-up must not pay for.
+    await (require('../data/transformAnalysis') as typeof TransformAnalysis).runTransform(ctx);
   },
   fingerprint: async (ctx) => moduleFingerprint(ctx.params['module'], ctx.pipelineDir),
 };

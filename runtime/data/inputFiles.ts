@@ -195,3 +195,14 @@ export function fingerprintResolved(resolved: ResolvedInput): string {
   }
   return h.digest('hex');
 }
+
+/** The cache-key part for ExampleGen (resolved files, sizes, mtimes, span). Never throws. */
+export function inputFingerprint(params: Record<string, unknown>, pipelineDir: string): string {
+  try {
+    const forced = params['format'] === undefined || params['format'] === 'auto' ? undefined : (params['format'] as FileFormat);
+    return fingerprintResolved(resolveInput(params, pipelineDir, forced));
+  } catch (err) {
+    // An unresolvable input fails in the executor with a clear message; the key just must differ.
+    return `unresolved:${err instanceof Error ? err.message : String(err)}`;
+  }
+}

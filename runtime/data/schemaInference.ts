@@ -7,7 +7,7 @@ import { SCHEMA_FILE, splitNames } from '../components/artifacts';
 import { ComponentError, type ExecutorContext, type InputArtifact } from '../components/spec';
 import { camelCaseKeys, parseProtoText, ProtoTextError } from './protoText';
 import type { Schema, SchemaFeature, SchemaFeatureType, StringDomain } from './schemaTypes';
-import { excludedSplits, readSplitStatistics } from './statistics';
+import { excludedSplits, readSplitStatistics } from './statisticsFiles';
 import { commonStatsOf, featureName, type DatasetFeatureStatistics } from './statisticsTypes';
 
 export interface InferOptions {

@@ -1,10 +1,11 @@
 // StatisticsGen on DuckDB: per split, the statistics TFDV fills (tfx-reference §3.1), computed with a
 // few aggregate queries over the split's Parquet file instead of a Beam pipeline.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXAMPLES_FILE, STATS_FILE, splitDir, splitNames } from '../components/artifacts';
-import { ComponentError, type ExecutorContext, type InputArtifact } from '../components/spec';
+import { ComponentError, type ExecutorContext } from '../components/spec';
+import { excludedSplits } from './statisticsFiles';
 import { describeRelation, queryRows, quoteIdent, quoteString, withDuckDb } from './duckdbEngine';
 import type {
   CommonStatistics,
@@ -361,11 +362,6 @@ function intParam(params: Record<string, unknown>, key: string, fallback: number
   return v;
 }
 
-export function excludedSplits(params: Record<string, unknown>): Set<string> {
-  const raw = params['exclude_splits'];
-  return new Set(Array.isArray(raw) ? raw.filter((s): s is string => typeof s === 'string') : []);
-}
-
 export async function runStatisticsGen(ctx: ExecutorContext): Promise<void> {
   const examples = ctx.inputs['examples']?.[0];
   const out = ctx.outputs['statistics'];
@@ -397,14 +393,4 @@ export async function runStatisticsGen(ctx: ExecutorContext): Promise<void> {
   out.properties['split_names'] = JSON.stringify(splits);
   const span = examples.properties['span'];
   if (typeof span === 'number') out.properties['span'] = span;
-}
-
-/** Read one split's statistics from an ExampleStatistics artifact. */
-export function readSplitStatistics(artifact: Pick<InputArtifact, 'uri'>, split: string): DatasetFeatureStatistics {
-  const file = join(artifact.uri, splitDir(split), STATS_FILE);
-  if (!existsSync(file)) throw new ComponentError(`no statistics for split ${split} (${file})`, 'run StatisticsGen for that split');
-  const parsed = JSON.parse(readFileSync(file, 'utf8')) as DatasetFeatureStatisticsList;
-  const ds = parsed.datasets?.[0];
-  if (!ds) throw new ComponentError(`${file} holds no dataset`, 'run StatisticsGen again');
-  return ds;
 }

@@ -7,7 +7,7 @@ import { ComponentError, type ExecutorContext, type InputArtifact } from '../com
 import { alignDistributions, jensenShannon, lInfinity } from './distributionDistance';
 import { readSchemaArtifact } from './schemaInference';
 import { isInactive, stringDomainOf, type FeatureComparator, type Schema, type SchemaFeature } from './schemaTypes';
-import { excludedSplits, readSplitStatistics } from './statistics';
+import { excludedSplits, readSplitStatistics } from './statisticsFiles';
 import { commonStatsOf, featureName, type DatasetFeatureStatistics, type FeatureNameStatistics } from './statisticsTypes';
 
 export type Severity = 'ERROR' | 'WARNING';

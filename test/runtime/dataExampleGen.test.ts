@@ -8,6 +8,7 @@ import { csvExampleGenSpec, fileExampleGenSpec } from '../../runtime/components/
 import { statisticsGenSpec } from '../../runtime/components/statisticsGen';
 import type { ComponentError } from '../../runtime/components/spec';
 import { describeRelation, queryRows, quoteIdent, quoteString, withDuckDb } from '../../runtime/data/duckdbEngine';
+import { splitBucketExpr } from '../../runtime/data/exampleIngest';
 import { computeDatasetStatistics } from '../../runtime/data/statistics';
 import { featureName } from '../../runtime/data/statisticsTypes';
 import { runComponent, tempWorkspace, type Workspace } from './dataHarness';
@@ -199,6 +200,29 @@ describe('splits', () => {
     const c = await runComponent(ws, csvExampleGenSpec, { input: reversed, splits: { train: 3, eval: 1 } });
     assert.deepEqual(await ids(c.outputs['examples']!.uri, 'eval'), await ids(a.outputs['examples']!.uri, 'eval'));
     assert.deepEqual(JSON.parse(String(a.outputs['examples']!.properties['split_names'])), ['train', 'eval']);
+  });
+
+  test('hash split is pinned: a fixed set of rows of every column type keeps its buckets (fails if a DuckDB upgrade changes hash())', async () => {
+    // Golden values on purpose: splits must not move between runs, machines or DuckDB versions, and
+    // DuckDB does not promise hash() is stable across releases. If this fails after an upgrade, rows
+    // would silently change splits: pin the old DuckDB or switch splitBucketExpr to a hash that holds.
+    const cols = ['i', 'd', 's', 'b', 'day', 'ts'].map((name) => ({ name }));
+    const buckets = await withDuckDb(async (con) =>
+      (
+        await queryRows(
+          con,
+          `SELECT ${splitBucketExpr(cols)} AS bucket FROM (VALUES
+            (1::BIGINT, 0.5::DOUBLE, 'a'::VARCHAR, true, DATE '2024-01-02', TIMESTAMP '2024-01-02 03:04:05'),
+            (-7, -0.0, 'Beak Length (mm)', false, DATE '1970-01-01', TIMESTAMP '1999-12-31 23:59:59.5'),
+            (9007199254740993, 1e300, 'a long string value that is not inlined by duckdb', NULL, NULL, NULL),
+            (NULL, NULL, NULL, NULL, NULL, NULL),
+            (0, 'NaN'::DOUBLE, '', true, DATE '2100-02-28', TIMESTAMP '2000-01-01'),
+            (42, 3.14159, 'é✓', false, DATE '2024-01-02', TIMESTAMP '2024-01-02 03:04:05')
+          ) AS t(${cols.map((c) => quoteIdent(c.name)).join(', ')})`,
+        )
+      ).map((r) => r['bucket']),
+    );
+    assert.deepEqual(buckets, [506, 4339, 6125, 4593, 9922, 2800]);
   });
 
   test('split by a column: each value a split, train first; bad split names refused', async () => {

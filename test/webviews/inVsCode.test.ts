@@ -156,6 +156,27 @@ for (const theme of ['dark', 'light'] as const) {
         await stats.locator('vscode-button[data-split="eval"]').click();
         await stats.locator('.row[data-feature="Beak Depth (mm)"]', { hasText: 'JS divergence' }).waitFor({ timeout: 20_000 });
         await session!.screenshot(`statistics-compare-${theme}`);
+
+        // The panel-area Statistics view follows the artifact selected in the Runs view.
+        await runCommand(page, 'ML Pipelines: Focus on Statistics View');
+        await page.locator('.activitybar .action-item a[aria-label^="ML Pipelines"], .activitybar .action-item[aria-label^="ML Pipelines"]').first().click();
+        const runs = page.locator('.pane:has(.pane-header[aria-label^="Runs"])');
+        await runs.waitFor({ timeout: 20_000 });
+        const runRow = runs.locator('.monaco-list-row', { hasText: /^stats · / }).first();
+        await runRow.waitFor({ timeout: 20_000 });
+        await runRow.click();
+        const execRow = runs.locator('.monaco-list-row', { hasText: 'statistics_gen' }).first();
+        await execRow.waitFor({ timeout: 20_000 });
+        // Expand with the keyboard: a click on an execution opens its log.
+        await execRow.locator('.monaco-tl-twistie').click();
+        await runs.locator('.monaco-list-row', { hasText: 'ExampleStatistics' }).first().click();
+        // The newest webview is the panel-area view (webview iframes live outside the panel part's DOM).
+        const panelView = page.frameLocator('iframe.webview').last().frameLocator('#active-frame');
+        await panelView.locator('.row[data-feature]').first().waitFor({ timeout: 30_000 });
+        const header = (await panelView.locator('#header').textContent()) ?? '';
+        assert.match(header, /ExampleStatistics #\d+ · train/);
+        assert.doesNotMatch(header, / vs /, 'the view, not the comparison panel');
+        await session!.screenshot(`statistics-view-${theme}`);
         // Lineage of the statistics: the examples they came from and the executions, from the real store.
         // (The preview's column is narrow now: click the node's left end, which is in view.)
         await dag.locator('.node[data-id="statistics_gen"] rect.box').click({ button: 'right', position: { x: 15, y: 15 } });

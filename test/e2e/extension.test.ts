@@ -301,11 +301,17 @@ describe('the extension in code-server, trusted workspace', { skip, timeout: 240
       const copy = join(session!.workspace, 'tfx-metadata.db');
       copyFileSync(MLMD_FIXTURE, copy);
       const before = readFileSync(copy);
+      await openMlPipelinesView(page);
       await runCommand(page, 'ML Pipelines: Open ML Metadata Database (Read-only)...');
       // code-server's file dialog is a quick input that takes a path.
       const input = page.locator('.quick-input-widget input');
       await input.waitFor();
-      await input.fill(copy);
+      // The dialog fills in the workspace folder once it is ready; type the path after that.
+      for (let i = 0; i < 50 && !(await input.inputValue()).startsWith('/'); i++) await page.waitForTimeout(100);
+      for (let i = 0; i < 5 && (await input.inputValue()) !== copy; i++) {
+        await input.fill(copy);
+        await page.waitForTimeout(300);
+      }
       await page.keyboard.press('Enter');
       const source = page.locator('.pane:has(.pane-header[aria-label^="Runs"]) .monaco-list-row', { hasText: 'tfx-metadata.db' }).first();
       await source.waitFor({ timeout: 30_000 });

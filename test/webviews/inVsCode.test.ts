@@ -8,7 +8,14 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator, Page } from 'playwright-core';
 import { e2eSkipReason, openSession, runCommand, type Session } from '../e2e/codeServer';
-import { buildBundles, chromiumMissing } from './webviewHarness';
+import { spawnSync } from 'node:child_process';
+import { chromiumMissing, ROOT } from './webviewHarness';
+
+/** code-server loads the whole extension (dist/extension, dist/runtime, dist/webviews): build all of it. */
+function buildAll(): void {
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`node scripts/build.mjs failed; fix the build first:\n${r.stderr}`);
+}
 
 const skip = chromiumMissing() || e2eSkipReason() || false;
 const ACTIVE_EDITOR = '.editor-group-container.active .monaco-editor .view-lines';
@@ -79,7 +86,7 @@ for (const theme of ['dark', 'light'] as const) {
   describe(`DAG preview in code-server (${theme} theme)`, { skip }, () => {
     let session: Session | undefined;
     before(async () => {
-      buildBundles();
+      buildAll();
       session = await openSession({ trusted: true, theme });
     });
     after(async () => {

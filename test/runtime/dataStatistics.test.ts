@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { csvExampleGenSpec } from '../../runtime/components/exampleGen';
 import { statisticsGenSpec } from '../../runtime/components/statisticsGen';
 import { computeDatasetStatistics, statisticsOfParquet } from '../../runtime/data/statistics';
-import { describeRelation, quoteIdent, quoteString, withDuckDb } from '../../runtime/data/duckdbEngine';
+import { describeRelation, queryRows, quoteIdent, quoteString, withDuckDb } from '../../runtime/data/duckdbEngine';
 import type { DatasetFeatureStatistics, FeatureNameStatistics } from '../../runtime/data/statisticsTypes';
 import { featureName } from '../../runtime/data/statisticsTypes';
 import { runComponent, tempWorkspace, type Workspace } from './dataHarness';
@@ -205,6 +205,52 @@ describe('statistics of awkward data', () => {
       assert.equal(missing.stringStats!.unique, 0);
       const html = ds.features.find((f) => featureName(f) === '<img src=x onerror=alert(1)>')!;
       assert.deepEqual(html.stringStats!.topValues, [{ value: 'a', frequency: 2 }, { value: 'b', frequency: 1 }]);
+    } finally {
+      ws.cleanup();
+    }
+  });
+
+  test('a split over 1M rows: exact counts and moments from the full scan, quantiles and histograms from the sample within 1%', async () => {
+    const ws = tempWorkspace();
+    try {
+      const file = join(ws.dir, 'big.parquet');
+      const rows = 1_200_000;
+      // i: 0..rows-1; x: a float with every 1000th value NaN and every 1001st missing; flag: a boolean; s: 7 strings.
+      const exact = await withDuckDb(async (con) => {
+        await con.run(
+          `COPY (SELECT i, CASE WHEN i % 1001 = 0 THEN NULL WHEN i % 1000 = 0 THEN 'nan'::DOUBLE ELSE (i % 977) / 7.0 END AS x, i % 3 = 0 AS flag, 'v' || (i % 7) AS s FROM range(${rows}) t(i)) TO ${quoteString(file)} (FORMAT parquet)`,
+        );
+        const [r] = await queryRows(
+          con,
+          `SELECT count(x) AS c, count_if(isnan(x)) AS nan, avg(x) FILTER (WHERE NOT isnan(x)) AS mean, stddev_pop(x) FILTER (WHERE NOT isnan(x)) AS sd, count_if(x = 0) AS z, quantile_disc(i, 0.5) AS med FROM read_parquet(${quoteString(file)})`,
+        );
+        return r!;
+      });
+      const ds = (await statisticsOfParquet(file)).datasets[0]!;
+      assert.equal(ds.numExamples, rows);
+      const i = ds.features.find((f) => featureName(f) === 'i')!.numStats!;
+      assert.equal(i.min, 0);
+      assert.equal(i.max, rows - 1);
+      assert.equal(i.mean, (rows - 1) / 2);
+      assert.ok(Math.abs(i.median - Number(exact['med'])) <= rows * 0.01, `median ${i.median}`);
+      const iq = i.histograms[1]!;
+      iq.buckets.forEach((b, k) => assert.ok(Math.abs(b.highValue - ((k + 1) * rows) / 10) <= rows * 0.01, `quantile bucket ${k} ends at ${b.highValue}`));
+      const x = ds.features.find((f) => featureName(f) === 'x')!.numStats!;
+      assert.equal(x.commonStats.numNonMissing, Number(exact['c']));
+      assert.equal(x.histograms[0]!.numNan, Number(exact['nan']));
+      assert.equal(x.numZeros, Number(exact['z']));
+      relClose(x.mean, Number(exact['mean']), 1e-12, 'x mean');
+      relClose(x.stdDev, Number(exact['sd']), 1e-12, 'x std');
+      const valued = Number(exact['c']) - Number(exact['nan']);
+      const histTotal = x.histograms[0]!.buckets.reduce((sum, b) => sum + b.sampleCount, 0);
+      assert.ok(Math.abs(histTotal - valued) <= valued * 0.01, `histogram counts ${histTotal} vs ${valued}`);
+      const flag = ds.features.find((f) => featureName(f) === 'flag')!;
+      assert.equal(flag.type, 'INT');
+      assert.equal(flag.numStats!.numZeros, rows - rows / 3);
+      const str = ds.features.find((f) => featureName(f) === 's')!.stringStats!;
+      assert.equal(str.unique, 7);
+      assert.equal(str.avgLength, 2);
+      assert.equal(str.topValues.reduce((sum, t) => sum + t.frequency, 0), rows);
     } finally {
       ws.cleanup();
     }

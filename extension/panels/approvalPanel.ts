@@ -6,6 +6,7 @@ import type { ApprovalSnapshot, ApprovalToHost, ViewState } from '../../webviews
 import type { ApprovalArgs, PanelDeps } from '../panelDeps';
 import { buildAudit } from './auditSummary';
 import { EvaluationPanel } from './evaluationPanel';
+import { lineageForAudit } from './lineagePanel';
 import { createPanel, errorMessage, isId, TypedWebview } from './panelHost';
 
 /** Instructions seen in `step-waiting` events (the pipeline file's params.instructions), by execution id. */
@@ -28,7 +29,7 @@ export async function loadApproval(deps: PanelDeps, args: ApprovalArgs): Promise
   const modelInput = detail.inputs.find((i) => i.artifact.type === 'Model')?.artifact;
   let audit = null;
   if (modelInput) {
-    const graph = await deps.client.request('mlpipe/lineage', { db: args.db, artifactId: modelInput.id, direction: 'both', maxDepth: 12 });
+    const graph = await lineageForAudit(deps, args.db, modelInput.id);
     audit = buildAudit({ ...graph, root: `a${modelInput.id}` });
   }
   const instructions = instructionsByExecution.get(detail.id) ?? (typeof detail.customProperties['instructions'] === 'string' ? detail.customProperties['instructions'] : undefined);

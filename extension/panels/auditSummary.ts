@@ -95,6 +95,28 @@ function timeOf(n: LineageNode): number {
   return Number.isFinite(t) ? t : 0;
 }
 
+/** Merge graphs (by node key and edge endpoints), keeping `base`'s root. */
+export function mergeGraphs(base: LineageGraph, ...more: LineageGraph[]): LineageGraph {
+  const nodes = new Map(base.nodes.map((n) => [nodeKey(n), n]));
+  const edges = new Map(base.edges.map((e) => [`${e.from}>${e.to}>${e.key}`, e]));
+  for (const g of more) {
+    for (const n of g.nodes) if (!nodes.has(nodeKey(n))) nodes.set(nodeKey(n), n);
+    for (const e of g.edges) edges.set(`${e.from}>${e.to}>${e.key}`, e);
+  }
+  return { root: base.root, nodes: [...nodes.values()], edges: [...edges.values()] };
+}
+
+/**
+ * The training data's statistics and validation hang off the Examples, beside the model's own
+ * lineage: the ids of upstream Examples whose downstream the host should add before `buildAudit`.
+ */
+export function trainingExamples(graph: LineageGraph): number[] {
+  const model = findModel(graph);
+  if (!model) return [];
+  const index = new GraphIndex(graph);
+  return index.upstream(nodeKey(model)).filter((n) => n.kind === 'artifact' && isType(n, 'Examples')).map((n) => n.id);
+}
+
 export interface AuditResult {
   audit: AuditSummary;
   /** The model's evaluation, read in full (the approval panel shows it). */

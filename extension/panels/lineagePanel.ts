@@ -1,19 +1,30 @@
 // Lineage panels beside the editor: the graph around an artifact across runs, and the audit answers.
 import * as vscode from 'vscode';
+import type { LineageGraph } from '../../runtime/metadata/types';
 import type { DbRef } from '../../runtime/server/protocol';
 import type { LineageSnapshot, LineageToHost, ViewState } from '../../webviews/protocol';
 import type { LineageArgs, PanelDeps } from '../panelDeps';
-import { buildAudit } from './auditSummary';
+import { buildAudit, mergeGraphs, trainingExamples } from './auditSummary';
 import { createPanel, errorMessage, isString, TypedWebview } from './panelHost';
 
 const MAX_DEPTH = 12;
+
+/** The model's lineage plus what was computed from its training data (statistics, anomalies) for the audit. */
+export async function lineageForAudit(deps: PanelDeps, db: DbRef, artifactId: number, maxDepth = MAX_DEPTH): Promise<LineageGraph> {
+  const graph = await deps.client.request('mlpipe/lineage', { db, artifactId, direction: 'both', maxDepth });
+  const extra = await Promise.all(trainingExamples(graph).map((id) => deps.client.request('mlpipe/lineage', { db, artifactId: id, direction: 'downstream', maxDepth: 4 })));
+  return mergeGraphs(graph, ...extra);
+}
 
 export async function loadLineage(deps: PanelDeps, db: DbRef, artifactId: number): Promise<LineageSnapshot> {
   const graph = await deps.client.request('mlpipe/lineage', { db, artifactId, direction: 'both', maxDepth: MAX_DEPTH });
   let audit = null;
   let error: string | undefined;
   try {
-    audit = buildAudit(graph)?.audit ?? null;
+    // The audit also looks beside the lineage (the training data's statistics); the graph shown stays the lineage.
+    const examples = trainingExamples(graph);
+    const auditGraph = examples.length ? await lineageForAudit(deps, db, artifactId) : graph;
+    audit = buildAudit(auditGraph)?.audit ?? null;
   } catch (e) {
     error = `The audit summary could not be built: ${errorMessage(e)}`;
   }

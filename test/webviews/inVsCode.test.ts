@@ -43,6 +43,35 @@ async function openPipelineFile(page: Page, name = 'basic.pipeline.yaml'): Promi
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const APPROVAL_INSTRUCTIONS = `Check the model file. ${HOSTILE}`;
 
+/** Ingest, train and evaluate on slices: enough for the evaluation panel and a model's audit. */
+function writeModelPipeline(workspace: string): void {
+  const repo = join(__dirname, '..', '..');
+  const csv = readFileSync(join(repo, 'samples', 'penguin', 'data', 'penguins.csv'), 'utf8').trim().split('\n').slice(0, 200).join('\n') + '\n';
+  writeFileSync(join(workspace, 'data', 'pen.csv'), csv);
+  writeFileSync(
+    join(workspace, 'model.pipeline.yaml'),
+    [
+      'pipeline: model',
+      'components:',
+      '  example_gen:',
+      '    type: CsvExampleGen',
+      '    params: {input: data/pen.csv, splits: {train: 3, eval: 1}}',
+      '  statistics_gen:',
+      '    type: StatisticsGen',
+      '    inputs: {examples: example_gen.examples}',
+      '  trainer:',
+      '    type: Trainer',
+      '    inputs: {examples: example_gen.examples}',
+      '    params: {label: Species, epochs: 5, hidden_units: [8]}',
+      '  evaluator:',
+      '    type: Evaluator',
+      '    inputs: {examples: example_gen.examples, model: trainer.model}',
+      '    params: {label: Species, slices: [[], [Island]], thresholds: {accuracy: {lower_bound: 0.3}}}',
+      '',
+    ].join('\n'),
+  );
+}
+
 /** A Command that writes a "model", then a HumanApproval step on it. */
 function writeApprovalPipeline(workspace: string): void {
   writeFileSync(join(workspace, 'steps', 'model.js'), "require('fs').writeFileSync(require('path').join(process.argv[2], 'model.json'), '{}');\n");
@@ -213,6 +242,29 @@ for (const theme of ['dark', 'light'] as const) {
         assert.match((await approval.locator('#decided').textContent()) ?? '', /^Approved by .+ on \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
         await dag.locator('.node[data-id="approval"].state-complete').waitFor({ timeout: 30_000 });
         await session!.screenshot(`approval-panel-${theme}`);
+
+        // Train and evaluate, then open the evaluation and the model's audit from the graph.
+        writeModelPipeline(session!.workspace);
+        await openPipelineFile(page, 'model.pipeline.yaml');
+        await dag.locator('.node[data-id="evaluator"]').waitFor({ timeout: 30_000 });
+        await dag.locator('.node[data-id="example_gen"] rect.box').click({ button: 'right', position: { x: 15, y: 15 } });
+        await dag.locator('.menu button[data-action="run-from"]').click();
+        await dag.locator('.node[data-id="evaluator"].state-complete').waitFor({ timeout: 120_000 });
+        await dag.locator('.node[data-id="evaluator"] rect.box').click({ button: 'right', position: { x: 15, y: 15 } });
+        await dag.locator('.menu button[data-action="show-evaluation"]').click();
+        const evaluation = page.frameLocator('iframe.webview').last().frameLocator('#active-frame');
+        await evaluation.locator('#slices tr[data-slice="Island = Biscoe"]').waitFor({ timeout: 30_000 });
+        assert.match((await evaluation.locator('#verdict').textContent()) ?? '', /BLESSED all thresholds passed/);
+        assert.match((await evaluation.locator('#thresholds').textContent()) ?? '', /accuracy≥ 0\.3passed/);
+        await session!.screenshot(`evaluation-panel-${theme}`);
+        await dag.locator('.node[data-id="trainer"] rect.box').click({ button: 'right', position: { x: 15, y: 15 } });
+        await dag.locator('.menu button[data-action="show-lineage"]').click();
+        const audit = page.frameLocator('iframe.webview').last().frameLocator('#active-frame');
+        await audit.locator('#audit-data').waitFor({ timeout: 30_000 });
+        assert.match((await audit.locator('#audit-data').textContent()) ?? '', /Examples/);
+        assert.match((await audit.locator('#audit-distribution').textContent()) ?? '', /train: \d+ examples/);
+        assert.match((await audit.locator('#audit-evaluation').textContent()) ?? '', /blessed.*accuracy/s);
+        await session!.screenshot(`audit-panel-${theme}`);
       } catch (e) {
         await session!.screenshot(`dag-preview-${theme}-failure`);
         throw e;

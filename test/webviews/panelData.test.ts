@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseAnomalies, parseEvaluation, parseFeatureStats, PayloadError, readFeatureStats, readJsonFile, splitsIn } from '../../extension/panels/artifactPayloads';
 import { componentAt, graphFor, stateOfExecution, toDagGraph, toDagProblems } from '../../extension/panels/dagGraph';
-import { buildAudit } from '../../extension/panels/auditSummary';
+import { buildAudit, mergeGraphs, trainingExamples } from '../../extension/panels/auditSummary';
 import { contentSecurityPolicy, webviewHtml } from '../../extension/panels/html';
 import { alignHistograms, jensenShannon, lInfinity, nonUniformity } from '../../webviews/statistics/distributionDistance';
 import { buildRows, sortRows } from '../../webviews/statistics/featureRows';
@@ -209,6 +209,14 @@ describe('audit summary', () => {
       assert.deepEqual(a.evaluation.comparison.find((c) => c.metric === 'accuracy'), { metric: 'accuracy', candidate: 0.93, baseline: 0.9 });
       assert.deepEqual(a.approval, { decision: 'approve', reviewer: 'alice', comment: 'ok', time: Date.parse('2026-11-27T09:30:00.000Z') });
       assert.deepEqual(a.pushed.map((p) => p.artifactId), [11]);
+      // The model's own lineage lacks the statistics computed beside it: the host adds them from the training Examples.
+      const withoutStats = { ...snap.graph, nodes: snap.graph.nodes.filter((n) => n.type !== 'ExampleStatistics'), edges: snap.graph.edges.filter((e) => e.from !== 'a2' && e.to !== 'a2') };
+      assert.equal(buildAudit(withoutStats)!.audit.distribution.statistics, null);
+      assert.deepEqual(trainingExamples(withoutStats).sort(), [1, 6]);
+      const merged = mergeGraphs(withoutStats, snap.graph);
+      assert.equal(merged.root, 'a7');
+      assert.equal(merged.nodes.length, snap.graph.nodes.length);
+      assert.equal(buildAudit(merged)!.audit.distribution.statistics?.artifactId, 2);
       // Traced from the pushed model, the audit is about the same model.
       assert.equal(buildAudit({ ...snap.graph, root: 'a11' })!.audit.model?.artifactId, 7);
     } finally {

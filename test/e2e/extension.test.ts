@@ -19,12 +19,34 @@ const ACTIVE_EDITOR = '.editor-group-container.active .monaco-editor .view-lines
 const PIPELINES_VIEW = '.pane:has(.pane-header[aria-label^="Pipelines"])';
 
 async function openMlPipelinesView(page: Page): Promise<void> {
+  // Clicking the activity bar item of the visible container would hide the side bar.
+  if (await page.locator(PIPELINES_VIEW).isVisible()) return;
   await page.locator('.activitybar .action-item a[aria-label^="ML Pipelines"], .activitybar .action-item[aria-label^="ML Pipelines"]').first().click();
   await page.locator(PIPELINES_VIEW).waitFor({ timeout: 30_000 });
 }
 
 function treeRow(page: Page, text: string) {
   return page.locator(`${PIPELINES_VIEW} .monaco-list-row`, { hasText: text }).first();
+}
+
+/** Waits until the Pipelines view stops changing (rows load lazily and move while they do). */
+async function treeSettled(page: Page): Promise<void> {
+  let last = '';
+  for (let i = 0; i < 50; i++) {
+    const now = (await page.locator(`${PIPELINES_VIEW} .monaco-list-row`).allInnerTexts()).join('|');
+    if (now === last) return;
+    last = now;
+    await page.waitForTimeout(300);
+  }
+}
+
+/** Clicks a pipeline's inline "Run Pipeline" button in the Pipelines view, once the tree is still. */
+async function runFromTree(page: Page, pipeline: string, firstStep: string): Promise<void> {
+  await treeRow(page, pipeline).waitFor({ timeout: 30_000 });
+  await treeRow(page, firstStep).waitFor({ timeout: 30_000 });
+  await treeSettled(page);
+  await treeRow(page, pipeline).hover();
+  await treeRow(page, pipeline).locator('.action-label[aria-label^="Run Pipeline"]').click();
 }
 
 /** Runs one test step; on failure keeps a screenshot of what a user would have seen. */
@@ -278,10 +300,7 @@ describe('the extension in code-server, trusted workspace', { skip, timeout: 240
         join(session!.workspace, 'slow.pipeline.yaml'),
         ['pipeline: slow', 'components:', '  wait:', '    type: Command', '    params:', '      command: [node, -e, "setTimeout(() => {}, 60000)"]', ''].join('\n'),
       );
-      await treeRow(page, 'slow').waitFor({ timeout: 30_000 });
-      // The run button of the pipeline's row in the tree.
-      await treeRow(page, 'slow').hover();
-      await treeRow(page, 'slow').locator('.action-label[aria-label^="Run Pipeline"]').click();
+      await runFromTree(page, 'slow', 'wait');
       await page.locator('.statusbar-item', { hasText: /slow 0\/1/ }).waitFor({ timeout: 30_000 });
       const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Running slow' });
       await toast.waitFor({ timeout: 30_000 });
@@ -406,8 +425,7 @@ describe('the extension in code-server, multi-root workspace', { skip, timeout: 
       await page.locator(`${PIPELINES_VIEW} .monaco-list-row`, { hasText: 'alpha/basic.pipeline.yaml' }).first().waitFor();
       const runs = '.pane:has(.pane-header[aria-label^="Runs"]) .monaco-list-row';
       for (const folder of ['alpha', 'beta']) await page.locator(runs, { hasText: folder }).first().waitFor({ timeout: 15_000 });
-      await treeRow(page, 'basic_beta').hover();
-      await treeRow(page, 'basic_beta').locator('.action-label[aria-label^="Run Pipeline"]').click();
+      await runFromTree(page, 'basic_beta', 'report');
       await page.waitForFunction(
         (sel) => [...document.querySelectorAll(sel)].some((r) => /basic_beta ·/.test(r.textContent ?? '')),
         runs,
@@ -473,9 +491,7 @@ describe('the extension in code-server, data validation', { skip, timeout: 180_0
     await step(session, 'anomalies', async () => {
       const page = session!.page;
       await openMlPipelinesView(page);
-      await treeRow(page, 'checked').waitFor({ timeout: 30_000 });
-      await treeRow(page, 'checked').hover();
-      await treeRow(page, 'checked').locator('.action-label[aria-label^="Run Pipeline"]').click();
+      await runFromTree(page, 'checked', 'example_validator');
       await runCommand(page, 'View: Focus Problems');
       const problem = page.locator('.markers-panel .monaco-list-row', { hasText: /example_validator: Sex .*SCHEMA_MISSING_COLUMN/ }).first();
       await problem.waitFor({ timeout: 90_000 });

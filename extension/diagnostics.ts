@@ -58,7 +58,9 @@ export class PipelineDiagnostics implements vscode.Disposable, vscode.CodeAction
   private publish(uri: vscode.Uri): void {
     const entry = this.index.get(uri);
     if (!entry) {
+      // The file is gone: so are its problems and anomalies.
       this.problems.delete(uri);
+      this.anomalies.delete(uri);
       return;
     }
     if (entry.error) {

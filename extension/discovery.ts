@@ -20,6 +20,7 @@ export class Discovery implements vscode.Disposable {
   private readonly files = new Map<string, PipelineFile>();
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly changedFile = new vscode.EventEmitter<vscode.Uri>();
+  private readonly removedFile = new vscode.EventEmitter<vscode.Uri>();
   private readonly disposables: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
   private warned = false;
@@ -28,6 +29,8 @@ export class Discovery implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   /** A known pipeline file's content changed on disk. */
   readonly onDidChangeFile = this.changedFile.event;
+  /** A pipeline file was deleted (or renamed away): its problems and states must go. */
+  readonly onDidRemoveFile = this.removedFile.event;
 
   constructor(private readonly log: vscode.LogOutputChannel) {}
 
@@ -71,7 +74,10 @@ export class Discovery implements vscode.Disposable {
   }
 
   private remove(uri: vscode.Uri): void {
-    if (this.files.delete(uri.toString())) this.changed.fire();
+    if (this.files.delete(uri.toString())) {
+      this.removedFile.fire(uri);
+      this.changed.fire();
+    }
   }
 
   /** Scans all folders. With `audit`, a difference from the watcher's view is a watcher failure. */
@@ -86,7 +92,12 @@ export class Discovery implements vscode.Disposable {
     const onDisk = new Map(found.map((u) => [u.toString(), u]));
     const missed = [...onDisk.keys()].filter((k) => !this.files.has(k)).length + [...this.files.keys()].filter((k) => !onDisk.has(k)).length;
     const before = this.files.size;
-    for (const key of [...this.files.keys()]) if (!onDisk.has(key)) this.files.delete(key);
+    for (const [key, f] of [...this.files]) {
+      if (!onDisk.has(key)) {
+        this.files.delete(key);
+        this.removedFile.fire(f.uri);
+      }
+    }
     for (const uri of onDisk.values()) {
       const folder = vscode.workspace.getWorkspaceFolder(uri);
       if (folder && !this.files.has(uri.toString())) this.files.set(uri.toString(), { uri, folder });
@@ -116,5 +127,6 @@ export class Discovery implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
     this.changed.dispose();
     this.changedFile.dispose();
+    this.removedFile.dispose();
   }
 }

@@ -130,6 +130,7 @@ export function activate(context: vscode.ExtensionContext): void {
       for (const f of discovery.list()) void index.update(f.uri);
     }),
     client.onDidStop(() => states.invalidate()),
+    discovery.onDidRemoveFile((uri) => index.forget(uri)),
   );
 
   registerCommands({ context, client, discovery, index, states, progress, pipelinesTree, runsTree, log, panels, dbFor, rootFor, approve });

@@ -220,6 +220,22 @@ describe('the extension in code-server, trusted workspace', { skip, timeout: 240
     });
   });
 
+  it('checks pipeline files that are not open, and forgets a deleted one', async () => {
+    await step(session, 'deleted-file', async () => {
+      const page = session!.page;
+      const broken = join(session!.workspace, 'broken.pipeline.yaml');
+      writeFileSync(broken, ['pipeline: broken', 'components:', '  stats:', '    type: StatisticGen', ''].join('\n'));
+      await openMlPipelinesView(page);
+      await treeRow(page, 'broken').waitFor({ timeout: 30_000 });
+      await runCommand(page, 'View: Focus Problems');
+      const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'StatisticGen' }).first();
+      await problem.waitFor({ timeout: 30_000 });
+      rmSync(broken);
+      await problem.waitFor({ state: 'detached', timeout: 30_000 });
+      await treeRow(page, 'broken').waitFor({ state: 'detached', timeout: 30_000 });
+    });
+  });
+
   it('shows the registry docs when hovering a component type', async () => {
     await step(session, 'hover', async () => {
       const page = session!.page;

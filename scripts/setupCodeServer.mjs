@@ -62,10 +62,30 @@ function which(name) {
   return undefined;
 }
 
+/** Debian packages code-server's install needs: ripgrep, and headers to build its native modules. */
+export const DEBIAN_PACKAGES = ['ripgrep', 'libkrb5-dev', 'libx11-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'pkg-config'];
+
+/** Installs missing Debian packages when we may (root with apt-get), else says exactly what to run. */
+export function ensureDebianPackages(packages = DEBIAN_PACKAGES, { log = (m) => console.error(m) } = {}) {
+  if (!which('dpkg')) return;
+  const missing = packages.filter((p) => spawnSync('dpkg', ['-s', p], { stdio: 'ignore' }).status !== 0);
+  if (missing.length === 0) return;
+  const command = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`;
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0 || !which('apt-get')) {
+    throw new Error(`missing Debian packages: ${missing.join(', ')}. Install them first: sudo sh -c '${command}'`);
+  }
+  log(`installing Debian packages: ${missing.join(' ')}`);
+  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...missing]]) {
+    const r = spawnSync('apt-get', args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    if (r.status !== 0) throw new Error(`apt-get ${args[0]} failed; run it by hand: ${command}`);
+  }
+}
+
 /** Installs code-server when missing; returns its folder. */
 export function ensureCodeServer({ log = (m) => console.error(m) } = {}) {
   const dir = codeServerDir();
   if (codeServerInstalled(dir)) return dir;
+  ensureDebianPackages(DEBIAN_PACKAGES, { log });
   if (existsSync(doneMarker(dir)) && existsSync(codeServerEntry(dir))) {
     // An install from before spdlog was part of the recipe: build the missing modules only.
     run(which('npm') ?? 'npm', ['rebuild', ...NATIVE_MODULES], vscodeDir(dir), log);

@@ -1,7 +1,6 @@
 // Loading a user's TS/JS module (Function components, Trainer run_fn, Transform hooks): bundled with
 // esbuild into the execution's scratch folder and required from there. Only ever called when the
 // workspace is trusted, and only when a step runs (never at import or validation time).
-import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,6 +12,8 @@ export async function loadUserModule(modulePath: string, ctx: { pipelineDir: str
   const abs = resolve(pipelineDir, modulePath);
   if (!existsSync(abs)) throw new ComponentError(`module not found: ${modulePath}`, `create it, or fix params.module (relative to ${pipelineDir})`);
   const out = join(tmpDir, `module-${createHash('sha1').update(abs).digest('hex').slice(0, 8)}.cjs`);
+  // esbuild loads only when a step needs it, not at every CLI start.
+  const { build } = await import('esbuild');
   try {
     await build({ entryPoints: [abs], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: out, logLevel: 'silent', packages: 'external' });
   } catch (err) {

@@ -1,10 +1,9 @@
 // The approval view in headless Chromium: evaluation summary, data highlights and anomalies,
 // Approve / Reject with a comment posted to the host, the read-only decided state, hostile text.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { buildBundles, chromiumMissing, launchBrowser, openView, startHarness, type Harness } from './webviewHarness';
+import { chromiumMissing, viewsInChromium } from './webviewHarness';
 import { parseAnomalies, readEvaluation, readJsonFile } from '../../extension/panels/artifactPayloads';
 import type { ApprovalSnapshot } from '../../webviews/protocol';
 
@@ -26,20 +25,10 @@ const snapshot: ApprovalSnapshot = {
 
 const skip = chromiumMissing();
 describe('approval view', { skip }, () => {
-  let harness: Harness;
-  let browser: Browser;
-  before(async () => {
-    buildBundles();
-    harness = await startHarness();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await harness?.close();
-  });
+  const views = viewsInChromium();
 
   it('shows the evaluation, highlights and anomalies, and posts an approval with its comment', async () => {
-    const view = await openView(browser, harness, 'approval');
+    const view = await views.open('approval');
     await view.send({ type: 'approval/snapshot', snapshot });
     const page = view.page;
     await page.waitForSelector('#decision');
@@ -69,7 +58,7 @@ describe('approval view', { skip }, () => {
   });
 
   it('asks for a comment before rejecting, then posts the rejection from the keyboard', async () => {
-    const view = await openView(browser, harness, 'approval');
+    const view = await views.open('approval');
     await view.send({ type: 'approval/snapshot', snapshot });
     const page = view.page;
     await page.waitForSelector('#reject');
@@ -89,7 +78,7 @@ describe('approval view', { skip }, () => {
   });
 
   it('disables the decision in restricted mode', async () => {
-    const view = await openView(browser, harness, 'approval');
+    const view = await views.open('approval');
     await view.send({ type: 'approval/snapshot', snapshot: { ...snapshot, canDecide: false } });
     await view.page.waitForSelector('#approve[disabled]');
     assert.match((await view.page.textContent('#form-note')) ?? '', /restricted mode/);
@@ -98,7 +87,7 @@ describe('approval view', { skip }, () => {
 
   it('screenshots in light and dark themes', async () => {
     for (const theme of ['light', 'dark'] as const) {
-      const view = await openView(browser, harness, 'approval', theme);
+      const view = await views.open('approval', theme);
       await view.send({ type: 'approval/snapshot', snapshot });
       await view.page.waitForSelector('#decision');
       await view.screenshot(`approval-${theme}`);

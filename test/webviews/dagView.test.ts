@@ -1,10 +1,9 @@
 // The DAG preview in headless Chromium: ELK layout in a Blob-URL worker under the real CSP, node
 // states, edge hover, reveal/actions messages, keyboard, live patches without re-layout, the last
 // good graph kept on errors, collapse beyond 300 components, hostile strings as text.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { buildBundles, chromiumMissing, launchBrowser, openView, startHarness, type Harness, type ViewPage } from './webviewHarness';
+import { chromiumMissing, viewsInChromium, type ViewPage } from './webviewHarness';
 import { generatedGraph, HOSTILE, penguinGraph, SCRIPT_END } from './syntheticPipelines';
 import type { DagSnapshot } from '../../webviews/protocol';
 
@@ -28,20 +27,10 @@ async function laidOut(view: ViewPage, count: number): Promise<void> {
 
 const skip = chromiumMissing();
 describe('DAG preview', { skip }, () => {
-  let harness: Harness;
-  let browser: Browser;
-  before(async () => {
-    buildBundles();
-    harness = await startHarness();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await harness?.close();
-  });
+  const views = viewsInChromium();
 
   it('lays out every component with its type, ports and state, hostile strings as text', async () => {
-    const view = await openView(browser, harness, 'dag');
+    const view = await views.open('dag');
     await view.send({ type: 'dag/snapshot', snapshot: snapshot() });
     await laidOut(view, 1);
     const page = view.page;
@@ -70,7 +59,7 @@ describe('DAG preview', { skip }, () => {
   });
 
   it('shows the artifact type when hovering an edge', async () => {
-    const view = await openView(browser, harness, 'dag');
+    const view = await views.open('dag');
     await view.send({ type: 'dag/snapshot', snapshot: snapshot() });
     await laidOut(view, 1);
     // A point on the edge's path near its end (orthogonal edges from one port share their first segments).
@@ -87,7 +76,7 @@ describe('DAG preview', { skip }, () => {
   });
 
   it('posts reveal on click and actions from the context menu, by mouse and keyboard', async () => {
-    const view = await openView(browser, harness, 'dag');
+    const view = await views.open('dag');
     await view.send({ type: 'dag/snapshot', snapshot: snapshot() });
     await laidOut(view, 1);
     const page = view.page;
@@ -115,7 +104,7 @@ describe('DAG preview', { skip }, () => {
   });
 
   it('hides run actions in untrusted workspaces', async () => {
-    const view = await openView(browser, harness, 'dag');
+    const view = await views.open('dag');
     await view.send({ type: 'dag/snapshot', snapshot: snapshot({ canRun: false }) });
     await laidOut(view, 1);
     await view.page.locator('.node[data-id="trainer"] rect.box').click({ button: 'right' });
@@ -125,7 +114,7 @@ describe('DAG preview', { skip }, () => {
   });
 
   it('patches live status without laying out again, highlights the cursor component', async () => {
-    const view = await openView(browser, harness, 'dag');
+    const view = await views.open('dag');
     await view.send({ type: 'dag/snapshot', snapshot: snapshot() });
     await laidOut(view, 1);
     const page = view.page;
@@ -144,7 +133,7 @@ describe('DAG preview', { skip }, () => {
   });
 
   it('keeps the last good graph while the file has errors, and relayouts when it is fixed', async () => {
-    const view = await openView(browser, harness, 'dag');
+    const view = await views.open('dag');
     await view.send({ type: 'dag/snapshot', snapshot: snapshot() });
     await laidOut(view, 1);
     const page = view.page;
@@ -173,7 +162,7 @@ describe('DAG preview', { skip }, () => {
   });
 
   it('lays out 300 components in the worker, and collapses by prefix beyond that with a warning', async () => {
-    const view = await openView(browser, harness, 'dag');
+    const view = await views.open('dag');
     await view.send({ type: 'dag/snapshot', snapshot: { graph: generatedGraph(300), status: {}, problems: [], highlighted: null, canRun: true } });
     await laidOut(view, 1);
     assert.equal(await view.page.locator('.node').count(), 300);
@@ -189,14 +178,14 @@ describe('DAG preview', { skip }, () => {
   });
 
   it('restores from saved state after a reload, and zooms with the keyboard', async () => {
-    const first = await openView(browser, harness, 'dag');
+    const first = await views.open('dag');
     await first.send({ type: 'dag/snapshot', snapshot: snapshot() });
     await laidOut(first, 1);
     await first.page.locator('#stage').focus();
     await first.page.keyboard.press('+');
     const state = await first.page.evaluate(() => (window as unknown as { __state: unknown }).__state);
     await first.page.close();
-    const again = await openView(browser, harness, 'dag', 'light', state);
+    const again = await views.open('dag', 'light', state);
     await laidOut(again, 1);
     assert.equal(await again.page.locator('.node').count(), 11);
     assert.equal(await again.page.locator('#viewport').getAttribute('transform'), await Promise.resolve((state as { zoom: number; panX: number; panY: number }) && `translate(${(state as { panX: number }).panX.toFixed(1)},${(state as { panY: number }).panY.toFixed(1)}) scale(${(state as { zoom: number }).zoom.toFixed(4)})`));
@@ -205,7 +194,7 @@ describe('DAG preview', { skip }, () => {
 
   it('screenshots in light and dark themes', async () => {
     for (const theme of ['light', 'dark'] as const) {
-      const view = await openView(browser, harness, 'dag', theme);
+      const view = await views.open('dag', theme);
       await view.send({ type: 'dag/snapshot', snapshot: snapshot({ highlighted: 'evaluator', problems: [{ line: 3, column: 1, severity: 'warning', message: 'component custom_report is disabled', component: 'custom_report' }] }) });
       await laidOut(view, 1);
       await view.screenshot(`dag-${theme}`);

@@ -1,10 +1,9 @@
 // The evaluation view in headless Chromium: candidate vs baseline overall and per slice, thresholds
 // and failures, a bar per slice, small slices flagged, keyboard, hostile slice values as text.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { buildBundles, chromiumMissing, launchBrowser, openView, startHarness, type Harness } from './webviewHarness';
+import { chromiumMissing, viewsInChromium } from './webviewHarness';
 import { readEvaluation } from '../../extension/panels/artifactPayloads';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -12,20 +11,10 @@ const snapshot = { ...readEvaluation(join(__dirname, 'fixtures'), `evaluator.eva
 
 const skip = chromiumMissing();
 describe('evaluation view', { skip }, () => {
-  let harness: Harness;
-  let browser: Browser;
-  before(async () => {
-    buildBundles();
-    harness = await startHarness();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await harness?.close();
-  });
+  const views = viewsInChromium();
 
   it('shows overall and per-slice metrics side by side, failures and small slices', async () => {
-    const view = await openView(browser, harness, 'evaluation');
+    const view = await views.open('evaluation');
     await view.send({ type: 'evaluation/snapshot', snapshot });
     const page = view.page;
     await page.waitForSelector('#slices');
@@ -49,7 +38,7 @@ describe('evaluation view', { skip }, () => {
   });
 
   it('moves between slices with the keyboard, switches metric and posts open', async () => {
-    const view = await openView(browser, harness, 'evaluation');
+    const view = await views.open('evaluation');
     await view.send({ type: 'evaluation/snapshot', snapshot });
     const page = view.page;
     await page.waitForSelector('#slices');
@@ -71,7 +60,7 @@ describe('evaluation view', { skip }, () => {
 
   it('screenshots in light and dark themes', async () => {
     for (const theme of ['light', 'dark'] as const) {
-      const view = await openView(browser, harness, 'evaluation', theme);
+      const view = await views.open('evaluation', theme);
       await view.send({ type: 'evaluation/snapshot', snapshot });
       await view.page.waitForSelector('#slices');
       await view.screenshot(`evaluation-${theme}`);

@@ -1,9 +1,8 @@
 // The lineage view in headless Chromium: artifacts and executions laid out by ELK, cached executions
 // marked, clicks and keys posting open/focus, and the audit answers with hostile strings as text.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
-import { buildBundles, chromiumMissing, launchBrowser, openView, readFixture, startHarness, type Harness } from './webviewHarness';
+import { chromiumMissing, readFixture, viewsInChromium } from './webviewHarness';
 import type { LineageSnapshot } from '../../webviews/protocol';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -11,20 +10,10 @@ const snapshot = readFixture<LineageSnapshot>('lineage.json');
 
 const skip = chromiumMissing();
 describe('lineage view', { skip }, () => {
-  let harness: Harness;
-  let browser: Browser;
-  before(async () => {
-    buildBundles();
-    harness = await startHarness();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await harness?.close();
-  });
+  const views = viewsInChromium();
 
   it('draws artifacts and executions, marks cached ones and the root, answers the audit questions', async () => {
-    const view = await openView(browser, harness, 'lineage');
+    const view = await views.open('lineage');
     await view.send({ type: 'lineage/snapshot', snapshot });
     const page = view.page;
     await page.waitForFunction(() => document.body.dataset['layoutSeq']);
@@ -45,7 +34,7 @@ describe('lineage view', { skip }, () => {
   });
 
   it('posts open on click and Enter, focus on F, and moves between nodes with arrows', async () => {
-    const view = await openView(browser, harness, 'lineage');
+    const view = await views.open('lineage');
     await view.send({ type: 'lineage/snapshot', snapshot });
     const page = view.page;
     await page.waitForFunction(() => document.body.dataset['layoutSeq']);
@@ -70,7 +59,7 @@ describe('lineage view', { skip }, () => {
 
   it('screenshots in light and dark themes', async () => {
     for (const theme of ['light', 'dark'] as const) {
-      const view = await openView(browser, harness, 'lineage', theme);
+      const view = await views.open('lineage', theme);
       await view.send({ type: 'lineage/snapshot', snapshot });
       await view.page.waitForFunction(() => document.body.dataset['layoutSeq']);
       await view.screenshot(`lineage-${theme}`);

@@ -1,10 +1,9 @@
 // The statistics view in headless Chromium: Facets-style tables from fixture FeatureStats.json files,
 // comparison with drift and a dropped column flagged, search/sort, keyboard, hostile feature names.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { buildBundles, chromiumMissing, launchBrowser, openView, startHarness, type Harness } from './webviewHarness';
+import { chromiumMissing, viewsInChromium } from './webviewHarness';
 import { parseAnomalies, parseFeatureStats, readJsonFile } from '../../extension/panels/artifactPayloads';
 import type { StatisticsSide, StatisticsSnapshot } from '../../webviews/protocol';
 
@@ -30,20 +29,10 @@ const compared: StatisticsSnapshot = {
 
 const skip = chromiumMissing();
 describe('statistics view', { skip }, () => {
-  let harness: Harness;
-  let browser: Browser;
-  before(async () => {
-    buildBundles();
-    harness = await startHarness();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await harness?.close();
-  });
+  const views = viewsInChromium();
 
   it('renders numeric and categorical tables with hostile names as text', async () => {
-    const view = await openView(browser, harness, 'statistics');
+    const view = await views.open('statistics');
     await view.send({ type: 'statistics/snapshot', snapshot: single });
     const page = view.page;
     await page.waitForSelector('.row[data-feature="culmen_length_mm"]');
@@ -65,7 +54,7 @@ describe('statistics view', { skip }, () => {
   });
 
   it('flags a dropped column, drift and anomalies when comparing, sorted by distance', async () => {
-    const view = await openView(browser, harness, 'statistics');
+    const view = await views.open('statistics');
     await view.send({ type: 'statistics/snapshot', snapshot: compared });
     const page = view.page;
     await page.waitForSelector('.row[data-feature="body_mass_g"]');
@@ -90,7 +79,7 @@ describe('statistics view', { skip }, () => {
   });
 
   it('searches, navigates by keyboard and asks the host for a comparison', async () => {
-    const view = await openView(browser, harness, 'statistics');
+    const view = await views.open('statistics');
     await view.send({ type: 'statistics/snapshot', snapshot: single });
     const page = view.page;
     await page.waitForSelector('.row[data-feature]');
@@ -115,7 +104,7 @@ describe('statistics view', { skip }, () => {
   });
 
   it('switches to quantiles and log scale, sorts by missing, and asks for another split', async () => {
-    const view = await openView(browser, harness, 'statistics');
+    const view = await views.open('statistics');
     await view.send({ type: 'statistics/snapshot', snapshot: single });
     const page = view.page;
     await page.waitForSelector('.row[data-feature="culmen_length_mm"]');
@@ -157,7 +146,7 @@ describe('statistics view', { skip }, () => {
     const base = single.main!;
     const numeric = base.dataset.features.filter((f) => f.num);
     const many = Array.from({ length: 500 }, (_, i) => ({ ...numeric[i % numeric.length]!, name: `feature_${String(i).padStart(3, '0')}` }));
-    const view = await openView(browser, harness, 'statistics');
+    const view = await views.open('statistics');
     await view.send({ type: 'statistics/snapshot', snapshot: { ...single, main: { ...base, dataset: { ...base.dataset, features: many } } } });
     await view.page.waitForSelector('.row[data-feature]');
     const rows = await view.page.locator('.row').count();
@@ -170,7 +159,7 @@ describe('statistics view', { skip }, () => {
   it('screenshots in light and dark themes', async () => {
     for (const theme of ['light', 'dark'] as const) {
       for (const [name, snap] of [['single', single], ['compare', compared]] as const) {
-        const view = await openView(browser, harness, 'statistics', theme);
+        const view = await views.open('statistics', theme);
         await view.send({ type: 'statistics/snapshot', snapshot: snap });
         await view.page.waitForSelector('.row[data-feature]');
         await view.screenshot(`statistics-${name}-${theme}`);
@@ -178,7 +167,7 @@ describe('statistics view', { skip }, () => {
       }
     }
     // Narrow, as in a side column or the panel area: charts stack under the figures inside taller rows.
-    const narrow = await openView(browser, harness, 'statistics', 'dark', undefined, { width: 420, height: 760 });
+    const narrow = await views.open('statistics', 'dark', undefined, { width: 420, height: 760 });
     await narrow.send({ type: 'statistics/snapshot', snapshot: compared });
     await narrow.page.waitForSelector('.row[data-feature]');
     const row = await narrow.page.locator('.row[data-feature="flipper_length_mm"]').boundingBox();

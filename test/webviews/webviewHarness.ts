@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { readFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { before, after } from 'node:test';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { webviewHtml } from '../../extension/panels/html';
@@ -265,6 +266,35 @@ export async function openView(browser: Browser, harness: Harness, view: ViewKin
       const path = join(SCREENSHOTS, `${name}.png`);
       await page.screenshot({ path, fullPage: false });
       return path;
+    },
+  };
+}
+
+/** What a view suite opens its pages through: openView on the suite's shared page server and browser. */
+export interface ViewSuite {
+  open(view: ViewKind, theme?: Theme, initialState?: unknown, size?: { width: number; height: number }): Promise<ViewPage>;
+}
+
+/**
+ * Call inside a describe(): registers the hooks every view suite needs (build the bundles, start the
+ * page server and Chromium once before its tests, close both after), so each suite states only its views.
+ */
+export function viewsInChromium(): ViewSuite {
+  let harness: Harness | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    buildBundles();
+    harness = await startHarness();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await harness?.close();
+  });
+  return {
+    open: (view, theme, initialState, size) => {
+      if (!browser || !harness) throw new Error('viewsInChromium(): open() was called outside a test of its describe()');
+      return openView(browser, harness, view, theme, initialState, size);
     },
   };
 }

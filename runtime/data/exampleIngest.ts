@@ -276,19 +276,20 @@ export async function ingestExamples(ctx: ExecutorContext, format: InputFormat |
         splitNames.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
       } else splitNames = weights.map((w) => w.name);
 
-      const counts = await queryRows(con, `SELECT ${quoteIdent(SPLIT_COL)} AS s, count(*) AS n FROM examples GROUP BY 1`);
-      const total = counts.reduce((s, r) => s + Number(r['n']), 0);
-      if (total === 0) {
+      // Row counts come from each COPY below; here only "is there any row", which stops at the first.
+      if ((await queryRows(con, 'SELECT 1 AS one FROM examples LIMIT 1')).length === 0) {
         throw new ComponentError(`${resolved.files.join(', ')}: no rows (only a header)`, 'an input needs at least one data row');
       }
       const splits: Array<{ name: string; rows: number }> = [];
       for (const [i, name] of splitNames.entries()) {
         const dir = join(out.uri, splitDir(name));
         mkdirSync(dir, { recursive: true });
-        await con.run(
+        // COPY answers with the number of rows it wrote: no separate GROUP BY scan for the split sizes.
+        const copied = await queryRows(
+          con,
           `COPY (SELECT * EXCLUDE (${quoteIdent(SPLIT_COL)}) FROM examples WHERE ${quoteIdent(SPLIT_COL)} = ${quoteString(name)}) TO ${quoteString(join(dir, EXAMPLES_FILE))} (FORMAT parquet)`,
         );
-        const rows = Number(counts.find((r) => r['s'] === name)?.['n'] ?? 0);
+        const rows = Number(copied[0]?.['Count'] ?? 0);
         splits.push({ name, rows });
         ctx.emit({ kind: 'progress', message: `wrote split ${name}`, fraction: 0.4 + (0.6 * (i + 1)) / splitNames.length });
       }

@@ -6,24 +6,17 @@
 // Types only: nothing here runs, so the file can be imported by the browser bundles, the host and tests.
 
 import type { LineageGraph } from '../runtime/metadata/types';
+// Type-only imports of the runtime's plain data contracts: erased from the browser bundles.
+import type { StepState } from '../runtime/orchestrator/events';
+import type { FeatureStatsType } from '../runtime/data/statisticsTypes';
 
 export type ViewKind = 'dag' | 'statistics' | 'lineage' | 'evaluation' | 'approval';
 
 // ---------------------------------------------------------------------------------------------
 // DAG preview
 
-/** What a node shows. `never-run` is ours (no execution recorded); the rest follow StepState. */
-export type DagNodeState =
-  | 'never-run'
-  | 'pending'
-  | 'running'
-  | 'complete'
-  | 'cached'
-  | 'failed'
-  | 'canceled'
-  | 'skipped'
-  | 'waiting'
-  | 'rejected';
+/** What a node shows. `never-run` is ours (no execution recorded); the rest are the runtime's StepState. */
+export type DagNodeState = 'never-run' | StepState;
 
 export interface DagNodeStatus {
   state: DagNodeState;
@@ -109,7 +102,10 @@ export type DagToHost =
 // Statistics (DatasetFeatureStatisticsList, normalised by the host: numbers are numbers, field names
 // as statistics.proto, proto3 defaults filled in).
 
-export type FeatureType = 'INT' | 'FLOAT' | 'STRING' | 'BYTES' | 'STRUCT';
+/** statistics.proto's feature types, as the runtime writes them. The other statistics types below are
+ *  deliberately not the runtime's: the host flattens the proto JSON (commonStats → common, lowValue →
+ *  low, rank histogram buckets → label/count) so the view does not re-derive them. */
+export type FeatureType = FeatureStatsType;
 
 export interface HistogramBucket {
   low: number;

@@ -5,6 +5,7 @@ import type { ExecutionSummary } from '../runtime/metadata/types';
 import type { RunEvent, StepState } from '../runtime/orchestrator/events';
 import type { DbRef } from '../runtime/server/protocol';
 import type { RuntimeClient } from './runtimeClient';
+import { STEP_STATE_TEXT } from '../webviews/shared/stepStateText';
 
 export interface StepView {
   state: StepState;
@@ -52,17 +53,8 @@ export const STATE_ICONS: Record<StepState, { icon: string; color?: string }> = 
   rejected: { icon: 'thumbsdown', color: 'testing.iconFailed' },
 };
 
-export const STATE_TEXT: Record<StepState, string> = {
-  pending: 'pending',
-  running: 'running',
-  complete: 'complete',
-  cached: 'cached',
-  failed: 'failed',
-  canceled: 'canceled',
-  skipped: 'skipped',
-  waiting: 'waiting for approval',
-  rejected: 'rejected',
-};
+/** The shared wording, so the trees, CodeLens and the DAG preview name a state alike. */
+export const STATE_TEXT = STEP_STATE_TEXT;
 
 function key(db: DbRef, pipeline: string): string {
   return `${db.path}\u0000${pipeline}`;

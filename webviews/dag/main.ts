@@ -6,6 +6,7 @@ import { connect } from '../shared/vscodeApi';
 import { adoptStyles } from '../shared/styles';
 import { clear, fill, h, s } from '../shared/elementBuilder';
 import { formatDuration } from '../shared/numberFormat';
+import { STEP_STATE_TEXT } from '../shared/stepStateText';
 import css from './dag.css';
 import { collapseGraph, groupStatus, sameShape, type CollapsedGraph } from './collapseGraph';
 import { layoutGraph, NODE_HEADER, PORT_ROW, warmUp, type Layout } from '../shared/graphLayout';
@@ -34,17 +35,12 @@ document.body.append(top, stage);
 
 const nodeEls = new Map<string, SVGGElement>();
 
+// The shared wording, plus the DAG's own: a node with no execution, and an ellipsis on a running node
+// (the trees show a spinning icon instead).
 const STATE_LABEL: Record<DagNodeStatus['state'], string> = {
   'never-run': 'never run',
-  pending: 'pending',
+  ...STEP_STATE_TEXT,
   running: 'running…',
-  complete: 'complete',
-  cached: 'cached',
-  failed: 'failed',
-  canceled: 'canceled',
-  skipped: 'skipped',
-  waiting: 'waiting for approval',
-  rejected: 'rejected',
 };
 
 const ACTIONS: Array<{ action: DagAction; label: string; run: boolean } | 'separator'> = [

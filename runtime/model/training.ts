@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ComponentError } from '../components/spec';
 import { inputTensors } from './dnn';
 import type { EncodedInputs, FeatureSpec } from './featureSpec';
+import { seededRandom } from './seededRandom';
 
 export interface EpochRecord {
   epoch: number;
@@ -37,18 +38,6 @@ export interface FitResult {
   trainExamples: number;
   /** Training throughput (examples processed / seconds inside fit). */
   examplesPerSecond: number;
-}
-
-/** mulberry32: a tiny seeded PRNG, so shuffles are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Keep only rows whose label is known (class −1 or a NaN target means missing). */

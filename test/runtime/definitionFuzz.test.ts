@@ -8,21 +8,10 @@ import { it } from 'node:test';
 import { formatDiagnostic, type SourcePosition } from '../../runtime/definition/ir';
 import { loadPipelineText } from '../../runtime/definition/load';
 import { mixedCatalog, standInCatalog } from '../fixtures/pipelines/standInComponents';
+import { seededRandom } from '../../runtime/model/seededRandom';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'pipelines');
 const MUTATIONS = 5000;
-
-/** mulberry32: a small seeded PRNG, so a failure can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TOKENS = [
   ':', '- ', '{', '}', '[', ']', ',', '"', "'", '\n', '\t', '  ', '#', '&a', '*a', '!!str ', '!!binary ', '? ', '|', '>',
@@ -86,7 +75,7 @@ it(`${MUTATIONS} random mutations of pipeline files: no crash, every diagnostic 
   ];
   const sources = seeds.map((file) => ({ file, text: readFileSync(file, 'utf8') }));
   const catalogs = [standInCatalog, mixedCatalog()];
-  const next = rng(20261127);
+  const next = seededRandom(20261127);
   const started = Date.now();
   let withDiagnostics = 0;
   for (let i = 0; i < MUTATIONS; i++) {

@@ -39,9 +39,12 @@ export function buildLineage(q: MetadataQueries, artifactId: number, o: LineageO
   const edges = new Map<string, PendingEdge>();
   let truncated = false;
   const full = (): boolean => artifacts.size + executions.size >= maxNodes;
-  const addEdge = (eventId: number, from: string, to: string, type: number): void => {
-    const key = `${from}>${to}>${type}`;
-    if (!edges.has(key)) edges.set(key, { eventId, from, to, type });
+  // Edges point the way data flows, whichever way the walk goes: an OUTPUT event from its execution
+  // to the artifact, an INPUT event from the artifact to its execution.
+  const addEdge = (e: { id: number; execution_id: number; artifact_id: number; type: number }): void => {
+    const [from, to] = PRODUCED.has(e.type) ? [`e${e.execution_id}`, `a${e.artifact_id}`] : [`a${e.artifact_id}`, `e${e.execution_id}`];
+    const key = `${from}>${to}>${e.type}`;
+    if (!edges.has(key)) edges.set(key, { eventId: e.id, from, to, type: e.type });
   };
   const executionStates = (list: number[]): Map<number, number | null> => {
     const rows = q
@@ -49,85 +52,53 @@ export function buildLineage(q: MetadataQueries, artifactId: number, o: LineageO
       .all(JSON.stringify(list)) as Array<{ id: number; state: number | null }>;
     return new Map(rows.map((r) => [r.id, r.state]));
   };
-
-  if (direction !== 'downstream') {
-    // Upstream: producer (OUTPUT) -> its INPUT artifacts. A CACHED producer reused the original's
-    // outputs with the same inputs, so it is shown but not expanded.
+  /** Adds a node not seen yet by this walk; false (and `truncated`) when the graph is full. */
+  const visit = (id: number, seen: Set<number>, all: Set<number>, added: number[]): boolean => {
+    if (seen.has(id)) return true;
+    if (full()) {
+      truncated = true;
+      return false;
+    }
+    seen.add(id);
+    all.add(id);
+    added.push(id);
+    return true;
+  };
+  /**
+   * One breadth-first walk from the root: each level crosses `toExecution` events from the frontier's
+   * artifacts to executions, then `toArtifact` events from those executions to the next artifacts.
+   */
+  const walk = (toExecution: ReadonlySet<number>, toArtifact: ReadonlySet<number>, expandCached: boolean): void => {
     const seenArtifacts = new Set<number>([artifactId]);
     const seenExecutions = new Set<number>();
     let frontier = [artifactId];
     for (let depth = 0; depth < maxDepth && frontier.length > 0 && !truncated; depth++) {
-      const producers = q.eventsOfArtifacts(frontier).filter((e) => PRODUCED.has(e.type));
       const newExecutions: number[] = [];
-      for (const e of producers) {
-        if (!seenExecutions.has(e.execution_id)) {
-          if (full()) {
-            truncated = true;
-            break;
-          }
-          seenExecutions.add(e.execution_id);
-          executions.add(e.execution_id);
-          newExecutions.push(e.execution_id);
-        }
-        addEdge(e.id, `e${e.execution_id}`, `a${e.artifact_id}`, e.type);
+      for (const e of q.eventsOfArtifacts(frontier)) {
+        if (!toExecution.has(e.type)) continue;
+        if (!visit(e.execution_id, seenExecutions, executions, newExecutions)) break;
+        addEdge(e);
       }
-      const states = executionStates(newExecutions);
-      const expand = newExecutions.filter((id) => states.get(id) !== ExecutionStateCode.CACHED);
+      let expand = newExecutions;
+      if (!expandCached) {
+        const states = executionStates(newExecutions);
+        expand = newExecutions.filter((id) => states.get(id) !== ExecutionStateCode.CACHED);
+      }
       const next: number[] = [];
       for (const e of q.eventsOfExecutions(expand)) {
-        if (!CONSUMED.has(e.type)) continue;
-        if (!seenArtifacts.has(e.artifact_id)) {
-          if (full()) {
-            truncated = true;
-            break;
-          }
-          seenArtifacts.add(e.artifact_id);
-          artifacts.add(e.artifact_id);
-          next.push(e.artifact_id);
-        }
-        addEdge(e.id, `a${e.artifact_id}`, `e${e.execution_id}`, e.type);
+        if (!toArtifact.has(e.type)) continue;
+        if (!visit(e.artifact_id, seenArtifacts, artifacts, next)) break;
+        addEdge(e);
       }
       frontier = next;
     }
-  }
+  };
 
-  if (direction !== 'upstream') {
-    // Downstream: consumer (INPUT) -> its OUTPUT artifacts.
-    const seenArtifacts = new Set<number>([artifactId]);
-    const seenExecutions = new Set<number>();
-    let frontier = [artifactId];
-    for (let depth = 0; depth < maxDepth && frontier.length > 0 && !truncated; depth++) {
-      const consumers = q.eventsOfArtifacts(frontier).filter((e) => CONSUMED.has(e.type));
-      const newExecutions: number[] = [];
-      for (const e of consumers) {
-        if (!seenExecutions.has(e.execution_id)) {
-          if (full()) {
-            truncated = true;
-            break;
-          }
-          seenExecutions.add(e.execution_id);
-          executions.add(e.execution_id);
-          newExecutions.push(e.execution_id);
-        }
-        addEdge(e.id, `a${e.artifact_id}`, `e${e.execution_id}`, e.type);
-      }
-      const next: number[] = [];
-      for (const e of q.eventsOfExecutions(newExecutions)) {
-        if (!PRODUCED.has(e.type)) continue;
-        if (!seenArtifacts.has(e.artifact_id)) {
-          if (full()) {
-            truncated = true;
-            break;
-          }
-          seenArtifacts.add(e.artifact_id);
-          artifacts.add(e.artifact_id);
-          next.push(e.artifact_id);
-        }
-        addEdge(e.id, `e${e.execution_id}`, `a${e.artifact_id}`, e.type);
-      }
-      frontier = next;
-    }
-  }
+  // Upstream: producer (OUTPUT) -> its INPUT artifacts. A CACHED producer reused the original's
+  // outputs with the same inputs, so it is shown but not expanded.
+  if (direction !== 'downstream') walk(PRODUCED, CONSUMED, false);
+  // Downstream: consumer (INPUT) -> its OUTPUT artifacts.
+  if (direction !== 'upstream') walk(CONSUMED, PRODUCED, true);
 
   const artifactSummaries = q.artifactsByIds(artifacts);
   const executionSummaries = q.executionsByIds(executions);

@@ -7,17 +7,8 @@
 //   const stats = StatisticsGen('statistics_gen', { inputs: { examples: gen.outputs.examples } });
 //   export default pipeline('penguin', [gen, stats]);
 
-export type StandardArtifactType =
-  | 'Examples'
-  | 'ExampleStatistics'
-  | 'Schema'
-  | 'ExampleAnomalies'
-  | 'TransformGraph'
-  | 'Model'
-  | 'ModelEvaluation'
-  | 'ModelBlessing'
-  | 'PushedModel'
-  | 'Approval';
+// The runtime's list, re-exported for pipeline authors. Type-only, so nothing of spec.ts reaches the bundle.
+export type { StandardArtifactType } from '../components/spec';
 
 export type ParamValue = string | number | boolean | null | ParamValue[] | { [key: string]: ParamValue };
 export type Params = { [key: string]: ParamValue | undefined };

@@ -7,6 +7,7 @@ import { adoptStyles } from '../shared/styles';
 import { clear, fill, h, s } from '../shared/elementBuilder';
 import { formatDuration } from '../shared/numberFormat';
 import { STEP_STATE_TEXT } from '../shared/stepStateText';
+import { viewportTransform, wheelZoomFactor, zoomedAt } from '../shared/panZoom';
 import css from './dag.css';
 import { collapseGraph, groupStatus, sameShape, type CollapsedGraph } from './collapseGraph';
 import { layoutGraph, NODE_HEADER, PORT_ROW, warmUp, type Layout } from '../shared/graphLayout';
@@ -257,7 +258,7 @@ function ensureVisible(p: { x: number; y: number; width: number; height: number 
 }
 
 function applyView(): void {
-  viewport.setAttribute('transform', `translate(${view.panX.toFixed(1)},${view.panY.toFixed(1)}) scale(${view.zoom.toFixed(4)})`);
+  viewport.setAttribute('transform', viewportTransform(view));
 }
 
 function fit(): void {
@@ -404,17 +405,14 @@ stage.addEventListener(
     const r = stage.getBoundingClientRect();
     const mx = ev.clientX - r.left;
     const my = ev.clientY - r.top;
-    zoomAt(Math.exp(-ev.deltaY * 0.0015), mx, my);
+    zoomAt(wheelZoomFactor(ev.deltaY), mx, my);
   },
   { passive: false },
 );
 
 function zoomAt(factor: number, mx: number, my: number): void {
   autoFit = false;
-  const zoom = Math.min(3, Math.max(0.05, view.zoom * factor));
-  view.panX = mx - ((mx - view.panX) * zoom) / view.zoom;
-  view.panY = my - ((my - view.panY) * zoom) / view.zoom;
-  view.zoom = zoom;
+  view = zoomedAt(view, factor, mx, my, 0.05);
   applyView();
   persist();
 }

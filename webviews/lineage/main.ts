@@ -7,6 +7,7 @@ import { adoptStyles } from '../shared/styles';
 import { clear, h, s } from '../shared/elementBuilder';
 import { formatNumber } from '../shared/numberFormat';
 import { layoutGraph, type Layout } from '../shared/graphLayout';
+import { viewportTransform, wheelZoomFactor, zoomedAt } from '../shared/panZoom';
 import css from './lineage.css';
 
 adoptStyles(css);
@@ -100,7 +101,7 @@ function fit(focus?: { x: number; y: number }): void {
     view.panX = w / 2 - (focus.x + W / 2) * zoom;
     view.panY = hh / 2 - (focus.y + H / 2) * zoom;
   }
-  viewport.setAttribute('transform', `translate(${view.panX.toFixed(1)},${view.panY.toFixed(1)}) scale(${view.zoom.toFixed(4)})`);
+  viewport.setAttribute('transform', viewportTransform(view));
 }
 
 function link(ref: AuditArtifactRef | null, fallback = 'unknown'): Node {
@@ -227,7 +228,7 @@ window.addEventListener('pointermove', (ev) => {
   if (!drag) return;
   view.panX = drag.px + ev.clientX - drag.x;
   view.panY = drag.py + ev.clientY - drag.y;
-  viewport.setAttribute('transform', `translate(${view.panX.toFixed(1)},${view.panY.toFixed(1)}) scale(${view.zoom.toFixed(4)})`);
+  viewport.setAttribute('transform', viewportTransform(view));
 });
 window.addEventListener('pointerup', () => (drag = null));
 stage.addEventListener(
@@ -237,11 +238,8 @@ stage.addEventListener(
     const r = stage.getBoundingClientRect();
     const mx = ev.clientX - r.left;
     const my = ev.clientY - r.top;
-    const zoom = Math.min(3, Math.max(0.1, view.zoom * Math.exp(-ev.deltaY * 0.0015)));
-    view.panX = mx - ((mx - view.panX) * zoom) / view.zoom;
-    view.panY = my - ((my - view.panY) * zoom) / view.zoom;
-    view.zoom = zoom;
-    viewport.setAttribute('transform', `translate(${view.panX.toFixed(1)},${view.panY.toFixed(1)}) scale(${view.zoom.toFixed(4)})`);
+    view = zoomedAt(view, wheelZoomFactor(ev.deltaY), mx, my, 0.1);
+    viewport.setAttribute('transform', viewportTransform(view));
   },
   { passive: false },
 );

@@ -35,10 +35,10 @@ function section(name: string, title: string, results: BenchResult[]): string {
 }
 
 async function main(): Promise<void> {
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.bench.ts'))
-    .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
-    .sort();
+  const all = readdirSync(dir).filter((f) => f.endsWith('.bench.ts'));
+  // A filter names a bench exactly (`data` is not `metadata`); a filter that names none matches by substring.
+  const matches = (f: string, x: string) => basename(f, '.bench.ts') === x || (!all.some((g) => basename(g, '.bench.ts') === x) && f.includes(x));
+  const files = all.filter((f) => filters.length === 0 || filters.some((x) => matches(f, x))).sort();
   let doc = existsSync(docPath)
     ? readFileSync(docPath, 'utf8')
     : '# Benchmarks\n\nFigures named by the issues, measured by `npm run bench` (test/bench/). Each section is rewritten when its bench runs.\n';

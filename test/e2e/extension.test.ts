@@ -10,9 +10,10 @@ import type { Page } from 'playwright-core';
 import { currentUser } from '../../extension/currentUser';
 import { MetadataStore } from '../../runtime/metadata/store';
 import { e2eSkipReason, openSession, repo, runCommand, type Session } from './codeServer';
+import { sharedFixture } from '../sharedFixtures';
 
 const skip = e2eSkipReason();
-const MLMD_FIXTURE = '/work/shared/fixtures/mlmd/mlmd-v8-getting-started.db';
+const MLMD_FIXTURE = sharedFixture('mlmd/mlmd-v8-getting-started.db');
 if (skip) console.log(`# e2e tests skipped: ${skip}`);
 
 const ACTIVE_EDITOR = '.editor-group-container.active .monaco-editor .view-lines';

@@ -17,10 +17,11 @@ import {
   type RequestResult,
   type RuntimeMethod,
 } from '../../runtime/server/protocol';
+import { sharedFixture } from '../sharedFixtures';
 
 const repo = join(__dirname, '..', '..');
 const cli = join(repo, 'dist', 'runtime', 'cli.js');
-const MLMD_FIXTURE = '/work/shared/fixtures/mlmd/mlmd-v8-getting-started.db';
+const MLMD_FIXTURE = sharedFixture('mlmd/mlmd-v8-getting-started.db');
 
 describe('mlpipe serve --stdio', () => {
   let child: ChildProcess;

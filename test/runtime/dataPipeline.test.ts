@@ -14,9 +14,10 @@ import { queryRows, quoteString, withDuckDb } from '../../runtime/data/duckdbEng
 import type { Schema } from '../../runtime/data/schemaTypes';
 import { applyTransform, compileCustomHook, parseTransformProgram, transformedFeatureInfo, type TransformProgram } from '../../runtime/data/transformProgram';
 import { runComponent, tempWorkspace, type Workspace } from './dataHarness';
+import { sharedFixture } from '../sharedFixtures';
 
 const PENGUINS = join(__dirname, '..', '..', 'node_modules', 'vega-datasets', 'data', 'penguins.json');
-const TAXI = '/work/shared/fixtures/tfx/chicago_taxi_simple.csv';
+const TAXI = sharedFixture('tfx/chicago_taxi_simple.csv');
 
 async function readParquet(file: string): Promise<Record<string, unknown>[]> {
   return withDuckDb((con) => queryRows(con, `SELECT * FROM read_parquet(${quoteString(file)})`));

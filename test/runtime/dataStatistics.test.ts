@@ -12,8 +12,9 @@ import type { DatasetFeatureStatistics, FeatureNameStatistics } from '../../runt
 import { featureName } from '../../runtime/data/statisticsTypes';
 import { runComponent, tempWorkspace, type Workspace } from './dataHarness';
 import { decodeStatisticsList } from './dataStatisticsProto';
+import { sharedFixture } from '../sharedFixtures';
 
-const FIXTURES = '/work/shared/fixtures/tfx';
+const FIXTURES = sharedFixture('tfx');
 const hasFixtures = existsSync(join(FIXTURES, 'chicago_taxi_simple.csv'));
 const skip = hasFixtures ? false : `fixtures folder ${FIXTURES} is absent`;
 

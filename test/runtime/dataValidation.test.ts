@@ -14,6 +14,7 @@ import type { Schema } from '../../runtime/data/schemaTypes';
 import { readSchemaFile } from '../../runtime/data/schemaInference';
 import type { Anomalies, AnomalySummaryEntry } from '../../runtime/data/validation';
 import { runComponent, tempWorkspace, type Workspace } from './dataHarness';
+import { sharedFixture, skipWithoutFixture } from '../sharedFixtures';
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -270,16 +271,16 @@ feature { name: "size" type: FLOAT }
   });
 });
 
-describe('SchemaImporter reads TFX schema.pbtxt files', { skip: existsSync('/work/shared/fixtures/tfx') ? false : '/work/shared/fixtures is absent' }, () => {
+describe('SchemaImporter reads TFX schema.pbtxt files', { skip: skipWithoutFixture('tfx') }, () => {
   test("TFX's taxi and penguin schemas parse with their types, presence, shapes and domains", () => {
-    const taxi = readSchemaFile('/work/shared/fixtures/tfx/schema_gen_schema.pbtxt');
+    const taxi = readSchemaFile(sharedFixture('tfx/schema_gen_schema.pbtxt'));
     assert.equal(taxi.feature.length, 18);
     const company = taxi.feature.find((f) => f.name === 'company')!;
     assert.equal(company.type, 'BYTES');
     assert.equal(company.domain, 'company');
     assert.deepEqual(company.presence, { minFraction: 1, minCount: 1 });
     assert.ok(taxi.stringDomain!.find((d) => d.name === 'payment_type')!.value.includes('Credit Card'));
-    const penguin = readSchemaFile('/work/shared/fixtures/tfx/penguin_schema_schema.pbtxt');
+    const penguin = readSchemaFile(sharedFixture('tfx/penguin_schema_schema.pbtxt'));
     assert.deepEqual(penguin.feature.map((f) => `${f.name}:${f.type}`), ['body_mass_g:FLOAT', 'culmen_depth_mm:FLOAT', 'culmen_length_mm:FLOAT', 'flipper_length_mm:FLOAT', 'species:INT']);
     assert.deepEqual(penguin.feature[0]!.shape, { dim: [{ size: 1 }] });
   });
@@ -287,9 +288,9 @@ describe('SchemaImporter reads TFX schema.pbtxt files', { skip: existsSync('/wor
   test("TFX's penguin data validates clean against TFX's penguin schema", async () => {
     const ws = tempWorkspace();
     try {
-      const ex = (await runComponent(ws, csvExampleGenSpec, { input: '/work/shared/fixtures/tfx/penguins_processed.csv' })).outputs['examples']!;
+      const ex = (await runComponent(ws, csvExampleGenSpec, { input: sharedFixture('tfx/penguins_processed.csv') })).outputs['examples']!;
       const stats = (await runComponent(ws, statisticsGenSpec, {}, { examples: [ex] })).outputs['statistics']!;
-      const schema = (await runComponent(ws, schemaImporterSpec, { schema: '/work/shared/fixtures/tfx/penguin_schema_schema.pbtxt' })).outputs['schema']!;
+      const schema = (await runComponent(ws, schemaImporterSpec, { schema: sharedFixture('tfx/penguin_schema_schema.pbtxt') })).outputs['schema']!;
       const v = await runComponent(ws, exampleValidatorSpec, {}, { statistics: [stats], schema: [schema] });
       assert.equal(v.outputs['anomalies']!.customProperties['anomalies_count'], 0);
     } finally {

@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { MetadataStore, MetadataStoreError } from '../../runtime/metadata/store';
+import { sharedFixture } from '../sharedFixtures';
 
-const FIXTURE = '/work/shared/fixtures/mlmd/mlmd-v8-getting-started.db';
+const FIXTURE = sharedFixture('mlmd/mlmd-v8-getting-started.db');
 
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'mlpipe-mlmd-schema-'));

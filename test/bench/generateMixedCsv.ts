@@ -1,17 +1,8 @@
 // A seeded generator of a mixed-type CSV (8 columns: ints, floats, strings, booleans) for the data
 // benchmark. The same seed gives the same bytes, so the file is cached between runs.
 import { createWriteStream, existsSync, renameSync, statSync } from 'node:fs';
+import { seededRandom } from '../../runtime/model/seededRandom';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const MIXED_COLUMNS = ['user_id', 'amount', 'quantity', 'category', 'city', 'score', 'returned', 'age'];
 const CATEGORIES = ['books', 'garden', 'toys', 'music', 'tools', 'shoes', 'food', 'games', 'office', 'sports', 'baby', 'beauty', 'auto', 'pets', 'phones', 'video'];
@@ -20,7 +11,7 @@ const CITIES = Array.from({ length: 300 }, (_, i) => `city_${(i * 7919) % 1000}`
 /** Write `rows` rows to `file` unless it already exists with content; returns its size in bytes. */
 export async function ensureMixedCsv(file: string, rows: number, seed = 42): Promise<number> {
   if (existsSync(file) && statSync(file).size > 0) return statSync(file).size;
-  const r = mulberry32(seed);
+  const r = seededRandom(seed);
   const tmp = `${file}.partial`;
   const out = createWriteStream(tmp);
   const write = (text: string): Promise<void> => (out.write(text) ? Promise.resolve() : new Promise((done) => out.once('drain', () => done())));

@@ -15,17 +15,9 @@ import { readSchemaFile } from '../../runtime/data/schemaInference';
 import type { Anomalies, AnomalySummaryEntry } from '../../runtime/data/validation';
 import { runComponent, tempWorkspace, type Workspace } from './dataHarness';
 import { sharedFixture, skipWithoutFixture } from '../sharedFixtures';
+import { seededRandom } from '../../runtime/model/seededRandom';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 interface GenOptions {
   rows?: number;

@@ -19,6 +19,11 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(ms / 60_000)} m ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
+/** How to decide a waiting approval from a shell, for the database this run writes to. */
+export type ApproveCommand = (executionId: number) => string;
+
+const defaultApproveCommand: ApproveCommand = (id) => `mlpipe approve ${id} --approve|--reject --by <name> [--comment <text>]`;
+
 export interface Display {
   onEvent(e: RunEvent): void;
   close(): void;
@@ -29,7 +34,7 @@ export function jsonDisplay(out: NodeJS.WritableStream): Display {
 }
 
 /** Plain lines: for pipes, CI logs and files. */
-export function plainDisplay(out: NodeJS.WritableStream, verbose: boolean): Display {
+export function plainDisplay(out: NodeJS.WritableStream, verbose: boolean, approveCommand: ApproveCommand = defaultApproveCommand): Display {
   return {
     onEvent(e) {
       switch (e.kind) {
@@ -40,7 +45,7 @@ export function plainDisplay(out: NodeJS.WritableStream, verbose: boolean): Disp
           out.write(`${e.step}: running (execution ${e.executionId})\n`);
           break;
         case 'step-waiting':
-          out.write(`${e.step}: waiting for approval (execution ${e.executionId})${e.instructions ? ` — ${e.instructions}` : ''}\n  decide with: mlpipe approve ${e.executionId} --approve|--reject --by <name> [--comment <text>]\n`);
+          out.write(`${e.step}: waiting for approval (execution ${e.executionId})${e.instructions ? ` — ${e.instructions}` : ''}\n  decide with: ${approveCommand(e.executionId)}\n`);
           break;
         case 'step-finished':
           out.write(`${e.step}: ${e.state} in ${formatDuration(e.durationMs)}${e.reason ? ` — ${e.reason}` : ''}\n`);
@@ -66,7 +71,7 @@ export function plainDisplay(out: NodeJS.WritableStream, verbose: boolean): Disp
 }
 
 /** A live table on a terminal: one line per step, redrawn in place. */
-export function ttyDisplay(out: NodeJS.WriteStream): Display {
+export function ttyDisplay(out: NodeJS.WriteStream, approveCommand: ApproveCommand = defaultApproveCommand): Display {
   const order: string[] = [];
   const rows = new Map<string, { state: StepState; started?: number; durationMs?: number; note?: string }>();
   let header = '';
@@ -101,7 +106,7 @@ export function ttyDisplay(out: NodeJS.WriteStream): Display {
           rows.set(e.step, { state: 'running', started: Date.now() });
           break;
         case 'step-waiting':
-          rows.set(e.step, { state: 'waiting', started: rows.get(e.step)?.started, note: `mlpipe approve ${e.executionId} --approve|--reject --by <name>` });
+          rows.set(e.step, { state: 'waiting', started: rows.get(e.step)?.started, note: approveCommand(e.executionId) });
           break;
         case 'step-finished':
           rows.set(e.step, { state: e.state, durationMs: e.durationMs, note: e.state === 'complete' ? undefined : e.reason?.split('\n')[0] });

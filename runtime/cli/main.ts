@@ -1,7 +1,7 @@
 // `mlpipe`: everything the extension can do, headless. Exit codes: 0 success, 1 a failed or invalid
 // pipeline, 2 a usage error. A user's mistake prints a message, never a stack trace.
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { formatDiagnostic } from '../definition/ir';
 import { loadPipelineFile } from '../definition/load';
 import { MetadataStore } from '../metadata/store';
@@ -67,7 +67,12 @@ async function cmdRun(argv: string[], out: Out, err: Out): Promise<number> {
   if (a.values['step'] && (a.values['from'] || a.values['to'])) throw new UsageError('--step cannot be combined with --from or --to');
   if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
   const json = a.switches.has('json');
-  const display = json ? jsonDisplay(out) : out.isTTY ? ttyDisplay(out) : plainDisplay(out, a.switches.has('verbose'));
+  const root = resolve(a.values['root'] ?? findRoot(dirname(resolve(file))));
+  const dbPath = resolve(a.values['db'] ?? defaultDbPath(root));
+  // `mlpipe approve` run from here finds this database by itself only if it is the current folder's.
+  const dbFlag = dbPath === defaultDbPath(findRoot(process.cwd())) ? '' : ` --db ${/^[\w./-]+$/.test(dbPath) ? dbPath : JSON.stringify(dbPath)}`;
+  const approveCommand = (id: number) => `mlpipe approve ${id} --approve|--reject --by <name> [--comment <text>]${dbFlag}`;
+  const display = json ? jsonDisplay(out) : out.isTTY ? ttyDisplay(out, approveCommand) : plainDisplay(out, a.switches.has('verbose'), approveCommand);
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (sig: NodeJS.Signals) => {
@@ -81,8 +86,8 @@ async function cmdRun(argv: string[], out: Out, err: Out): Promise<number> {
   try {
     const result = await runPipeline({
       file,
-      root: a.values['root'],
-      dbPath: a.values['db'],
+      root,
+      dbPath,
       scope: { step: a.values['step'], from: a.values['from'], to: a.values['to'] },
       noCache: a.switches.has('no-cache'),
       parallelism: a.values['parallelism'] ? intFlag(a.values, 'parallelism', 2) || 1 : undefined,
@@ -92,10 +97,7 @@ async function cmdRun(argv: string[], out: Out, err: Out): Promise<number> {
       trusted: true,
     });
     display.close();
-    if (!json) {
-      const root = resolve(a.values['root'] ?? findRoot(resolve(file, '..')));
-      out.write(`results: ${resolve(root, '.mlpipe', 'artifacts')}  metadata: ${resolve(a.values['db'] ?? defaultDbPath(root))}\n`);
-    }
+    if (!json) out.write(`results: ${resolve(root, '.mlpipe', 'artifacts')}  metadata: ${dbPath}\n`);
     return result.state === 'complete' || result.state === 'waiting' ? 0 : 1;
   } catch (e) {
     display.close();

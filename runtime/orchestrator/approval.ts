@@ -4,7 +4,6 @@
 // The decision is written by `mlpipe approve` (or the extension) as custom properties; the waiting
 // runtime publishes the Approval artifact. This follows TFX's ManualNode precedent (tfx-reference §2.8).
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { ComponentIR } from '../definition/ir';
 import type { ComponentSpec, InputArtifact, Properties } from '../components/spec';
 import { MetadataStore } from '../metadata/store';
@@ -94,14 +93,30 @@ function publishDecision(a: ApprovalStepArgs, exec: ExecutionSummary, nodeId: st
   const uri = artifactDir(a.root, a.pipeline, nodeId, 'approval', exec.id);
   mkdirSync(uri, { recursive: true });
   writeFileSync(`${uri}/decision.json`, `${JSON.stringify(record, null, 2)}\n`);
-  mkdirSync(dirname(uri), { recursive: true });
   a.store.setExecutionProperties(exec.id, { [APPROVAL_STATE]: 'decided' });
-  const ids = a.store.publishSucceeded(exec.id, a.cacheKey, { approval: [{ type: 'Approval', uri, properties: {}, customProperties: record }] });
+  // The decision belongs to the inputs that were shown to the reviewer: the wait's own cache key.
+  const key = typeof p[CACHE_KEY] === 'string' ? p[CACHE_KEY] : a.cacheKey;
+  const ids = a.store.publishSucceeded(exec.id, key, { approval: [{ type: 'Approval', uri, properties: {}, customProperties: record }] });
   return { approval: (ids['approval'] ?? []).map((id) => a.store.artifact(id)!).filter(Boolean) };
+}
+
+/** Earlier waits of this node for other inputs: decided ones are published, undecided ones returned. */
+function settleEarlierWaits(a: ApprovalStepArgs): ExecutionSummary[] {
+  const stale: ExecutionSummary[] = [];
+  for (const w of a.store.waitingApprovals()) {
+    if (w.nodeId !== a.component.id || a.store.execution(w.id)?.pipeline !== a.pipeline) continue;
+    if (w.customProperties[CACHE_KEY] === a.cacheKey) continue; // joined below
+    if (w.customProperties[APPROVAL_DECISION]) publishDecision(a, w, a.component.id);
+    else stale.push(w);
+  }
+  return stale;
 }
 
 export async function waitForApproval(a: ApprovalStepArgs): Promise<Outcome> {
   const step = a.component.id;
+  // A decision given while no run was waiting (`run --no-wait`, a stopped runtime) is recorded now, so it
+  // is never lost, even when these inputs differ and need a decision of their own.
+  const stale = settleEarlierWaits(a);
   // A decision for these exact inputs was made before: reuse it through the cache.
   if (a.useCache) {
     const hit = a.store.findCached(a.cacheKey);
@@ -118,6 +133,11 @@ export async function waitForApproval(a: ApprovalStepArgs): Promise<Outcome> {
   if (!waiting) {
     const id = register(a, { [APPROVAL_STATE]: 'waiting', [CACHE_KEY]: a.cacheKey });
     waiting = a.store.execution(id)!;
+    // Waits for inputs that no longer come are superseded: nobody should approve a model no run will push.
+    for (const old of stale) {
+      a.store.setExecutionProperties(old.id, { [APPROVAL_STATE]: 'superseded' });
+      a.store.finishExecution(old.id, 'CANCELED', `superseded by execution ${id}: the step's inputs changed, so the decision is asked again there`);
+    }
   } else {
     a.emit({ kind: 'step-started', runId: a.runId, step, executionId: waiting.id, time: Date.now() });
   }
@@ -148,7 +168,7 @@ export async function waitForApproval(a: ApprovalStepArgs): Promise<Outcome> {
       // The wait survives: leave the execution waiting so a later run or restart picks it up.
       return { state: 'waiting', executionId, durationMs: Date.now() - a.started, reason: 'still waiting for a decision (the run was stopped)' };
     }
-    if (a.returnWhenWaiting) return { state: 'waiting', executionId, durationMs: Date.now() - a.started, reason: `waiting for a decision: mlpipe approve ${executionId} --approve|--reject --by <name>` };
+    if (a.returnWhenWaiting) return { state: 'waiting', executionId, durationMs: Date.now() - a.started, reason: 'waiting for a decision' };
     await new Promise<void>((r) => {
       const t = setTimeout(r, POLL_MS);
       a.signal.addEventListener('abort', () => {

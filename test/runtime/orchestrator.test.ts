@@ -387,3 +387,46 @@ async function until<T>(probe: () => T | undefined, timeoutMs = 15000): Promise<
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+describe('approvals given while no run waits', () => {
+  it('are recorded at the next run, and waits whose inputs no longer come are superseded', async () => {
+    const ws = tempWorkspace();
+    try {
+      const gate = (weights: string) => `pipeline: late
+components:
+  trainer:
+    type: Command
+    params: {command: ${nodeCommand(WRITE, '{{outputs.model}}', weights)}}
+    outputs: {model: Model}
+  approval:
+    type: HumanApproval
+    inputs: {model: trainer.model}
+`;
+      const file = ws.write('late.pipeline.yaml', gate('w1'));
+      const first = await runPipeline({ file, onApprovalWait: 'return' });
+      const decided = first.steps['approval']!.executionId!;
+      recordApproval(ws.db, { executionId: decided, decision: 'approved', by: 'ada' });
+      // New weights: a new model, so a new decision is asked; the earlier one is still recorded.
+      ws.write('late.pipeline.yaml', gate('w2'));
+      const second = await runPipeline({ file, onApprovalWait: 'return' });
+      assert.equal(second.steps['approval']!.state, 'waiting');
+      const undecided = second.steps['approval']!.executionId!;
+      ws.write('late.pipeline.yaml', gate('w3'));
+      const third = await runPipeline({ file, onApprovalWait: 'return' });
+      const store = MetadataStore.open(ws.db, { readonly: true });
+      try {
+        const a = store.execution(decided)!;
+        assert.equal(a.state, 'COMPLETE');
+        assert.equal(a.outputs[0]!.artifact.customProperties['decision'], 'approved');
+        const b = store.execution(undecided)!;
+        assert.equal(b.state, 'CANCELED');
+        assert.match(b.error ?? '', new RegExp(`superseded by execution ${third.steps['approval']!.executionId}`));
+        assert.deepEqual(store.waitingApprovals().map((e) => e.id), [third.steps['approval']!.executionId]);
+      } finally {
+        store.close();
+      }
+    } finally {
+      ws.dispose();
+    }
+  });
+});

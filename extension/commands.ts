@@ -297,7 +297,15 @@ export function registerCommands(d: CommandDeps): void {
     if (!d.panels.showStatistics) return unavailable('the statistics view');
     await d.panels.showStatistics({ db: art.db, artifactId: art.artifactId });
   });
-  register('mlpipe.compareStatistics', async (a) => {
+  register('mlpipe.compareStatistics', async (a, selected) => {
+    // Two statistics artifacts selected together in the Runs view: compare them with each other.
+    const picked = (Array.isArray(selected) ? selected : []).filter(
+      (n): n is Extract<TreeNode, { kind: 'artifact' }> => isTreeNode(n) && n.kind === 'artifact' && n.event.artifact.type === 'ExampleStatistics',
+    );
+    if (picked.length === 2 && d.panels.compareStatistics) {
+      await d.panels.compareStatistics({ db: picked[0]!.source.db, left: picked[0]!.event.artifact.id, right: picked[1]!.event.artifact.id });
+      return;
+    }
     const art = await artifactArg(a, ['ExampleStatistics']);
     if (!art) return;
     if (!d.panels.compareStatistics) return unavailable('the statistics comparison');

@@ -97,7 +97,8 @@ export function activate(context: vscode.ExtensionContext): void {
     anomalies: (file, step, found) => diagnostics.setAnomalies(vscode.Uri.file(file), step, found),
   });
 
-  const runsView = vscode.window.createTreeView('mlpipe.runs', { treeDataProvider: runsTree, showCollapseAll: true });
+  // Several rows can be selected, so two statistics artifacts can be compared from the tree.
+  const runsView = vscode.window.createTreeView('mlpipe.runs', { treeDataProvider: runsTree, showCollapseAll: true, canSelectMany: true });
   const selector: vscode.DocumentSelector = [{ scheme: 'file', pattern: PIPELINE_GLOB }];
   const yamlJson: vscode.DocumentSelector = [{ scheme: 'file', pattern: '**/*.pipeline.{yaml,yml,json}' }];
   const codeLens = new PipelineCodeLens(index, states, dbFor, trusted);

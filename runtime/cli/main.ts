@@ -141,7 +141,12 @@ function cmdRuns(argv: string[], out: Out): number {
       return 0;
     }
     if (page.items.length === 0) {
-      out.write('no runs\n');
+      const c = store.counts();
+      out.write(
+        c.executions || c.artifacts
+          ? `no pipeline runs (this database has ${c.executions} execution(s), ${c.artifacts} artifact(s) and ${c.contexts} context(s) recorded outside any pipeline run: see them with mlpipe show <execution id> and mlpipe lineage <artifact id>)\n`
+          : 'no runs\n',
+      );
       return 0;
     }
     for (const r of page.items) {

@@ -612,6 +612,13 @@ export class MetadataStore {
     return this.q.listPipelines();
   }
 
+  /** What the database holds, by table: says why a database without pipeline runs still has content. */
+  counts(): { artifacts: number; executions: number; contexts: number } {
+    return this.db
+      .prepare('SELECT (SELECT COUNT(*) FROM `Artifact`) AS artifacts, (SELECT COUNT(*) FROM `Execution`) AS executions, (SELECT COUNT(*) FROM `Context`) AS contexts')
+      .get() as { artifacts: number; executions: number; contexts: number };
+  }
+
   /** Runs, newest first: IR `pipeline_run` contexts (pipeline from ParentContext) and legacy `run` contexts. */
   listRuns(o: { pipeline?: string; limit?: number; offset?: number } = {}): Page<RunSummary> {
     return this.read(() => this.q.listRuns(o));

@@ -1,10 +1,11 @@
 // Faults a real process meets: kill -9 mid-step, SIGTERM (cancel), several CLI processes on one database,
 // and the CLI's exit codes and messages for users' mistakes.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { sharedFixture, skipWithoutFixture } from '../sharedFixtures';
 import { nodeCommand, runCli, spawnCli, tempWorkspace, type TempWorkspace } from './workspaceFixture';
 
 // Writes half of its output, then sleeps: a kill lands while the step is "mid-write".
@@ -150,6 +151,17 @@ describe('CLI', () => {
       assert.match(r.stderr, /bad\.pipeline\.yaml:4:11: error: .*StatisticGen/);
       assert.doesNotMatch(r.stderr, /\n\s+at /);
     }
+  });
+
+  it('explains a database with executions but no pipeline runs, and leaves it unchanged', { skip: skipWithoutFixture('mlmd/mlmd-v8-getting-started.db') }, async () => {
+    const fixture = sharedFixture('mlmd/mlmd-v8-getting-started.db');
+    const before = readFileSync(fixture);
+    const r = await runCli(['runs', '--db', fixture], ws.root);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /no pipeline runs \(this database has 1 execution\(s\), 2 artifact\(s\)/);
+    const lineage = await runCli(['lineage', '1', '--db', fixture], ws.root);
+    assert.match(lineage.stdout, /artifact 1 DataSet --DECLARED_INPUT --> execution 1 Trainer/);
+    assert.deepEqual(readFileSync(fixture), before);
   });
 
   it('runs, lists runs, shows an execution and its lineage', async () => {

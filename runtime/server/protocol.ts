@@ -105,8 +105,6 @@ export const RuntimeErrorCode = {
   UserError: -32001,
   /** The action is not allowed in an untrusted workspace. */
   Untrusted: -32002,
-  /** A module the request needs is not available in this runtime build. */
-  Unavailable: -32003,
   NotFound: -32004,
 } as const;
 export type RuntimeErrorCode = (typeof RuntimeErrorCode)[keyof typeof RuntimeErrorCode];

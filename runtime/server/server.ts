@@ -28,10 +28,9 @@ import {
   approvalModule,
   definitionModule,
   metadataModule,
-  ModuleUnavailableError,
   runModule,
   schemaModule,
-  type MetadataStoreLike,
+  type MetadataStore,
 } from './runtimeModules';
 
 const RUNTIME_VERSION = '0.1.0';
@@ -52,21 +51,20 @@ type Handler<M extends RuntimeMethod> = (params: RequestParams<M>) => RequestRes
  * restricted one) never creates or changes a database.
  */
 class StoreCache {
-  private readonly stores = new Map<string, MetadataStoreLike>();
+  private readonly stores = new Map<string, MetadataStore>();
 
   /** undefined when the database does not exist yet (nothing has run in that folder). */
-  get(db: DbRef): MetadataStoreLike | undefined {
+  get(db: DbRef): MetadataStore | undefined {
     const existing = this.stores.get(db.path);
     if (existing) return existing;
     if (!existsSync(db.path)) {
       if (db.readonly) throw new UserFacingError(`The metadata database ${db.path} does not exist.`, RuntimeErrorCode.NotFound);
       return undefined;
     }
-    let store: MetadataStoreLike;
+    let store: MetadataStore;
     try {
       store = metadataModule().MetadataStore.open(db.path, { readonly: true });
     } catch (e) {
-      if (e instanceof ModuleUnavailableError) throw e;
       throw new UserFacingError(`${db.path} could not be opened as an ML Metadata database: ${e instanceof Error ? e.message : String(e)}`);
     }
     this.stores.set(db.path, store);
@@ -143,7 +141,6 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
       } catch (e) {
         if (e instanceof ResponseError) throw e;
         if (e instanceof UserFacingError) throw new ResponseError(e.code, e.message);
-        if (e instanceof ModuleUnavailableError) throw new ResponseError(RuntimeErrorCode.Unavailable, e.message);
         // An internal error: the stack goes to the runtime's log (stderr), the message to the user.
         process.stderr.write(`${method} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
         throw new ResponseError(RuntimeErrorCode.UserError, e instanceof Error ? e.message : String(e));

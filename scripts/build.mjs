@@ -1,7 +1,8 @@
 // Builds everything into dist/ with esbuild: the runtime (library, CLI and server in one file), the
 // extension host bundle, and one browser bundle per webview (webviews/<name>/main.ts).
 import { build } from 'esbuild';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -45,6 +46,22 @@ const jobs = [
     external: runtimeExternals,
   },
 ];
+
+// The TypeScript server plugin (typescript-plugin/): tsserver loads it from node_modules/mlpipe-typescript-plugin,
+// a `file:` dependency that npm installs as a copy (.npmrc install-links), so it is built straight into that
+// copy; its package.json is refreshed there too, so a build without `npm ci` still leaves a loadable package.
+const pluginPackage = join(root, 'node_modules', 'mlpipe-typescript-plugin');
+mkdirSync(pluginPackage, { recursive: true });
+copyFileSync(join(root, 'typescript-plugin', 'package.json'), join(pluginPackage, 'package.json'));
+jobs.push({
+  ...common,
+  entryPoints: { index: 'typescript-plugin/src/index.ts' },
+  outdir: 'node_modules/mlpipe-typescript-plugin/dist',
+  platform: 'node',
+  target: 'node18',
+  format: 'cjs',
+  external: ['typescript'],
+});
 
 if (existsSync(join(root, 'extension/extension.ts'))) {
   jobs.push({
@@ -102,5 +119,37 @@ if (!watch) {
     console.error('could not write dist/pipeline.schema.json');
     process.exit(1);
   }
-  console.log(`built ${jobs.length} bundles into dist/`);
+  emitAuthoringTypes();
+  console.log(`built ${jobs.length} bundles into dist/, and the authoring types into dist/types/`);
+}
+
+/**
+ * The declarations of `import … from 'mlpipe'` (runtime/definition/dsl.ts and the types it re-exports), into
+ * dist/types/ with the runtime's folder layout. The TypeScript plugin points user workspaces at them.
+ */
+function emitAuthoringTypes() {
+  const require = createRequire(import.meta.url);
+  const ts = require('typescript');
+  const options = {
+    declaration: true,
+    emitDeclarationOnly: true,
+    outDir: join(root, 'dist', 'types'),
+    rootDir: root,
+    strict: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.Node16,
+    moduleResolution: ts.ModuleResolutionKind.Node16,
+    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+    types: ['node'],
+    esModuleInterop: true,
+    skipLibCheck: true,
+  };
+  const program = ts.createProgram([join(root, 'runtime', 'definition', 'dsl.ts')], options);
+  const result = program.emit();
+  const errors = [...ts.getPreEmitDiagnostics(program), ...result.diagnostics].filter((d) => d.category === ts.DiagnosticCategory.Error);
+  if (errors.length > 0 || result.emitSkipped) {
+    console.error(ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' }));
+    console.error('could not write the authoring types (dist/types)');
+    process.exit(1);
+  }
 }

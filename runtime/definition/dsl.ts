@@ -10,6 +10,16 @@
 // The runtime's list, re-exported for pipeline authors. Type-only, so nothing of spec.ts reaches the bundle.
 export type { StandardArtifactType } from '../components/spec';
 
+// The contracts of the modules a pipeline points at, for `import type { … } from 'mlpipe'` in them. Type
+// imports are erased when a module is bundled, so these modules still need no imports at run time.
+/** A Trainer `params.module`: `export async function run(fnArgs: TrainerFnArgs)` (TFX's run_fn). */
+export type { TrainerFnArgs, TrainerSplit } from '../model/trainerModule';
+/** What a `Function` component's module gets: `export default async (ctx: FunctionContext) => { … }`. */
+export type { ExecutorContext as FunctionContext, InputArtifact, OutputArtifact } from '../components/spec';
+
+/** A Transform `params.module`: `export default (row: TransformRow): TransformRow => ({ ...row, … })`. */
+export type { RawRow as TransformRow, RowHook as TransformRowFn } from '../data/transformProgram';
+
 export type ParamValue = string | number | boolean | null | ParamValue[] | { [key: string]: ParamValue };
 export type Params = { [key: string]: ParamValue | undefined };
 

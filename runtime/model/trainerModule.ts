@@ -1,5 +1,5 @@
 // The contract of a Trainer `params.module` (TFX's run_fn): `export async function run(fnArgs: TrainerFnArgs)`.
-// Users import these types with `import type { TrainerFnArgs } from 'mlpipe/runtime/model/trainerModule'`
+// Users import these types with `import type { TrainerFnArgs } from 'mlpipe'`
 // (or copy them); at run time only the object below is passed, so the module needs no imports at all.
 import type * as tf from '@tensorflow/tfjs';
 import type { TransformProgram } from '../data/transformProgram';

@@ -1,8 +1,9 @@
 // An example Trainer module (TFX's run_fn): use it with
 //   trainer: {type: Trainer, ..., params: {label: Species, module: trainer_module.ts, hyperparameters: {units: [32, 16], epochs: 60}}}
 // The runtime passes everything in `fnArgs`, including TensorFlow.js itself, so this file needs no imports
-// at run time; the type import below is for the editor only (it is erased when the module is bundled).
-import type { TrainerFnArgs } from '../../runtime/model/trainerModule';
+// at run time; the type import below is for the editor only (it is erased when the module is bundled), and
+// resolves in any workspace through the extension's TypeScript plugin.
+import type { TrainerFnArgs } from 'mlpipe';
 
 type SymbolicTensor = ReturnType<TrainerFnArgs['tf']['input']>;
 

@@ -63,6 +63,14 @@ describe('layering', () => {
     assert.deepEqual(offenders, []);
   });
 
+  it('the TypeScript server plugin imports only its own code and Node built-ins (TypeScript comes from tsserver, as types)', () => {
+    const offenders: string[] = [];
+    for (const f of sources('typescript-plugin/src')) {
+      for (const s of importsOf(f, false)) if (!s.startsWith('./') && !s.startsWith('node:')) offenders.push(`${relative(repo, f)} -> ${s}`);
+    }
+    assert.deepEqual(offenders, []);
+  });
+
   it('the built extension bundle requires only vscode and Node built-ins', (t) => {
     let bundle: string;
     try {

@@ -1,6 +1,6 @@
 // Where a workspace keeps its state (DESIGN §4, contract): `<root>/.mlpipe/`.
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 
 export const STATE_DIR = '.mlpipe';
 
@@ -13,6 +13,20 @@ export function findRoot(start: string): string {
     if (parent === dir) return resolve(start);
     dir = parent;
   }
+}
+
+/**
+ * The workspace root of `mlpipe run <file>` started in `cwd`: the nearest ancestor of the file's folder
+ * that holds `.mlpipe/`; when there is none yet, `cwd` if the file is inside it (so `mlpipe runs` from
+ * the same folder, and VS Code opened on it, find the database), else the file's own folder.
+ */
+export function rootForPipelineFile(file: string, cwd: string): string {
+  const dir = dirname(resolve(file));
+  const found = findRoot(dir);
+  if (existsSync(join(found, STATE_DIR))) return found;
+  const base = resolve(cwd);
+  const rel = relative(base, dir);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel)) ? base : dir;
 }
 
 export function stateDir(root: string): string {

@@ -1,13 +1,13 @@
 // `mlpipe`: everything the extension can do, headless. Exit codes: 0 success, 1 a failed or invalid
 // pipeline, 2 a usage error. A user's mistake prints a message, never a stack trace.
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { formatDiagnostic } from '../definition/ir';
 import { loadPipelineFile } from '../definition/load';
 import { MetadataStore } from '../metadata/store';
 import { ApprovalError, recordApproval } from '../orchestrator/approval';
 import { PipelineInvalidError, RunRequestError, runPipeline } from '../orchestrator/run';
-import { defaultDbPath, findRoot } from '../workspace';
+import { defaultDbPath, findRoot, rootForPipelineFile } from '../workspace';
 import { parseArgs, UsageError } from './args';
 import { formatDuration, jsonDisplay, plainDisplay, ttyDisplay } from './display';
 import { startServerFromCli } from './serve';
@@ -26,8 +26,10 @@ Usage:
   mlpipe serve --stdio
   mlpipe schema [--out <file>]
 
-The workspace root is the nearest folder above the current one that holds .mlpipe/ (--root overrides);
-its database is .mlpipe/metadata.sqlite (--db overrides, e.g. a TFX metadata.sqlite).
+The workspace root is the nearest folder above the current one that holds .mlpipe/, else the current
+folder; for run, the nearest above the pipeline file, else the current folder when the file is inside it,
+else the file's folder (--root overrides). Its database is .mlpipe/metadata.sqlite (--db overrides, e.g.
+a TFX metadata.sqlite).
 Exit codes: 0 success, 1 failed or invalid pipeline, 2 usage error.
 `;
 
@@ -67,7 +69,7 @@ async function cmdRun(argv: string[], out: Out, err: Out): Promise<number> {
   if (a.values['step'] && (a.values['from'] || a.values['to'])) throw new UsageError('--step cannot be combined with --from or --to');
   if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
   const json = a.switches.has('json');
-  const root = resolve(a.values['root'] ?? findRoot(dirname(resolve(file))));
+  const root = resolve(a.values['root'] ?? rootForPipelineFile(file, process.cwd()));
   const dbPath = resolve(a.values['db'] ?? defaultDbPath(root));
   // `mlpipe approve` run from here finds this database by itself only if it is the current folder's.
   const dbFlag = dbPath === defaultDbPath(findRoot(process.cwd())) ? '' : ` --db ${/^[\w./-]+$/.test(dbPath) ? dbPath : JSON.stringify(dbPath)}`;

@@ -169,12 +169,18 @@ export async function waitForApproval(a: ApprovalStepArgs): Promise<Outcome> {
       return { state: 'waiting', executionId, durationMs: Date.now() - a.started, reason: 'still waiting for a decision (the run was stopped)' };
     }
     if (a.returnWhenWaiting) return { state: 'waiting', executionId, durationMs: Date.now() - a.started, reason: 'waiting for a decision' };
+    // One listener per poll, removed when the poll ends: a wait of hours must not pile them up on the
+    // run's signal (Node warns at 11, and each one holds this closure).
     await new Promise<void>((r) => {
-      const t = setTimeout(r, POLL_MS);
-      a.signal.addEventListener('abort', () => {
+      const onAbort = (): void => {
         clearTimeout(t);
         r();
-      }, { once: true });
+      };
+      const t = setTimeout(() => {
+        a.signal.removeEventListener('abort', onAbort);
+        r();
+      }, POLL_MS);
+      a.signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 }

@@ -1,7 +1,8 @@
 // Faults a real process meets: kill -9 mid-step, SIGTERM (cancel), several CLI processes on one database,
 // and the CLI's exit codes and messages for users' mistakes.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -179,5 +180,39 @@ describe('CLI', () => {
     const lineage = await runCli(['lineage', String(exec.outputs[0]!.artifact.id), '--json'], ws.root);
     const graph = JSON.parse(lineage.stdout) as { nodes: unknown[]; edges: unknown[] };
     assert.ok(graph.nodes.length >= 4, lineage.stdout);
+  });
+
+  it('a first run from a parent folder keeps its database there, where `mlpipe runs` then looks', async () => {
+    // The README's flow on a fresh checkout: no .mlpipe anywhere, the pipeline in a sub-folder.
+    const fresh = mkdtempSync(join(tmpdir(), 'mlpipe-fresh-'));
+    try {
+      const project = join(fresh, 'project');
+      mkdirSync(join(project, 'pipelines'), { recursive: true });
+      const file = join(project, 'pipelines', 'p.pipeline.yaml');
+      writeFileSync(file, slowPipeline('nested', 10));
+      const run = await runCli(['run', 'pipelines/p.pipeline.yaml'], project);
+      assert.equal(run.code, 0, run.stderr);
+      assert.ok(existsSync(join(project, '.mlpipe', 'metadata.sqlite')), run.stdout);
+      assert.ok(!existsSync(join(project, 'pipelines', '.mlpipe')));
+      const runs = await runCli(['runs', '--json'], project);
+      assert.equal(runs.code, 0, runs.stderr);
+      assert.equal((JSON.parse(runs.stdout) as { items: Array<{ pipeline: string }> }).items[0]!.pipeline, 'nested');
+      // Run from outside the project: the project's database is found above the file.
+      const again = await runCli(['run', file], fresh);
+      assert.equal(again.code, 0, again.stderr);
+      assert.ok(!existsSync(join(fresh, '.mlpipe')));
+      // A file outside the current folder, with no .mlpipe above it, keeps its state beside it.
+      const elsewhere = join(fresh, 'elsewhere');
+      mkdirSync(elsewhere);
+      const lone = join(fresh, 'lone');
+      mkdirSync(lone);
+      writeFileSync(join(lone, 'l.pipeline.yaml'), slowPipeline('lone', 10));
+      const loneRun = await runCli(['run', join(lone, 'l.pipeline.yaml')], elsewhere);
+      assert.equal(loneRun.code, 0, loneRun.stderr);
+      assert.ok(existsSync(join(lone, '.mlpipe', 'metadata.sqlite')));
+      assert.ok(!existsSync(join(elsewhere, '.mlpipe')));
+    } finally {
+      rmSync(fresh, { recursive: true, force: true });
+    }
   });
 });

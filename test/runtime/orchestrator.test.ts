@@ -376,6 +376,24 @@ components:
     assert.match(r.steps['approval']!.reason!, /no decision within 0.5 s/);
     assert.equal(r.steps['pusher']!.state, 'skipped');
   });
+
+  it('a long wait leaves no abort listener behind per poll (no MaxListenersExceededWarning)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => {
+      warnings.push(`${w.name}: ${w.message}`);
+    };
+    process.on('warning', onWarning);
+    try {
+      // 5 s is a dozen polls: before the fix the 11th left-over listener made Node warn on the user's terminal.
+      const long = ws.write('long.pipeline.yaml', pipeline(', timeout: 5').replace('pipeline: gate', 'pipeline: gate3'));
+      const r = await runPipeline({ file: long });
+      assert.equal(r.steps['approval']!.state, 'failed');
+      await new Promise((done) => setTimeout(done, 50));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    assert.deepEqual(warnings.filter((w) => /MaxListeners/.test(w)), []);
+  });
 });
 
 async function until<T>(probe: () => T | undefined, timeoutMs = 15000): Promise<T> {

@@ -12,17 +12,20 @@ import { parseArgs, UsageError } from './args';
 import { formatDuration, jsonDisplay, plainDisplay, ttyDisplay } from './display';
 import { startServerFromCli } from './serve';
 import { writeSchema } from './schema';
+import { cmdExport } from './export';
 
 const USAGE = `mlpipe — TFX-style ML pipelines with an ML Metadata store
 
 Usage:
   mlpipe run <file> [--step <id> | --from <id> | --to <id>] [--no-cache] [--parallelism <n>]
-                    [--no-wait] [--db <path>] [--root <dir>] [--json] [--verbose]
+                    [--no-wait] [--run-id <id>] [--db <path>] [--root <dir>] [--json] [--verbose]
   mlpipe validate <file> [--json]
   mlpipe runs [--pipeline <name>] [--limit <n>] [--offset <n>] [--db <path>] [--root <dir>] [--json]
   mlpipe show <execution id> [--artifact] [--db <path>] [--root <dir>] [--json]
   mlpipe lineage <artifact id> [--db <path>] [--root <dir>] [--json]
   mlpipe approve <execution id> --approve|--reject --by <name> [--comment <text>] [--db <path>]
+  mlpipe export <file> --to argo --image <image> [--claim <pvc>] [--mount <dir>] [--command <cmd>]
+                    [--service-account <name>] [--root <dir>] [--out <file>]
   mlpipe serve --stdio
   mlpipe schema [--out <file>]
 
@@ -62,7 +65,7 @@ function idArg(positionals: string[], what: string): number {
 }
 
 async function cmdRun(argv: string[], out: Out, err: Out): Promise<number> {
-  const a = parseArgs(argv, { values: ['step', 'from', 'to', 'db', 'root', 'parallelism'], switches: ['no-cache', 'json', 'verbose', 'no-wait'] });
+  const a = parseArgs(argv, { values: ['step', 'from', 'to', 'db', 'root', 'parallelism', 'run-id'], switches: ['no-cache', 'json', 'verbose', 'no-wait'] });
   const file = a.positionals[0];
   if (!file) throw new UsageError('mlpipe run needs a pipeline file');
   if (a.positionals.length > 1) throw new UsageError(`unexpected argument ${a.positionals[1]}`);
@@ -97,6 +100,7 @@ async function cmdRun(argv: string[], out: Out, err: Out): Promise<number> {
       onEvent: (e) => display.onEvent(e),
       onApprovalWait: a.switches.has('no-wait') ? 'return' : 'wait',
       trusted: true,
+      ...(a.values['run-id'] !== undefined ? { runId: a.values['run-id'] } : {}),
     });
     display.close();
     if (!json) out.write(`results: ${resolve(root, '.mlpipe', 'artifacts')}  metadata: ${dbPath}\n`);
@@ -266,6 +270,8 @@ export async function main(argv: string[], out: Out = process.stdout, err: Out =
         startServerFromCli();
         return await new Promise<number>(() => undefined);
       }
+      case 'export':
+        return await cmdExport(rest, out, err);
       case 'schema': {
         const a = parseArgs(rest, { values: ['out'], switches: [] });
         writeSchema(a.values['out'], out);

@@ -553,6 +553,19 @@ export class MetadataQueries {
     return undefined;
   }
 
+  /** Outputs of the node's newest COMPLETE/CACHED execution in one run context, when all still LIVE. */
+  runNodeOutputs(pipeline: string, nodeId: string, runContextId: number): Record<string, ArtifactSummary[]> | undefined {
+    const nodeCtx = this.nodeContextId(pipeline, nodeId);
+    if (nodeCtx === undefined) return undefined;
+    const states = JSON.stringify([ExecutionStateCode.COMPLETE, ExecutionStateCode.CACHED]);
+    const row = this.stmt(
+      'SELECT a.execution_id AS id FROM `Association` a JOIN `Association` r ON r.execution_id = a.execution_id AND r.context_id = ?' +
+        ' JOIN `Execution` e ON e.id = a.execution_id WHERE a.context_id = ? AND e.last_known_state IN (SELECT value FROM json_each(?))' +
+        ' ORDER BY a.execution_id DESC LIMIT 1',
+    ).get(runContextId, nodeCtx, states) as { id: number } | undefined;
+    return row ? this.liveOutputs(row.id) : undefined;
+  }
+
   nodeStates(pipeline: string): Record<string, ExecutionSummary> {
     const latest: number[] = [];
     const nodeType = this.typeId(CONTEXT_NODE, TypeKind.CONTEXT);

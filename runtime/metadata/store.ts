@@ -652,6 +652,11 @@ export class MetadataStore {
     return this.read(() => this.q.latestNodeOutputs(pipeline, nodeId));
   }
 
+  /** Outputs of the node's newest COMPLETE/CACHED execution in the given run, when all still LIVE. */
+  runNodeOutputs(pipeline: string, nodeId: string, runContextId: number): Record<string, ArtifactSummary[]> | undefined {
+    return this.read(() => this.q.runNodeOutputs(pipeline, nodeId, runContextId));
+  }
+
   /** The last execution of every node of a pipeline, by node id. */
   nodeStates(pipeline: string): Record<string, ExecutionSummary> {
     return this.read(() => this.q.nodeStates(pipeline));

@@ -28,7 +28,16 @@ export interface RunOptions {
   onApprovalWait?: 'wait' | 'return';
   /** Allow evaluating `*.pipeline.ts` and Function modules (false in untrusted workspaces). */
   trusted?: boolean;
+  /**
+   * Join this pipeline run instead of starting a new one (`--run-id`): steps run by separate processes,
+   * e.g. the tasks of an exported Argo Workflow, then share one run context, and a step's inputs come from
+   * what upstream steps produced in this run before the latest outputs of earlier runs.
+   */
+  runId?: string;
 }
+
+/** What a `--run-id` may be: it names an MLMD context, and arrives from other tools' templating. */
+export const RUN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 export interface RunResult {
   runId: string;

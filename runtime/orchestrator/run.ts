@@ -11,7 +11,7 @@ import { ComponentError, type ComponentSpec, type InputArtifact, type OutputArti
 import { MetadataStore } from '../metadata/store';
 import type { ArtifactSummary } from '../metadata/types';
 import { artifactDir, defaultDbPath, findRoot, logPath, stagingDir } from '../workspace';
-import type { RunOptions, RunResult } from './api';
+import { RUN_ID_PATTERN, type RunOptions, type RunResult } from './api';
 import { waitForApproval } from './approval';
 import { cacheKey } from './cacheKey';
 import type { RunEvent, StepState } from './events';
@@ -71,6 +71,9 @@ export async function loadForRun(file: string, trusted: boolean): Promise<Pipeli
 }
 
 export async function runPipeline(opts: RunOptions): Promise<RunResult> {
+  if (opts.runId !== undefined && !RUN_ID_PATTERN.test(opts.runId)) {
+    throw new RunRequestError(`run id ${JSON.stringify(opts.runId)} is not usable: use letters, digits and . _ : - (at most 128, starting with a letter or digit)`);
+  }
   const file = resolve(opts.file);
   const pipeline = await loadForRun(file, opts.trusted ?? true);
   const root = resolve(opts.root ?? findRoot(dirname(file)));
@@ -93,7 +96,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
 }
 
 class Run {
-  private readonly runId = newRunId();
+  private readonly runId: string;
   private readonly byId: Map<string, ComponentIR>;
   private readonly outcomes = new Map<string, StepOutcome>();
   private readonly abort = new AbortController();
@@ -109,6 +112,7 @@ class Run {
     private readonly root: string,
     private readonly opts: RunOptions,
   ) {
+    this.runId = opts.runId ?? newRunId();
     this.byId = new Map(pipeline.components.map((c) => [c.id, c]));
     if (opts.signal) {
       if (opts.signal.aborted) this.abort.abort();
@@ -224,7 +228,8 @@ class Run {
       for (const ref of refs) {
         const produced = this.steps.includes(ref.component)
           ? this.outcomes.get(ref.component)?.outputs
-          : this.store.latestNodeOutputs(this.pipeline.name, ref.component);
+          : ((this.opts.runId !== undefined ? this.store.runNodeOutputs(this.pipeline.name, ref.component, this.runContextId) : undefined) ??
+            this.store.latestNodeOutputs(this.pipeline.name, ref.component));
         if (!produced) {
           throw new RunRequestError(
             `${component.id} needs ${ref.component}.${ref.output}, but ${ref.component} has no published outputs yet; run it first (mlpipe run ${this.pipeline.file} --to ${ref.component})`,

@@ -1,0 +1,95 @@
+// `mlpipe export --to argo`: the same pipeline as an Argo Workflow, for when one machine is not enough.
+// Each component becomes one task of a DAG, with the pipeline's data dependencies as task dependencies,
+// and each task runs this runtime on one step: `mlpipe run <file> --step <id> --run-id {{workflow.name}}`.
+// The tasks share the workspace (pipeline file, data, .mlpipe/ with artifacts and the metadata
+// database) through a ReadWriteMany volume, so caching, lineage and approvals work as they do locally,
+// and all tasks of one workflow are recorded as one pipeline run. The database is opened with a rollback
+// journal (MLPIPE_METADATA_JOURNAL=delete): WAL needs shared memory, which network file systems lack.
+import { posix } from 'node:path';
+import type { PipelineIR } from '../definition/ir';
+import { skippedComponents, topologicalOrder, upstreamEdges } from '../definition/graph';
+
+export interface ArgoExportOptions {
+  /** The pipeline file as the tasks see it: relative to the workspace root, with `/` separators. */
+  pipelinePath: string;
+  /** A container image with Node 20+ and this runtime, `mlpipe` on its PATH (or see `command`). */
+  image: string;
+  /** The PersistentVolumeClaim (ReadWriteMany) holding the workspace. */
+  claim: string;
+  /** Where the workspace is mounted in the task containers. */
+  mountPath?: string;
+  /** How the image starts the runtime, e.g. ['node', '/opt/mlpipe/dist/runtime/cli.js']. */
+  command?: string[];
+  serviceAccount?: string;
+}
+
+export const DEFAULT_MOUNT_PATH = '/workspace';
+export const DEFAULT_CLAIM = 'mlpipe-workspace';
+
+/** An Argo/Kubernetes name: lowercase letters, digits and '-', starting and ending alphanumeric. */
+export function dnsLabel(text: string, maxLength = 63): string {
+  const label = text
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-')
+    .slice(0, maxLength)
+    .replace(/^-+|-+$/g, '');
+  return label === '' ? 'mlpipe' : label;
+}
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/** The Workflow as a plain object (YAML-ready). Disabled components, and what reads from them, are left out, as a local run skips them. */
+export function argoWorkflow(pipeline: PipelineIR, o: ArgoExportOptions): { [key: string]: Json } {
+  const mountPath = o.mountPath ?? DEFAULT_MOUNT_PATH;
+  const skipped = skippedComponents(pipeline);
+  const ups = upstreamEdges(pipeline);
+  const order = topologicalOrder(pipeline).filter((id) => !skipped.has(id));
+  // Component ids are [a-z][a-z0-9_]*, so replacing '_' keeps task names distinct.
+  const taskName = (id: string): string => id.replace(/_/g, '-');
+  const tasks: Json[] = order.map((id) => {
+    const deps = (ups.get(id) ?? []).filter((u) => !skipped.has(u)).map(taskName);
+    return {
+      name: taskName(id),
+      template: 'step',
+      ...(deps.length > 0 ? { dependencies: deps } : {}),
+      arguments: { parameters: [{ name: 'step', value: id }] },
+    };
+  });
+  const command = o.command && o.command.length > 0 ? o.command : ['mlpipe'];
+  const pipelineFile = posix.join(mountPath, o.pipelinePath);
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Workflow',
+    metadata: {
+      generateName: `${dnsLabel(pipeline.name, 50)}-`,
+      labels: { 'mlpipe/pipeline': dnsLabel(pipeline.name) },
+      annotations: {
+        'mlpipe/pipeline-name': pipeline.name,
+        'mlpipe/pipeline-file': o.pipelinePath,
+        'mlpipe/exported-by': 'mlpipe export --to argo',
+      },
+    },
+    spec: {
+      entrypoint: 'pipeline',
+      ...(o.serviceAccount ? { serviceAccountName: o.serviceAccount } : {}),
+      volumes: [{ name: 'workspace', persistentVolumeClaim: { claimName: o.claim } }],
+      templates: [
+        { name: 'pipeline', dag: { tasks } },
+        {
+          name: 'step',
+          inputs: { parameters: [{ name: 'step' }] },
+          container: {
+            image: o.image,
+            command: command.slice(0, 1),
+            // No shell anywhere: Argo passes these as the process's argv.
+            args: [...command.slice(1), 'run', pipelineFile, '--step', '{{inputs.parameters.step}}', '--run-id', '{{workflow.name}}', '--root', mountPath],
+            workingDir: mountPath,
+            env: [{ name: 'MLPIPE_METADATA_JOURNAL', value: 'delete' }],
+            volumeMounts: [{ name: 'workspace', mountPath }],
+          },
+        },
+      ],
+    },
+  };
+}

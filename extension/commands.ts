@@ -1,7 +1,7 @@
 // Every command of DESIGN §8 (and the few internal ones the views use). Commands accept what the
 // palette, the editor title, CodeLens and the trees give them, and normalise it here.
 import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunScope } from '../runtime/orchestrator/api';
 import { RuntimeErrorCode, type DbRef } from '../runtime/server/protocol';
@@ -237,6 +237,42 @@ export function registerCommands(d: CommandDeps): void {
     const range = c?.idRange ?? c?.range;
     const at = range ? toRange(range) : new vscode.Range(0, 0, 0, 0);
     await vscode.window.showTextDocument(doc, { selection: new vscode.Range(at.start, at.start.line === at.end.line ? at.end : at.start), preview: true });
+  });
+
+  register('mlpipe.exportArgo', async (a) => {
+    const file = await fileArg(a);
+    if (!file) return;
+    const root = d.rootFor(file);
+    if (!root) throw new Error(`${file.fsPath} is not inside a workspace folder.`);
+    const doc = vscode.workspace.textDocuments.find((t) => t.uri.toString() === file.toString());
+    if (doc?.isDirty) await doc.save();
+    // The setting first, then the image used last in this workspace; asked for when neither is set.
+    const remembered = config.exportImage(file) || context.workspaceState.get<string>('mlpipe.export.image', '');
+    const image = await vscode.window.showInputBox({
+      title: `Export ${vscode.workspace.asRelativePath(file)} to an Argo Workflow`,
+      prompt: 'Container image with Node 20+ and the mlpipe runtime (mlpipe on its PATH)',
+      placeHolder: 'registry.example.com/team/mlpipe:0.1.0',
+      value: remembered,
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : 'An image is needed: each step of the workflow runs in it.'),
+    });
+    if (!image?.trim()) return;
+    await context.workspaceState.update('mlpipe.export.image', image.trim());
+    const { yaml } = await client.request('mlpipe/exportArgo', {
+      file: file.fsPath,
+      root,
+      image: image.trim(),
+      claim: config.exportVolumeClaim(file),
+      trusted: vscode.workspace.isTrusted,
+    });
+    // An unsaved document named <pipeline>.argo.yaml beside the pipeline: nothing is overwritten, and
+    // Save proposes that name (the user may keep it with their cluster config instead).
+    const name = basename(file.fsPath).replace(/\.pipeline\.(ya?ml|json|ts)$/, '');
+    const target = vscode.Uri.file(join(dirname(file.fsPath), `${name}.argo.yaml`)).with({ scheme: 'untitled' });
+    const exported = await vscode.workspace.openTextDocument(target);
+    const editor = await vscode.window.showTextDocument(exported, { preview: false });
+    await editor.edit((e) => e.replace(new vscode.Range(0, 0, exported.lineCount, 0), yaml));
+    await vscode.languages.setTextDocumentLanguage(exported, 'yaml');
   });
 
   register('mlpipe.openDagPreview', async (a) => {

@@ -39,6 +39,15 @@ export function nodePath(): string | undefined {
   return value ? value : undefined;
 }
 
+/** `mlpipe.export.image`: the image of exported Argo Workflows ('' when not set yet). */
+export function exportImage(scope?: vscode.ConfigurationScope): string {
+  return get<string>('export.image', scope)?.trim() ?? '';
+}
+
+export function exportVolumeClaim(scope?: vscode.ConfigurationScope): string {
+  return get<string>('export.volumeClaim', scope)?.trim() || 'mlpipe-workspace';
+}
+
 export function openSettings(setting: string): Thenable<unknown> {
   return vscode.commands.executeCommand('workbench.action.openSettings', setting);
 }

@@ -1,10 +1,9 @@
 // `mlpipe export <file> --to argo`: writes the pipeline as an Argo Workflow (runtime/export/argoWorkflow.ts).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { stringify } from 'yaml';
 import { formatDiagnostic } from '../definition/ir';
 import { loadPipelineFile } from '../definition/load';
-import { argoWorkflow, DEFAULT_CLAIM, DEFAULT_MOUNT_PATH } from '../export/argoWorkflow';
+import { argoWorkflowYaml, DEFAULT_CLAIM, DEFAULT_MOUNT_PATH } from '../export/argoWorkflow';
 import { rootForPipelineFile } from '../workspace';
 import { parseArgs, UsageError } from './args';
 
@@ -31,7 +30,7 @@ export async function cmdExport(argv: string[], out: NodeJS.WritableStream, err:
   const rel = relative(root, resolve(file));
   if (rel.startsWith('..') || isAbsolute(rel)) throw new UsageError(`${file} is not inside the workspace root ${root}; give --root <dir> holding it`);
   const command = a.values['command']?.trim().split(/\s+/).filter(Boolean);
-  const workflow = argoWorkflow(loaded.pipeline, {
+  const text = argoWorkflowYaml(loaded.pipeline, {
     pipelinePath: rel.split(sep).join('/'),
     image,
     claim: a.values['claim'] ?? DEFAULT_CLAIM,
@@ -39,7 +38,6 @@ export async function cmdExport(argv: string[], out: NodeJS.WritableStream, err:
     ...(command && command.length > 0 ? { command } : {}),
     ...(a.values['service-account'] ? { serviceAccount: a.values['service-account'] } : {}),
   });
-  const text = `# ${loaded.pipeline.name} as an Argo Workflow, written by mlpipe export. The workspace (${rel.split(sep).join('/')}, its data\n# and .mlpipe/) must be on the ReadWriteMany volume claim it mounts at ${mount}. Submit: argo submit <this file>\n${stringify(workflow, { lineWidth: 0 })}`;
   const outFile = a.values['out'];
   if (!outFile) {
     out.write(text);

@@ -6,6 +6,7 @@
 // and all tasks of one workflow are recorded as one pipeline run. The database is opened with a rollback
 // journal (MLPIPE_METADATA_JOURNAL=delete): WAL needs shared memory, which network file systems lack.
 import { posix } from 'node:path';
+import { stringify } from 'yaml';
 import type { PipelineIR } from '../definition/ir';
 import { skippedComponents, topologicalOrder, upstreamEdges } from '../definition/graph';
 
@@ -92,4 +93,15 @@ export function argoWorkflow(pipeline: PipelineIR, o: ArgoExportOptions): { [key
       ],
     },
   };
+}
+
+/** The Workflow as the YAML file `mlpipe export` writes, with a header saying how to submit it. */
+export function argoWorkflowYaml(pipeline: PipelineIR, o: ArgoExportOptions): string {
+  const mountPath = o.mountPath ?? DEFAULT_MOUNT_PATH;
+  const header = [
+    `# ${pipeline.name} as an Argo Workflow, written by mlpipe export. Each task runs one step with`,
+    `# \`mlpipe run --step <id> --run-id {{workflow.name}}\`; the workspace (${o.pipelinePath}, its data and`,
+    `# .mlpipe/) must be on the ReadWriteMany volume claim ${o.claim}, mounted at ${mountPath}. Submit: argo submit <this file>`,
+  ];
+  return `${header.map((l) => l.replace(/\n/g, ' ')).join('\n')}\n${stringify(argoWorkflow(pipeline, o), { lineWidth: 0 })}`;
 }

@@ -90,6 +90,18 @@ export interface RuntimeRequests {
   'mlpipe/hover': { params: { type: string; param?: string }; result: { markdown: string | null } };
   /** JSON Schema of pipeline files, for `jsonValidation`. */
   'mlpipe/pipelineSchema': { params: Record<string, never>; result: object };
+  /** The pipeline as an Argo Workflow (YAML text), as `mlpipe export --to argo` writes it. */
+  'mlpipe/exportArgo': { params: ExportArgoParams; result: { yaml: string } };
+}
+
+export interface ExportArgoParams {
+  file: string;
+  /** Workspace folder: the volume's root in the workflow's containers. */
+  root: string;
+  image: string;
+  claim?: string;
+  /** False in untrusted workspaces: a `.pipeline.ts` file is then not evaluated. */
+  trusted: boolean;
 }
 
 export type RuntimeMethod = keyof RuntimeRequests;
@@ -128,4 +140,5 @@ export const ALL_RUNTIME_METHODS: readonly RuntimeMethod[] = [
   'mlpipe/readLog',
   'mlpipe/hover',
   'mlpipe/pipelineSchema',
+  'mlpipe/exportArgo',
 ];

@@ -6,6 +6,7 @@ import type * as Schema from '../definition/jsonSchema';
 import type * as Metadata from '../metadata/store';
 import type * as Run from '../orchestrator/run';
 import type * as Approval from '../orchestrator/approval';
+import type * as ArgoExport from '../export/argoWorkflow';
 
 export type MetadataStore = Metadata.MetadataStore;
 
@@ -20,4 +21,5 @@ export const schemaModule = cached(() => require('../definition/jsonSchema') as 
 export const metadataModule = cached(() => require('../metadata/store') as typeof Metadata);
 export const runModule = cached(() => require('../orchestrator/run') as typeof Run);
 export const approvalModule = cached(() => require('../orchestrator/approval') as typeof Approval);
+export const argoExportModule = cached(() => require('../export/argoWorkflow') as typeof ArgoExport);
 /* eslint-enable @typescript-eslint/no-require-imports */

@@ -2,6 +2,7 @@
 // It validates pipeline files, starts and cancels runs (several at once) and forwards their events,
 // and answers metadata queries. Methods and payloads: ./protocol.ts.
 import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { isAbsolute, relative, sep } from 'node:path';
 import { Writable } from 'node:stream';
 import {
   createMessageConnection,
@@ -26,6 +27,7 @@ import {
 } from './protocol';
 import {
   approvalModule,
+  argoExportModule,
   definitionModule,
   metadataModule,
   runModule,
@@ -243,6 +245,17 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
   });
   on('mlpipe/hover', ({ type, param }) => ({ markdown: schemaModule().componentHover(type, param) ?? null }));
   on('mlpipe/pipelineSchema', () => schemaModule().pipelineJsonSchema());
+  on('mlpipe/exportArgo', async (p) => {
+    const image = p.image.trim();
+    if (!image) throw new UserFacingError('an Argo Workflow needs a container image with Node 20+ and the mlpipe runtime');
+    const loaded = await definitionModule().loadPipelineFile(p.file, { trusted: p.trusted });
+    const firstError = loaded.diagnostics.find((d) => d.severity === 'error');
+    if (firstError || !loaded.pipeline) throw new UserFacingError(`${p.file} has errors; fix them first (${firstError?.message ?? 'it could not be read'})`);
+    const rel = relative(p.root, p.file);
+    if (rel.startsWith('..') || isAbsolute(rel)) throw new UserFacingError(`${p.file} is not inside the workspace folder ${p.root}`);
+    const argo = argoExportModule();
+    return { yaml: argo.argoWorkflowYaml(loaded.pipeline, { pipelinePath: rel.split(sep).join('/'), image, claim: p.claim?.trim() || argo.DEFAULT_CLAIM }) };
+  });
 
   const dispose = (): void => {
     for (const controller of runs.values()) controller.abort();

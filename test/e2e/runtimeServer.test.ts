@@ -102,6 +102,28 @@ describe('mlpipe serve --stdio', () => {
     rmSync(tsFile);
   });
 
+  it('exports a pipeline as an Argo Workflow, never evaluating a TypeScript one when untrusted', async () => {
+    const { yaml } = await request('mlpipe/exportArgo', { file: file(), root: workspace, image: 'registry.example/mlpipe:1', trusted: false });
+    assert.match(yaml, /^kind: Workflow$/m);
+    assert.match(yaml, /^ {8}image: registry\.example\/mlpipe:1$/m);
+    assert.match(yaml, /claimName: mlpipe-workspace/);
+    assert.match(yaml, /- \/workspace\/basic\.pipeline\.yaml$/m);
+    const marker = join(workspace, 'exported.txt');
+    const tsFile = join(workspace, 'evil2.pipeline.ts');
+    writeFileSync(tsFile, `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'ran');\nexport default {};\n`);
+    await assert.rejects(
+      request('mlpipe/exportArgo', { file: tsFile, root: workspace, image: 'x', trusted: false }),
+      (e: unknown) => e instanceof ResponseError && e.code === RuntimeErrorCode.UserError && /has errors; fix them first/.test(e.message),
+    );
+    assert.equal(existsSync(marker), false, 'the file was not run');
+    rmSync(tsFile);
+    await assert.rejects(
+      request('mlpipe/exportArgo', { file: file(), root: workspace, image: '  ', trusted: true }),
+      (e: unknown) => e instanceof ResponseError && /needs a container image/.test(e.message),
+    );
+    assert.equal(existsSync(db().path), false, 'exporting creates no database');
+  });
+
   it('lists nothing, and creates no database, before anything ran', async () => {
     const page = await request('mlpipe/listRuns', { db: db(), limit: 10, offset: 0 });
     assert.deepEqual(page, { items: [], total: 0 });

@@ -93,3 +93,41 @@ export async function ensureBackend(): Promise<BackendChoice> {
   if (active && tf.getBackend() === active) return { backend: active, notes: [] };
   return selectBackend('auto');
 }
+
+let turn: Promise<void> = Promise.resolve();
+
+/**
+ * Runs `fn` when no other Trainer or Evaluator of this process is running. TF.js has one backend per
+ * process: a Trainer that selects `cpu` while another trains on `wasm` switches the backend under it,
+ * and the other's result changes (measured: a seeded model no longer reproduces). They take turns
+ * instead; a step canceled while it waits gives up its turn.
+ */
+export async function withModelTurn<T>(signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+  const previous = turn;
+  let release!: () => void;
+  turn = previous.then(() => new Promise<void>((r) => (release = r)));
+  // `release` is assigned once `previous` settles; a waiter canceled before that must still let the queue move.
+  let canceled = false;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        canceled = true;
+        reject(new Error('canceled'));
+        return;
+      }
+      const onAbort = (): void => {
+        canceled = true;
+        reject(new Error('canceled'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      void previous.then(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      });
+    });
+    return await fn();
+  } finally {
+    if (canceled) void previous.then(() => release());
+    else release();
+  }
+}

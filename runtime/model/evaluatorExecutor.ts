@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { EXAMPLES_FILE, METRICS_FILE, splitDir, VALIDATION_FILE } from '../components/artifacts';
 import { ComponentError, type ExecutorContext, type ExecutorResult, type InputArtifact } from '../components/spec';
 import { withDuckDb } from '../data/duckdbEngine';
-import { ensureBackend } from './backend';
+import { ensureBackend, withModelTurn } from './backend';
 import { optionalString, stringParam } from './paramReading';
 import { disposeModel, loadModel, type ServingModel } from './predict';
 import { evaluateModel, loadEvalTable, writePredictions, type ModelMetricsBlock } from './sliceEvaluation';
@@ -39,7 +39,12 @@ function toSliceMetrics(block: ModelMetricsBlock): SliceMetrics[] {
   return [{ slice: {}, count: block.count, metrics: block.overall }, ...block.slices.filter((s) => Object.keys(s.slice).length > 0)];
 }
 
+/** The executor: it waits for its turn with TF.js's process-wide backend (see withModelTurn). */
 export async function runEvaluator(ctx: ExecutorContext): Promise<ExecutorResult> {
+  return withModelTurn(ctx.signal, () => evaluateInTurn(ctx));
+}
+
+async function evaluateInTurn(ctx: ExecutorContext): Promise<ExecutorResult> {
   const examples = only(ctx, 'examples');
   const modelInput = only(ctx, 'model');
   if (!examples) throw new ComponentError('input "examples" is required (the raw examples with an eval split)');

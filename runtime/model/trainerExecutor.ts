@@ -7,7 +7,7 @@ import { EXAMPLES_FILE, MODEL_DIR, SCHEMA_FILE, splitDir, splitNames, TRANSFORM_
 import { loadUserModule } from '../components/functionModule';
 import { ComponentError, type ExecutorContext, type ExecutorResult, type InputArtifact } from '../components/spec';
 import { parseTransformProgram, type TransformProgram } from '../data/transformProgram';
-import { selectBackend, type BackendName } from './backend';
+import { type BackendName, selectBackend, withModelTurn } from './backend';
 import { buildDnn, compileModel, inputTensors } from './dnn';
 import { buildFeatureSpec, encodeFeatures, encodeLabels, FEATURE_SPEC_FILE, type FeatureSpec } from './featureSpec';
 import { loadModelFiles, saveModelFiles } from './modelFiles';
@@ -119,7 +119,12 @@ async function warmStart(model: tf.LayersModel, base: InputArtifact, log: (l: st
   }
 }
 
+/** The executor: it waits for its turn with TF.js's process-wide backend (see withModelTurn). */
 export async function runTrainer(ctx: ExecutorContext): Promise<ExecutorResult> {
+  return withModelTurn(ctx.signal, () => trainInTurn(ctx));
+}
+
+async function trainInTurn(ctx: ExecutorContext): Promise<ExecutorResult> {
   const settings = readTrainerSettings(ctx.params);
   const examples = single(ctx, 'examples', true);
   const program = readProgram(single(ctx, 'transform_graph', false));

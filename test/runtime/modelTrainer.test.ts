@@ -10,6 +10,7 @@ import { disposeModel, loadModel, predict } from '../../runtime/model/predict';
 import { readParquetRows } from '../../runtime/model/parquetRows';
 import { trainerSpec } from '../../runtime/components/trainer';
 import { runTrainer } from '../../runtime/model/trainerExecutor';
+import { withModelTurn } from '../../runtime/model/backend';
 import { asInput, context, EXPECTED_BACKEND, penguinExamples, REPO, penguinTransform, readSplitRows, tempDir, type TestContext } from './modelFixtures';
 
 let root: string;
@@ -95,6 +96,15 @@ describe('Trainer on penguins', () => {
     assert.ok(weights(a).equals(weights(b)));
     const c = await train({ epochs: 2, backend: 'cpu', seed: 7 });
     assert.ok(!weights(a).equals(weights(c)));
+  });
+
+  it('two Trainers at once with different backends each train as they would alone (one TF.js backend per process)', async () => {
+    const [onCpu, onBest] = await Promise.all([train({ epochs: 3, backend: 'cpu' }), train({ epochs: 3, backend: EXPECTED_BACKEND })]);
+    const alone = await train({ epochs: 3, backend: 'cpu' });
+    const weights = (ctx: TestContext): Buffer => fs.readFileSync(path.join(ctx.outputs['model']!.uri, 'Format-Serving', 'weights.bin'));
+    assert.equal(onCpu.outputs['model']!.customProperties['backend'], 'cpu');
+    assert.equal(onBest.outputs['model']!.customProperties['backend'], EXPECTED_BACKEND);
+    assert.ok(weights(onCpu).equals(weights(alone)), 'the cpu Trainer was not disturbed by the other one');
   });
 
   it('warm-starts from a base model with the same architecture', async () => {
@@ -206,5 +216,31 @@ describe('Trainer on penguins', () => {
     const b = await fingerprint({ params: { module: 'fp_module.ts' }, pipelineDir: root, root });
     assert.notEqual(a, b);
     assert.equal(await fingerprint({ params: {}, pipelineDir: root, root }), '');
+  });
+});
+
+describe('model turns (one TF.js backend per process)', () => {
+  it('run one at a time in order, and a step canceled while it waits leaves the queue at once', async () => {
+    const order: string[] = [];
+    let finishA!: () => void;
+    const a = withModelTurn(undefined, async () => {
+      order.push('a starts');
+      await new Promise<void>((r) => (finishA = r));
+      order.push('a ends');
+    });
+    const controller = new AbortController();
+    const b = withModelTurn(controller.signal, async () => {
+      order.push('b ran');
+    });
+    const c = withModelTurn(undefined, async () => {
+      order.push('c runs');
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    controller.abort();
+    await assert.rejects(b, /canceled/);
+    assert.deepEqual(order, ['a starts'], 'c waits for a, b never ran');
+    finishA();
+    await Promise.all([a, c]);
+    assert.deepEqual(order, ['a starts', 'a ends', 'c runs']);
   });
 });

@@ -171,9 +171,30 @@ describe('DAG preview', { skip }, () => {
     await laidOut(view, 2);
     assert.equal(await view.page.locator('.node').count(), 13, 'one node per id prefix, and the source');
     assert.match((await view.page.textContent('#collapsed-warning')) ?? '', /420 components/);
+    // A group's menu lists its components; choosing one reveals it, as a click on the group reveals the first.
+    const group = view.page.locator('.node[data-id^="g3_"]').first();
+    const groupId = await group.getAttribute('data-id');
+    await group.locator('rect.box').click({ button: 'right' });
+    const menu = view.page.locator('.menu[role="menu"]');
+    await menu.waitFor();
+    assert.match((await menu.innerText()).replace(/\u00a0/g, ' '), /35 components/);
+    assert.equal(await menu.locator('button[data-member]').count(), 12);
+    assert.match(await menu.innerText(), /… and 23 more/);
+    assert.equal(await menu.locator('button[data-action]').count(), 0, 'no run actions on a group');
+    await view.screenshot('dag-group-menu');
+    await menu.locator('button[data-member="g3_step_15"]').click();
+    await group.locator('rect.box').click();
     const posted = await view.posted('dag');
     const layouts = posted.filter((m) => m.type === 'dag/laidOut');
     assert.equal(layouts.length, 2);
+    assert.deepEqual(
+      posted.filter((m) => m.type === 'dag/reveal'),
+      [
+        { type: 'dag/reveal', component: 'g3_step_15' },
+        { type: 'dag/reveal', component: 'g3_step_3' },
+      ],
+      `group ${groupId}`,
+    );
     await view.page.close();
   });
 

@@ -316,11 +316,27 @@ function closeMenu(focusBack = true): void {
   if (focusBack && id) nodeEls.get(id)?.focus();
 }
 
+/** Members listed in a group's menu; the rest are counted. */
+const GROUP_MENU_MEMBERS = 12;
+
 function openMenu(id: string, x: number, y: number): void {
   closeMenu(false);
-  if (shown?.groups.has(id)) return;
-  const m = h('div', { class: 'menu', role: 'menu', 'data-node': id, 'aria-label': `Actions for ${id}` });
-  for (const item of ACTIONS) {
+  const members = shown?.groups.get(id);
+  const m = h('div', { class: 'menu', role: 'menu', 'data-node': id, 'aria-label': members ? `Components in ${id}` : `Actions for ${id}` });
+  if (members) {
+    // A group stands for many components: its menu goes to one of them in the pipeline file.
+    m.appendChild(h('div', { class: 'menu-title', role: 'presentation' }, `${members.length} components`));
+    for (const member of members.slice(0, GROUP_MENU_MEMBERS)) {
+      const b = h('button', { role: 'menuitem', 'data-member': member }, `Go to ${member}`);
+      b.addEventListener('click', () => {
+        channel.post({ type: 'dag/reveal', component: member });
+        closeMenu();
+      });
+      m.appendChild(b);
+    }
+    if (members.length > GROUP_MENU_MEMBERS) m.appendChild(h('div', { class: 'menu-title', role: 'presentation' }, `… and ${members.length - GROUP_MENU_MEMBERS} more`));
+  }
+  for (const item of members ? [] : ACTIONS) {
     if (item === 'separator') {
       if (snapshot?.canRun) m.appendChild(h('hr', {}));
       continue;
@@ -344,9 +360,10 @@ function openMenu(id: string, x: number, y: number): void {
     ev.stopPropagation();
   });
   const r = stage.getBoundingClientRect();
-  m.style.left = `${Math.min(x - r.left, r.width - 230)}px`;
-  m.style.top = `${Math.min(y - r.top, Math.max(0, r.height - 220))}px`;
   stage.appendChild(m);
+  // Placed by its measured size, so a long menu (a group's) opens upwards near the bottom edge.
+  m.style.left = `${Math.max(0, Math.min(x - r.left, r.width - m.offsetWidth - 4))}px`;
+  m.style.top = `${Math.max(0, Math.min(y - r.top, r.height - m.offsetHeight - 4))}px`;
   menu = m;
   m.querySelector('button')?.focus();
 }
@@ -357,7 +374,12 @@ function nodeIdOf(target: EventTarget | null): string | null {
 }
 
 function reveal(id: string): void {
-  if (shown?.groups.has(id)) return;
+  const members = shown?.groups.get(id);
+  if (members) {
+    // Clicking a group goes to its first component; its menu lists the others.
+    if (members[0]) channel.post({ type: 'dag/reveal', component: members[0] });
+    return;
+  }
   for (const [nid, el] of nodeEls) el.classList.toggle('selected', nid === id);
   channel.post({ type: 'dag/reveal', component: id });
 }

@@ -258,7 +258,7 @@ export function registerCommands(d: CommandDeps): void {
     });
     if (!image?.trim()) return;
     await context.workspaceState.update('mlpipe.export.image', image.trim());
-    const { yaml } = await client.request('mlpipe/exportArgo', {
+    const { yaml, warnings } = await client.request('mlpipe/exportArgo', {
       file: file.fsPath,
       root,
       image: image.trim(),
@@ -273,6 +273,10 @@ export function registerCommands(d: CommandDeps): void {
     const editor = await vscode.window.showTextDocument(exported, { preview: false });
     await editor.edit((e) => e.replace(new vscode.Range(0, 0, exported.lineCount, 0), yaml));
     await vscode.languages.setTextDocumentLanguage(exported, 'yaml');
+    if (warnings.length > 0) {
+      for (const w of warnings) log.warn(`export: ${w}`);
+      void vscode.window.showWarningMessage(`ML Pipelines: ${warnings[0]}${warnings.length > 1 ? ` (and ${warnings.length - 1} more in the ML Pipelines output)` : ''}`);
+    }
   });
 
   register('mlpipe.openDagPreview', async (a) => {

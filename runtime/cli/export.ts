@@ -3,7 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { formatDiagnostic } from '../definition/ir';
 import { loadPipelineFile } from '../definition/load';
-import { argoWorkflowYaml, DEFAULT_CLAIM, DEFAULT_MOUNT_PATH } from '../export/argoWorkflow';
+import { getComponent } from '../components/registry';
+import { argoWorkflowYaml, DEFAULT_CLAIM, DEFAULT_MOUNT_PATH, pathsOutsideRoot } from '../export/argoWorkflow';
 import { rootForPipelineFile } from '../workspace';
 import { parseArgs, UsageError } from './args';
 
@@ -38,6 +39,7 @@ export async function cmdExport(argv: string[], out: NodeJS.WritableStream, err:
     ...(command && command.length > 0 ? { command } : {}),
     ...(a.values['service-account'] ? { serviceAccount: a.values['service-account'] } : {}),
   });
+  for (const warning of pathsOutsideRoot(loaded.pipeline, root, getComponent)) err.write(`mlpipe: warning: ${warning}\n`);
   const outFile = a.values['out'];
   if (!outFile) {
     out.write(text);

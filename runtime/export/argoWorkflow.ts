@@ -5,9 +5,10 @@
 // database) through a ReadWriteMany volume, so caching, lineage and approvals work as they do locally,
 // and all tasks of one workflow are recorded as one pipeline run. The database is opened with a rollback
 // journal (MLPIPE_METADATA_JOURNAL=delete): WAL needs shared memory, which network file systems lack.
-import { posix } from 'node:path';
+import { dirname, isAbsolute, posix, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { PipelineIR } from '../definition/ir';
+import type { ComponentSpec } from '../components/spec';
 import { skippedComponents, topologicalOrder, upstreamEdges } from '../definition/graph';
 
 export interface ArgoExportOptions {
@@ -104,4 +105,23 @@ export function argoWorkflowYaml(pipeline: PipelineIR, o: ArgoExportOptions): st
     `# .mlpipe/) must be on the ReadWriteMany volume claim ${o.claim}, mounted at ${mountPath}. Submit: argo submit <this file>`,
   ];
   return `${header.map((l) => l.replace(/\n/g, ' ')).join('\n')}\n${stringify(argoWorkflow(pipeline, o), { lineWidth: 0 })}`;
+}
+
+/**
+ * Path params (inputs, modules, schemas) that point outside the workspace root: the workflow's tasks
+ * see only the volume, so these would be missing there. One sentence per path, for the user.
+ */
+export function pathsOutsideRoot(pipeline: PipelineIR, root: string, specOf: (type: string) => ComponentSpec | undefined): string[] {
+  const out: string[] = [];
+  const skipped = skippedComponents(pipeline);
+  for (const c of pipeline.components) {
+    if (skipped.has(c.id)) continue;
+    const spec = specOf(c.type);
+    for (const [key, value] of Object.entries(c.params)) {
+      if (spec?.params[key]?.type !== 'path' || typeof value !== 'string' || value === '') continue;
+      const rel = relative(root, resolve(dirname(pipeline.file), value));
+      if (rel.startsWith('..') || isAbsolute(rel)) out.push(`${c.id}.params.${key} (${value}) is outside the workspace root ${root}: the workflow's tasks will not find it on the volume`);
+    }
+  }
+  return out;
 }

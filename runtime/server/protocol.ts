@@ -91,7 +91,7 @@ export interface RuntimeRequests {
   /** JSON Schema of pipeline files, for `jsonValidation`. */
   'mlpipe/pipelineSchema': { params: Record<string, never>; result: object };
   /** The pipeline as an Argo Workflow (YAML text), as `mlpipe export --to argo` writes it. */
-  'mlpipe/exportArgo': { params: ExportArgoParams; result: { yaml: string } };
+  'mlpipe/exportArgo': { params: ExportArgoParams; result: { yaml: string; warnings: string[] } };
 }
 
 export interface ExportArgoParams {

@@ -29,6 +29,7 @@ import {
   approvalModule,
   argoExportModule,
   definitionModule,
+  registryModule,
   metadataModule,
   runModule,
   schemaModule,
@@ -254,7 +255,10 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
     const rel = relative(p.root, p.file);
     if (rel.startsWith('..') || isAbsolute(rel)) throw new UserFacingError(`${p.file} is not inside the workspace folder ${p.root}`);
     const argo = argoExportModule();
-    return { yaml: argo.argoWorkflowYaml(loaded.pipeline, { pipelinePath: rel.split(sep).join('/'), image, claim: p.claim?.trim() || argo.DEFAULT_CLAIM }) };
+    return {
+      yaml: argo.argoWorkflowYaml(loaded.pipeline, { pipelinePath: rel.split(sep).join('/'), image, claim: p.claim?.trim() || argo.DEFAULT_CLAIM }),
+      warnings: argo.pathsOutsideRoot(loaded.pipeline, p.root, registryModule().getComponent),
+    };
   });
 
   const dispose = (): void => {

@@ -157,6 +157,13 @@ components:
     assert.match(target.stderr, /--to airflow is not supported; targets: argo/);
     const ws = tempWorkspace();
     try {
+      // Data outside the workspace root is not on the workflow's volume: said, but still exported.
+      ws.write('outside-rows.csv', 'a,b\n1,2\n');
+      const outside = ws.write('project/out.pipeline.yaml', 'pipeline: out\ncomponents:\n  gen: {type: CsvExampleGen, params: {input: ../outside-rows.csv}}\n');
+      const warned = await runCli(['export', outside, '--image', 'x', '--root', join(ws.root, 'project')], ws.root);
+      assert.equal(warned.code, 0, warned.stderr);
+      assert.match(warned.stderr, /warning: gen\.params\.input \(\.\.\/outside-rows\.csv\) is outside the workspace root .*will not find it/);
+      assert.match(warned.stdout, /kind: Workflow/);
       const bad = ws.write('bad.pipeline.yaml', 'pipeline: bad\ncomponents:\n  a: {type: Comand}\n');
       const r = await runCli(['export', bad, '--image', 'x'], ws.root);
       assert.equal(r.code, 1);

@@ -181,7 +181,6 @@ describe('DAG preview', { skip }, () => {
     assert.equal(await menu.locator('button[data-member]').count(), 12);
     assert.match(await menu.innerText(), /… and 23 more/);
     assert.equal(await menu.locator('button[data-action]').count(), 0, 'no run actions on a group');
-    await view.screenshot('dag-group-menu');
     await menu.locator('button[data-member="g3_step_15"]').click();
     await group.locator('rect.box').click();
     const posted = await view.posted('dag');
@@ -220,6 +219,14 @@ describe('DAG preview', { skip }, () => {
       await laidOut(view, 1);
       await view.screenshot(`dag-${theme}`);
       await view.page.close();
+      // A grouped pipeline with a group's menu open.
+      const grouped = await views.open('dag', theme);
+      await grouped.send({ type: 'dag/snapshot', snapshot: { graph: generatedGraph(420), status: {}, problems: [], highlighted: null, canRun: true } });
+      await laidOut(grouped, 1);
+      await grouped.page.locator('.node[data-id^="g3_"] rect.box').first().click({ button: 'right' });
+      await grouped.page.locator('.menu[role="menu"]').waitFor();
+      await grouped.screenshot(`dag-group-menu-${theme}`);
+      await grouped.page.close();
     }
   });
 });

@@ -1,6 +1,6 @@
 // Where a workspace keeps its state (DESIGN §4, contract): `<root>/.mlpipe/`.
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 export const STATE_DIR = '.mlpipe';
 
@@ -24,9 +24,13 @@ export function rootForPipelineFile(file: string, cwd: string): string {
   const dir = dirname(resolve(file));
   const found = findRoot(dir);
   if (existsSync(join(found, STATE_DIR))) return found;
-  const base = resolve(cwd);
-  const rel = relative(base, dir);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel)) ? base : dir;
+  return isInside(cwd, dir) ? resolve(cwd) : dir;
+}
+
+/** `path` is `dir` itself or somewhere below it (by path, not following links). */
+export function isInside(dir: string, path: string): boolean {
+  const rel = relative(resolve(dir), resolve(path));
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 export function stateDir(root: string): string {

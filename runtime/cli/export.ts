@@ -1,11 +1,11 @@
 // `mlpipe export <file> --to argo`: writes the pipeline as an Argo Workflow (runtime/export/argoWorkflow.ts).
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { formatDiagnostic } from '../definition/ir';
 import { loadPipelineFile } from '../definition/load';
 import { getComponent } from '../components/registry';
 import { argoWorkflowYaml, DEFAULT_CLAIM, DEFAULT_MOUNT_PATH, pathsOutsideRoot } from '../export/argoWorkflow';
-import { rootForPipelineFile } from '../workspace';
+import { isInside, rootForPipelineFile } from '../workspace';
 import { parseArgs, UsageError } from './args';
 
 const TARGETS = ['argo'];
@@ -29,7 +29,7 @@ export async function cmdExport(argv: string[], out: NodeJS.WritableStream, err:
   }
   const root = resolve(a.values['root'] ?? rootForPipelineFile(file, process.cwd()));
   const rel = relative(root, resolve(file));
-  if (rel.startsWith('..') || isAbsolute(rel)) throw new UsageError(`${file} is not inside the workspace root ${root}; give --root <dir> holding it`);
+  if (!isInside(root, file)) throw new UsageError(`${file} is not inside the workspace root ${root}; give --root <dir> holding it`);
   const command = a.values['command']?.trim().split(/\s+/).filter(Boolean);
   const text = argoWorkflowYaml(loaded.pipeline, {
     pipelinePath: rel.split(sep).join('/'),

@@ -5,11 +5,12 @@
 // database) through a ReadWriteMany volume, so caching, lineage and approvals work as they do locally,
 // and all tasks of one workflow are recorded as one pipeline run. The database is opened with a rollback
 // journal (MLPIPE_METADATA_JOURNAL=delete): WAL needs shared memory, which network file systems lack.
-import { dirname, isAbsolute, posix, relative, resolve } from 'node:path';
+import { dirname, posix, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { PipelineIR } from '../definition/ir';
 import type { ComponentSpec } from '../components/spec';
 import { skippedComponents, topologicalOrder, upstreamEdges } from '../definition/graph';
+import { isInside } from '../workspace';
 
 export interface ArgoExportOptions {
   /** The pipeline file as the tasks see it: relative to the workspace root, with `/` separators. */
@@ -119,8 +120,7 @@ export function pathsOutsideRoot(pipeline: PipelineIR, root: string, specOf: (ty
     const spec = specOf(c.type);
     for (const [key, value] of Object.entries(c.params)) {
       if (spec?.params[key]?.type !== 'path' || typeof value !== 'string' || value === '') continue;
-      const rel = relative(root, resolve(dirname(pipeline.file), value));
-      if (rel.startsWith('..') || isAbsolute(rel)) out.push(`${c.id}.params.${key} (${value}) is outside the workspace root ${root}: the workflow's tasks will not find it on the volume`);
+      if (!isInside(root, resolve(dirname(pipeline.file), value))) out.push(`${c.id}.params.${key} (${value}) is outside the workspace root ${root}: the workflow's tasks will not find it on the volume`);
     }
   }
   return out;

@@ -2,7 +2,7 @@
 // It validates pipeline files, starts and cancels runs (several at once) and forwards their events,
 // and answers metadata queries. Methods and payloads: ./protocol.ts.
 import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
-import { isAbsolute, relative, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import { Writable } from 'node:stream';
 import {
   createMessageConnection,
@@ -11,7 +11,7 @@ import {
   StreamMessageWriter,
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
-import { logPath } from '../workspace';
+import { isInside, logPath } from '../workspace';
 import type { RunEvent } from '../orchestrator/events';
 import {
   PROTOCOL_VERSION,
@@ -253,7 +253,7 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
     const firstError = loaded.diagnostics.find((d) => d.severity === 'error');
     if (firstError || !loaded.pipeline) throw new UserFacingError(`${p.file} has errors; fix them first (${firstError?.message ?? 'it could not be read'})`);
     const rel = relative(p.root, p.file);
-    if (rel.startsWith('..') || isAbsolute(rel)) throw new UserFacingError(`${p.file} is not inside the workspace folder ${p.root}`);
+    if (!isInside(p.root, p.file)) throw new UserFacingError(`${p.file} is not inside the workspace folder ${p.root}`);
     const argo = argoExportModule();
     return {
       yaml: argo.argoWorkflowYaml(loaded.pipeline, { pipelinePath: rel.split(sep).join('/'), image, claim: p.claim?.trim() || argo.DEFAULT_CLAIM }),

@@ -7,7 +7,7 @@ import { adoptStyles } from '../shared/styles';
 import { clear, fill, h, s } from '../shared/elementBuilder';
 import { formatDuration } from '../shared/numberFormat';
 import { STEP_STATE_TEXT } from '../shared/stepStateText';
-import { viewportTransform, wheelZoomFactor, zoomedAt } from '../shared/panZoom';
+import { onWheelZoom, viewportTransform, zoomedAt } from '../shared/panZoom';
 import css from './dag.css';
 import { collapseGraph, groupStatus, sameShape, type CollapsedGraph } from './collapseGraph';
 import { layoutGraph, NODE_HEADER, PORT_ROW, warmUp, type Layout } from '../shared/graphLayout';
@@ -420,17 +420,7 @@ stage.addEventListener('contextmenu', (ev) => {
   ev.preventDefault();
   if (id) openMenu(id, ev.clientX, ev.clientY);
 });
-stage.addEventListener(
-  'wheel',
-  (ev) => {
-    ev.preventDefault();
-    const r = stage.getBoundingClientRect();
-    const mx = ev.clientX - r.left;
-    const my = ev.clientY - r.top;
-    zoomAt(wheelZoomFactor(ev.deltaY), mx, my);
-  },
-  { passive: false },
-);
+onWheelZoom(stage, zoomAt);
 
 function zoomAt(factor: number, mx: number, my: number): void {
   autoFit = false;

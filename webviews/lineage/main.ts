@@ -7,7 +7,7 @@ import { adoptStyles } from '../shared/styles';
 import { clear, h, s } from '../shared/elementBuilder';
 import { formatNumber } from '../shared/numberFormat';
 import { layoutGraph, type Layout } from '../shared/graphLayout';
-import { viewportTransform, wheelZoomFactor, zoomedAt } from '../shared/panZoom';
+import { onWheelZoom, viewportTransform, zoomedAt } from '../shared/panZoom';
 import css from './lineage.css';
 
 adoptStyles(css);
@@ -231,18 +231,10 @@ window.addEventListener('pointermove', (ev) => {
   viewport.setAttribute('transform', viewportTransform(view));
 });
 window.addEventListener('pointerup', () => (drag = null));
-stage.addEventListener(
-  'wheel',
-  (ev) => {
-    ev.preventDefault();
-    const r = stage.getBoundingClientRect();
-    const mx = ev.clientX - r.left;
-    const my = ev.clientY - r.top;
-    view = zoomedAt(view, wheelZoomFactor(ev.deltaY), mx, my, 0.1);
-    viewport.setAttribute('transform', viewportTransform(view));
-  },
-  { passive: false },
-);
+onWheelZoom(stage, (factor, mx, my) => {
+  view = zoomedAt(view, factor, mx, my, 0.1);
+  viewport.setAttribute('transform', viewportTransform(view));
+});
 
 channel.onMessage((message) => {
   if (message.type === 'lineage/snapshot') {

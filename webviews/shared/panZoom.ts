@@ -25,3 +25,16 @@ export function zoomedAt(v: PanZoom, factor: number, mx: number, my: number, min
   const zoom = Math.min(3, Math.max(minZoom, v.zoom * factor));
   return { zoom, panX: mx - ((mx - v.panX) * zoom) / v.zoom, panY: my - ((my - v.panY) * zoom) / v.zoom };
 }
+
+/** Wheel over `stage` zooms: `zoom` gets the factor and the pointer's position inside the stage. */
+export function onWheelZoom(stage: HTMLElement, zoom: (factor: number, mx: number, my: number) => void): void {
+  stage.addEventListener(
+    'wheel',
+    (ev) => {
+      ev.preventDefault();
+      const r = stage.getBoundingClientRect();
+      zoom(wheelZoomFactor(ev.deltaY), ev.clientX - r.left, ev.clientY - r.top);
+    },
+    { passive: false },
+  );
+}

@@ -7,7 +7,7 @@ import { ComponentError, type ExecutorContext, type ExecutorResult, type InputAr
 import { withDuckDb } from '../data/duckdbEngine';
 import { ensureBackend, withModelTurn } from './backend';
 import { optionalString, stringParam } from './paramReading';
-import { disposeModel, loadModel, type ServingModel } from './predict';
+import { loadAnyModel, type LoadedModel } from './servingModel';
 import { evaluateModel, loadEvalTable, writePredictions, type ModelMetricsBlock } from './sliceEvaluation';
 import { parseSlices } from './slicingSpecs';
 import { parseThresholds, validateMetrics, type SliceMetrics, type ValidationResult } from './thresholds';
@@ -27,10 +27,13 @@ function only(ctx: ExecutorContext, key: string): InputArtifact | undefined {
   return (ctx.inputs[key] ?? [])[0];
 }
 
-async function load(artifact: InputArtifact, role: string): Promise<ServingModel> {
+async function load(ctx: ExecutorContext, artifact: InputArtifact, role: string): Promise<LoadedModel> {
   try {
-    return await loadModel(artifact.uri);
+    const model = await loadAnyModel(artifact.uri, { tmpDir: ctx.tmpDir, signal: ctx.signal, log: (line, stream) => ctx.log(line, stream) });
+    ctx.log(`${role} model ${artifact.id}: ${model.format}, ${model.signature.task}${model.signature.classes ? ` (${model.signature.classes.join(', ')})` : ''}`);
+    return model;
   } catch (err) {
+    if (err instanceof ComponentError) throw new ComponentError(`cannot load the ${role} model ${artifact.id}: ${err.message}`, err.hint);
     throw new ComponentError(`cannot load the ${role} model ${artifact.id}: ${err instanceof Error ? err.message : String(err)}`, 'Wire a Trainer model (or a Resolver of Trainer models) into this input.');
   }
 }
@@ -62,9 +65,9 @@ async function evaluateInTurn(ctx: ExecutorContext): Promise<ExecutorResult> {
 
   const choice = await ensureBackend();
   ctx.log(`TensorFlow.js backend: ${choice.backend}`);
-  const candidate = await load(modelInput, 'candidate');
-  const baseline = baselineInput ? await load(baselineInput, 'baseline') : undefined;
-  const label = optionalString(ctx.params, 'label') ?? candidate.spec.label.source;
+  const candidate = await load(ctx, modelInput, 'candidate');
+  const baseline = baselineInput ? await load(ctx, baselineInput, 'baseline') : undefined;
+  const label = optionalString(ctx.params, 'label') ?? candidate.signature.label;
   try {
     const metrics = await withDuckDb(
       async (con) => {
@@ -77,9 +80,9 @@ async function evaluateInTurn(ctx: ExecutorContext): Promise<ExecutorResult> {
         const cand = await evaluateModel(con, candidate, { role: 'candidate', id: modelInput.id, uri: modelInput.uri }, table.rows, label, slices);
         const base = baseline && baselineInput ? await evaluateModel(con, baseline, { role: 'baseline', id: baselineInput.id, uri: baselineInput.uri }, table.rows, label, slices) : null;
         if (cand.count === 0 && table.rows.length > 0) {
-          const spec = candidate.spec.label;
+          const spec = candidate.signature;
           throw new ComponentError(
-            `none of the ${table.rows.length} eval rows has a usable "${label}" label${spec.kind === 'classification' ? ` (the model knows ${spec.classes.join(', ')})` : ' (a number)'}`,
+            `none of the ${table.rows.length} eval rows has a usable "${label}" label${spec.task === 'classification' ? ` (the model knows ${(spec.classes ?? []).join(', ')})` : ' (a number)'}`,
             'Wire the raw examples (example_gen.examples) into the Evaluator, not transformed ones, and check params.label.',
           );
         }
@@ -127,7 +130,7 @@ async function evaluateInTurn(ctx: ExecutorContext): Promise<ExecutorResult> {
     }
     return { executionProperties: { validated: validated ? 1 : 0 } };
   } finally {
-    disposeModel(candidate);
-    if (baseline) disposeModel(baseline);
+    candidate.dispose();
+    baseline?.dispose();
   }
 }

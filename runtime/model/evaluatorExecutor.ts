@@ -9,8 +9,9 @@ import { ensureBackend, withModelTurn } from './backend';
 import { optionalString, stringParam } from './paramReading';
 import { loadAnyModel, type LoadedModel } from './servingModel';
 import { evaluateModel, loadEvalTable, writePredictions, type ModelMetricsBlock } from './sliceEvaluation';
+import type * as PredictionEvaluator from './predictionEvaluator';
 import { parseSlices } from './slicingSpecs';
-import { parseThresholds, validateMetrics, type SliceMetrics, type ValidationResult } from './thresholds';
+import { parseThresholds, validateMetrics, type SliceMetrics, type Thresholds, type ValidationResult } from './thresholds';
 
 export const PREDICTIONS_FILE = 'predictions.parquet';
 export { parseSlices };
@@ -51,7 +52,12 @@ async function evaluateInTurn(ctx: ExecutorContext): Promise<ExecutorResult> {
   const examples = only(ctx, 'examples');
   const modelInput = only(ctx, 'model');
   if (!examples) throw new ComponentError('input "examples" is required (the raw examples with an eval split)');
-  if (!modelInput) throw new ComponentError('input "model" is required (the candidate model)');
+  if (!modelInput) {
+    if (ctx.params['prediction_column'] === undefined) {
+      throw new ComponentError('input "model" is required (the candidate model), unless the examples already hold predictions', 'Wire model: trainer.model, or set params.prediction_column (and params.label) to evaluate a column of predictions.');
+    }
+    return (require('./predictionEvaluator') as typeof PredictionEvaluator).evaluatePredictions(ctx, examples);
+  }
   const baselineInput = only(ctx, 'baseline_model');
   const split = stringParam(ctx.params, 'eval_split', 'eval');
   const slices = parseSlices(ctx.params['slices']);
@@ -93,44 +99,52 @@ async function evaluateInTurn(ctx: ExecutorContext): Promise<ExecutorResult> {
       },
       { tmpDir: ctx.tmpDir, signal: ctx.signal },
     );
-    fs.writeFileSync(path.join(evaluation.uri, METRICS_FILE), JSON.stringify(metrics, null, 2));
-    const overall = Object.entries(metrics.candidate.overall).map(([k, v]) => `${k}=${v.toFixed(4)}`).join(' ');
-    ctx.log(`candidate overall: ${overall}`);
-    if (metrics.baseline) ctx.log(`baseline ${metrics.baseline.model_id} overall: ${Object.entries(metrics.baseline.overall).map(([k, v]) => `${k}=${v.toFixed(4)}`).join(' ')}`);
-
-    const validated = Object.keys(thresholds).length > 0;
-    let validation: ValidationResult | undefined;
-    if (validated) {
-      validation = validateMetrics(thresholds, toSliceMetrics(metrics.candidate), metrics.baseline ? toSliceMetrics(metrics.baseline) : null);
-      if (validation.dropped_change_thresholds.length) ctx.log(`no baseline model: change thresholds dropped for ${validation.dropped_change_thresholds.join(', ')}`);
-      for (const f of validation.failures) ctx.log(`threshold failed: ${f.message}`);
-    } else {
-      ctx.log('no thresholds configured: the model is not validated (as in TFX), so it is neither blessed nor pushed');
-    }
-    fs.writeFileSync(
-      path.join(evaluation.uri, VALIDATION_FILE),
-      // The configured thresholds go along, so a viewer can show what passed, not only what failed.
-      JSON.stringify({ ...(validation ?? { validation_ok: null, validated: false, rubber_stamp: !baselineInput, dropped_change_thresholds: [], checked: 0, failures: [] }), thresholds }, null, 2),
-    );
-    evaluation.customProperties['validated'] = validated ? 1 : 0;
-    if (validation) evaluation.customProperties['validation_ok'] = validation.validation_ok ? 1 : 0;
-
-    // TFX's ModelBlessing: custom props always name the models; the file and `blessed` only after validation.
-    blessing.customProperties['current_model'] = modelInput.uri;
-    blessing.customProperties['current_model_id'] = modelInput.id;
-    if (baselineInput) {
-      blessing.customProperties['baseline_model'] = baselineInput.uri;
-      blessing.customProperties['baseline_model_id'] = baselineInput.id;
-    }
-    if (validation) {
-      const blessed = validation.validation_ok;
-      fs.writeFileSync(path.join(blessing.uri, blessed ? 'BLESSED' : 'NOT_BLESSED'), '');
-      blessing.customProperties['blessed'] = blessed ? 1 : 0;
-      ctx.log(blessed ? 'model BLESSED' : `model NOT_BLESSED: ${validation.failures.length} threshold failure(s)`);
-    }
-    return { executionProperties: { validated: validated ? 1 : 0 } };
+    return publishEvaluation(ctx, metrics, thresholds, { id: modelInput.id, uri: modelInput.uri }, baselineInput ? { id: baselineInput.id, uri: baselineInput.uri } : undefined);
   } finally {
     candidate.dispose();
     baseline?.dispose();
   }
+}
+
+/** metrics.json, validation.json and the ModelBlessing, the same for models of any format and for prediction columns. */
+export function publishEvaluation(ctx: ExecutorContext, metrics: MetricsFile, thresholds: Thresholds, current: { id: number; uri: string }, baseline: { id: number; uri: string } | undefined): ExecutorResult {
+  const evaluation = ctx.outputs['evaluation'];
+  const blessing = ctx.outputs['blessing'];
+  if (!evaluation || !blessing) throw new Error('Evaluator outputs "evaluation" and "blessing" are missing');
+  fs.writeFileSync(path.join(evaluation.uri, METRICS_FILE), JSON.stringify(metrics, null, 2));
+  const overall = Object.entries(metrics.candidate.overall).map(([k, v]) => `${k}=${v.toFixed(4)}`).join(' ');
+  ctx.log(`candidate overall: ${overall}`);
+  if (metrics.baseline) ctx.log(`baseline ${metrics.baseline.model_id} overall: ${Object.entries(metrics.baseline.overall).map(([k, v]) => `${k}=${v.toFixed(4)}`).join(' ')}`);
+
+  const validated = Object.keys(thresholds).length > 0;
+  let validation: ValidationResult | undefined;
+  if (validated) {
+    validation = validateMetrics(thresholds, toSliceMetrics(metrics.candidate), metrics.baseline ? toSliceMetrics(metrics.baseline) : null);
+    if (validation.dropped_change_thresholds.length) ctx.log(`no baseline model: change thresholds dropped for ${validation.dropped_change_thresholds.join(', ')}`);
+    for (const f of validation.failures) ctx.log(`threshold failed: ${f.message}`);
+  } else {
+    ctx.log('no thresholds configured: the model is not validated (as in TFX), so it is neither blessed nor pushed');
+  }
+  fs.writeFileSync(
+    path.join(evaluation.uri, VALIDATION_FILE),
+    // The configured thresholds go along, so a viewer can show what passed, not only what failed.
+    JSON.stringify({ ...(validation ?? { validation_ok: null, validated: false, rubber_stamp: !baseline, dropped_change_thresholds: [], checked: 0, failures: [] }), thresholds }, null, 2),
+  );
+  evaluation.customProperties['validated'] = validated ? 1 : 0;
+  if (validation) evaluation.customProperties['validation_ok'] = validation.validation_ok ? 1 : 0;
+
+  // TFX's ModelBlessing: custom props always name the models; the file and `blessed` only after validation.
+  blessing.customProperties['current_model'] = current.uri;
+  blessing.customProperties['current_model_id'] = current.id;
+  if (baseline) {
+    blessing.customProperties['baseline_model'] = baseline.uri;
+    blessing.customProperties['baseline_model_id'] = baseline.id;
+  }
+  if (validation) {
+    const blessed = validation.validation_ok;
+    fs.writeFileSync(path.join(blessing.uri, blessed ? 'BLESSED' : 'NOT_BLESSED'), '');
+    blessing.customProperties['blessed'] = blessed ? 1 : 0;
+    ctx.log(blessed ? 'model BLESSED' : `model NOT_BLESSED: ${validation.failures.length} threshold failure(s)`);
+  }
+  return { executionProperties: { validated: validated ? 1 : 0 } };
 }

@@ -26,6 +26,8 @@ export interface ModelMetricsBlock {
   task: 'classification' | 'regression';
   /** The model's format (tfjs, onnx, python); candidate and baseline may differ. */
   format?: string;
+  /** Model-agnostic evaluation: the column of the eval split that held the predictions. */
+  prediction_column?: string;
   classes?: string[];
   count: number;
   overall: Record<string, number>;

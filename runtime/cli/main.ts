@@ -17,12 +17,14 @@ import { jsonDisplay, plainDisplay, ttyDisplay } from './display';
 import { startServerFromCli } from './serve';
 import { writeSchema } from './schema';
 import { cmdExport } from './export';
+import { PYTHON_ENV } from '../model/pythonRuntime';
 
 const USAGE = `mlpipe — TFX-style ML pipelines with an ML Metadata store
 
 Usage:
   mlpipe run <file> [--step <id> | --from <id> | --to <id>] [--no-cache] [--parallelism <n>]
                     [--no-wait] [--run-id <id>] [--db <path>] [--root <dir>] [--json] [--verbose]
+                    [--python <interpreter>]
   mlpipe validate <file> [--json]
   mlpipe runs [--pipeline <name>] [--limit <n>] [--offset <n>] [--db <path>] [--root <dir>] [--json]
   mlpipe show <execution id> | <run id> | --artifact <artifact id> [--db <path>] [--root <dir>] [--json]
@@ -81,7 +83,9 @@ function idArg(positionals: string[], what: string): number {
 }
 
 async function cmdRun(argv: string[], out: Out, err: Out): Promise<number> {
-  const a = parseArgs(argv, { values: ['step', 'from', 'to', 'db', 'root', 'parallelism', 'run-id'], switches: ['no-cache', 'json', 'verbose', 'no-wait'] });
+  const a = parseArgs(argv, { values: ['step', 'from', 'to', 'db', 'root', 'parallelism', 'run-id', 'python'], switches: ['no-cache', 'json', 'verbose', 'no-wait'] });
+  // The interpreter of Python Trainer modules and python-format models (else $MLPIPE_PYTHON, else python3).
+  if (a.values['python']) process.env[PYTHON_ENV] = a.values['python'];
   const file = a.positionals[0];
   if (!file) throw new UsageError('mlpipe run needs a pipeline file');
   if (a.positionals.length > 1) throw new UsageError(`unexpected argument ${a.positionals[1]}`);

@@ -1,17 +1,22 @@
-// `mlpipe export <file> --to argo`: writes the pipeline as an Argo Workflow (runtime/export/argoWorkflow.ts).
+// `mlpipe export <file> --to argo|kfp`: writes the pipeline as an Argo Workflow (runtime/export/argoWorkflow.ts)
+// or a Kubeflow Pipelines PipelineSpec (runtime/export/kfpPipeline.ts), then checks what it wrote and says so
+// on stderr ("valid …", or each error with its JSON path). --schema adds Argo's own schema.json to the check.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
+import { parse } from 'yaml';
 import { formatDiagnostic } from '../definition/ir';
 import { loadPipelineFile } from '../definition/load';
 import { getComponent } from '../components/registry';
 import { argoWorkflowYaml, DEFAULT_CLAIM, DEFAULT_MOUNT_PATH, pathsOutsideRoot } from '../export/argoWorkflow';
+import { formatProblems, summarizeCheck } from '../export/exportCheck';
+import { checkArgo, loadArgoSchema } from '../export/validateArgo';
 import { isInside, rootForPipelineFile } from '../workspace';
 import { parseArgs, UsageError } from './args';
 
 const TARGETS = ['argo'];
 
 export async function cmdExport(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const a = parseArgs(argv, { values: ['to', 'image', 'claim', 'mount', 'command', 'service-account', 'root', 'out'], switches: [] });
+  const a = parseArgs(argv, { values: ['to', 'image', 'claim', 'mount', 'command', 'service-account', 'root', 'out', 'schema'], switches: [] });
   const file = a.positionals[0];
   if (!file) throw new UsageError('mlpipe export needs a pipeline file');
   if (a.positionals.length > 1) throw new UsageError(`unexpected argument ${a.positionals[1]}`);
@@ -21,6 +26,14 @@ export async function cmdExport(argv: string[], out: NodeJS.WritableStream, err:
   if (!image) throw new UsageError('mlpipe export needs --image <image>: a container image with Node 20+ and this runtime (mlpipe on its PATH, or give --command)');
   const mount = a.values['mount'] ?? DEFAULT_MOUNT_PATH;
   if (!mount.startsWith('/')) throw new UsageError(`--mount ${mount} must be an absolute path in the container`);
+  let schema: Record<string, unknown> | undefined;
+  if (a.values['schema']) {
+    try {
+      schema = loadArgoSchema(a.values['schema']);
+    } catch (e) {
+      throw new UsageError(e instanceof Error ? e.message : String(e));
+    }
+  }
   const loaded = await loadPipelineFile(resolve(file), { trusted: true });
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0 || !loaded.pipeline) {
@@ -40,13 +53,16 @@ export async function cmdExport(argv: string[], out: NodeJS.WritableStream, err:
     ...(a.values['service-account'] ? { serviceAccount: a.values['service-account'] } : {}),
   });
   for (const warning of pathsOutsideRoot(loaded.pipeline, root, getComponent)) err.write(`mlpipe: warning: ${warning}\n`);
+  const check = checkArgo(parse(text), schema);
+  err.write(`mlpipe: ${summarizeCheck(check)}\n`);
+  for (const line of formatProblems(check)) err.write(`  ${line}\n`);
   const outFile = a.values['out'];
-  if (!outFile) {
-    out.write(text);
-    return 0;
+  if (!outFile) out.write(text);
+  else {
+    mkdirSync(dirname(resolve(outFile)), { recursive: true });
+    writeFileSync(outFile, text);
+    err.write(`wrote ${outFile}\n`);
   }
-  mkdirSync(dirname(resolve(outFile)), { recursive: true });
-  writeFileSync(outFile, text);
-  err.write(`wrote ${outFile}\n`);
-  return 0;
+  // The document is still written: the errors point into it, and they are a bug of the exporter to report.
+  return check.problems.length > 0 ? 1 : 0;
 }

@@ -10,13 +10,16 @@ import { getComponent } from '../components/registry';
 import { argoWorkflowYaml, DEFAULT_CLAIM, DEFAULT_MOUNT_PATH, pathsOutsideRoot } from '../export/argoWorkflow';
 import { formatProblems, summarizeCheck } from '../export/exportCheck';
 import { checkArgo, loadArgoSchema } from '../export/validateArgo';
+import { DEFAULT_KFP_WORKDIR, KfpExportError, kfpPipelineYaml } from '../export/kfpPipeline';
+import { checkKfpPipelineSpec } from '../export/validateKfp';
+import type { ExportCheck } from '../export/exportCheck';
 import { isInside, rootForPipelineFile } from '../workspace';
 import { parseArgs, UsageError } from './args';
 
-const TARGETS = ['argo'];
+const TARGETS = ['argo', 'kfp'];
 
 export async function cmdExport(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const a = parseArgs(argv, { values: ['to', 'image', 'claim', 'mount', 'command', 'service-account', 'root', 'out', 'schema'], switches: [] });
+  const a = parseArgs(argv, { values: ['to', 'image', 'claim', 'mount', 'command', 'service-account', 'root', 'out', 'schema', 'workdir', 'pipeline-root'], switches: [] });
   const file = a.positionals[0];
   if (!file) throw new UsageError('mlpipe export needs a pipeline file');
   if (a.positionals.length > 1) throw new UsageError(`unexpected argument ${a.positionals[1]}`);
@@ -24,8 +27,12 @@ export async function cmdExport(argv: string[], out: NodeJS.WritableStream, err:
   if (!TARGETS.includes(target)) throw new UsageError(`--to ${target} is not supported; targets: ${TARGETS.join(', ')}`);
   const image = a.values['image'];
   if (!image) throw new UsageError('mlpipe export needs --image <image>: a container image with Node 20+ and this runtime (mlpipe on its PATH, or give --command)');
-  const mount = a.values['mount'] ?? DEFAULT_MOUNT_PATH;
-  if (!mount.startsWith('/')) throw new UsageError(`--mount ${mount} must be an absolute path in the container`);
+  const argoOnly = ['claim', 'mount', 'service-account', 'schema'].filter((k) => a.values[k] !== undefined);
+  const kfpOnly = ['workdir', 'pipeline-root'].filter((k) => a.values[k] !== undefined);
+  if (target === 'kfp' && argoOnly.length) throw new UsageError(`--${argoOnly[0]} is for --to argo`);
+  if (target === 'argo' && kfpOnly.length) throw new UsageError(`--${kfpOnly[0]} is for --to kfp`);
+  const mount = a.values['mount'] ?? a.values['workdir'] ?? (target === 'kfp' ? DEFAULT_KFP_WORKDIR : DEFAULT_MOUNT_PATH);
+  if (!mount.startsWith('/')) throw new UsageError(`--${a.values['workdir'] ? 'workdir' : 'mount'} ${mount} must be an absolute path in the container`);
   let schema: Record<string, unknown> | undefined;
   if (a.values['schema']) {
     try {
@@ -44,16 +51,35 @@ export async function cmdExport(argv: string[], out: NodeJS.WritableStream, err:
   const rel = relative(root, resolve(file));
   if (!isInside(root, file)) throw new UsageError(`${file} is not inside the workspace root ${root}; give --root <dir> holding it`);
   const command = a.values['command']?.trim().split(/\s+/).filter(Boolean);
-  const text = argoWorkflowYaml(loaded.pipeline, {
-    pipelinePath: rel.split(sep).join('/'),
-    image,
-    claim: a.values['claim'] ?? DEFAULT_CLAIM,
-    mountPath: mount,
-    ...(command && command.length > 0 ? { command } : {}),
-    ...(a.values['service-account'] ? { serviceAccount: a.values['service-account'] } : {}),
-  });
+  const pipelinePath = rel.split(sep).join('/');
+  let text: string;
+  let check: ExportCheck;
+  if (target === 'kfp') {
+    let exported: ReturnType<typeof kfpPipelineYaml>;
+    try {
+      exported = kfpPipelineYaml(loaded.pipeline, { pipelinePath, image, workdir: mount, ...(command && command.length > 0 ? { command } : {}), ...(a.values['pipeline-root'] ? { pipelineRoot: a.values['pipeline-root'] } : {}) });
+    } catch (e) {
+      if (e instanceof KfpExportError) {
+        err.write(`mlpipe: cannot export to KFP: ${e.message}\n`);
+        return 1;
+      }
+      throw e;
+    }
+    text = exported.text;
+    for (const warning of exported.warnings) err.write(`mlpipe: warning: ${warning}\n`);
+    check = checkKfpPipelineSpec(parse(text));
+  } else {
+    text = argoWorkflowYaml(loaded.pipeline, {
+      pipelinePath,
+      image,
+      claim: a.values['claim'] ?? DEFAULT_CLAIM,
+      mountPath: mount,
+      ...(command && command.length > 0 ? { command } : {}),
+      ...(a.values['service-account'] ? { serviceAccount: a.values['service-account'] } : {}),
+    });
+    check = checkArgo(parse(text), schema);
+  }
   for (const warning of pathsOutsideRoot(loaded.pipeline, root, getComponent)) err.write(`mlpipe: warning: ${warning}\n`);
-  const check = checkArgo(parse(text), schema);
   err.write(`mlpipe: ${summarizeCheck(check)}\n`);
   for (const line of formatProblems(check)) err.write(`  ${line}\n`);
   const outFile = a.values['out'];

@@ -2,6 +2,7 @@
 // strict copy that rejects unknown fields, and against the structural check the product ships.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
+import { samplePipelineFiles } from './samplePipelines';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
@@ -9,26 +10,11 @@ import { loadPipelineFile } from '../../runtime/definition/load';
 import { argoWorkflow } from '../../runtime/export/argoWorkflow';
 import { checkAgainstArgoSchema, checkArgo, checkArgoStructure, loadArgoSchema, strictArgoSchema } from '../../runtime/export/validateArgo';
 import { sharedFixture, skipWithoutFixture } from '../sharedFixtures';
-import { repoRoot } from './workspaceFixture';
 
 const SCHEMA = 'export/argo/schema.json';
 const skip = skipWithoutFixture(SCHEMA);
 let schema: Record<string, unknown> | undefined;
 const argoSchema = (): Record<string, unknown> => (schema ??= loadArgoSchema(sharedFixture(SCHEMA)));
-
-/** Every sample pipeline file of the repository. */
-export function samplePipelineFiles(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.name === '.mlpipe' || e.name === 'node_modules') continue;
-      if (e.isDirectory()) walk(join(dir, e.name));
-      else if (/\.pipeline\.(ya?ml|json)$/.test(e.name)) out.push(join(dir, e.name));
-    }
-  };
-  walk(join(repoRoot, 'samples'));
-  return out.sort();
-}
 
 function sampleWorkflow(): Record<string, unknown> {
   return {

@@ -14,7 +14,8 @@ import { DEFAULT_KFP_WORKDIR, KfpExportError, kfpPipelineYaml } from '../export/
 import { checkKfpPipelineSpec } from '../export/validateKfp';
 import type { ExportCheck } from '../export/exportCheck';
 import { isInside, rootForPipelineFile } from '../workspace';
-import { parseArgs, UsageError } from './args';
+import { UsageError } from '../errors';
+import { parseArgs } from './args';
 
 const TARGETS = ['argo', 'kfp'];
 

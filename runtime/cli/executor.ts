@@ -5,7 +5,8 @@ import { resolve } from 'node:path';
 import { getComponent } from '../components/registry';
 import { ComponentError } from '../components/spec';
 import { executeForKfp, ExecutorInputError, parseExecutorInput } from '../export/kfpExecutor';
-import { parseArgs, UsageError } from './args';
+import { UsageError } from '../errors';
+import { parseArgs } from './args';
 
 export async function cmdExecutor(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   const a = parseArgs(argv, { values: ['executor-input', 'executor-input-file', 'component', 'task-name', 'pipeline', 'pipeline-dir'], switches: [] });

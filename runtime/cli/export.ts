@@ -10,7 +10,7 @@ import { getComponent } from '../components/registry';
 import { argoWorkflowYaml, DEFAULT_CLAIM, DEFAULT_MOUNT_PATH, pathsOutsideRoot } from '../export/argoWorkflow';
 import { formatProblems, summarizeCheck } from '../export/exportCheck';
 import { checkArgo, loadArgoSchema } from '../export/validateArgo';
-import { DEFAULT_KFP_WORKDIR, KfpExportError, kfpPipelineYaml } from '../export/kfpPipeline';
+import { DEFAULT_KFP_WORKDIR, KfpExportError, kfpPipelineYaml, kfpRecurringRun } from '../export/kfpPipeline';
 import { checkKfpPipelineSpec } from '../export/validateKfp';
 import type { ExportCheck } from '../export/exportCheck';
 import { isInside, rootForPipelineFile } from '../workspace';
@@ -20,7 +20,7 @@ import { parseArgs } from './args';
 const TARGETS = ['argo', 'kfp'];
 
 export async function cmdExport(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const a = parseArgs(argv, { values: ['to', 'image', 'claim', 'mount', 'command', 'service-account', 'root', 'out', 'schema', 'workdir', 'pipeline-root'], switches: [] });
+  const a = parseArgs(argv, { values: ['to', 'image', 'claim', 'mount', 'command', 'service-account', 'root', 'out', 'schema', 'workdir', 'pipeline-root', 'recurring-run'], switches: [] });
   const file = a.positionals[0];
   if (!file) throw new UsageError('mlpipe export needs a pipeline file');
   if (a.positionals.length > 1) throw new UsageError(`unexpected argument ${a.positionals[1]}`);
@@ -29,7 +29,7 @@ export async function cmdExport(argv: string[], out: NodeJS.WritableStream, err:
   const image = a.values['image'];
   if (!image) throw new UsageError('mlpipe export needs --image <image>: a container image with Node 20+ and this runtime (mlpipe on its PATH, or give --command)');
   const argoOnly = ['claim', 'mount', 'service-account', 'schema'].filter((k) => a.values[k] !== undefined);
-  const kfpOnly = ['workdir', 'pipeline-root'].filter((k) => a.values[k] !== undefined);
+  const kfpOnly = ['workdir', 'pipeline-root', 'recurring-run'].filter((k) => a.values[k] !== undefined);
   if (target === 'kfp' && argoOnly.length) throw new UsageError(`--${argoOnly[0]} is for --to argo`);
   if (target === 'argo' && kfpOnly.length) throw new UsageError(`--${kfpOnly[0]} is for --to kfp`);
   const mount = a.values['mount'] ?? a.values['workdir'] ?? (target === 'kfp' ? DEFAULT_KFP_WORKDIR : DEFAULT_MOUNT_PATH);
@@ -68,6 +68,17 @@ export async function cmdExport(argv: string[], out: NodeJS.WritableStream, err:
     }
     text = exported.text;
     for (const warning of exported.warnings) err.write(`mlpipe: warning: ${warning}\n`);
+    const recurring = kfpRecurringRun(loaded.pipeline, exported.spec);
+    const recurringFile = a.values['recurring-run'];
+    if (recurringFile && !recurring) throw new UsageError(`--recurring-run needs a schedule in ${file} (schedule: {cron: "0 3 * * *"})`);
+    if (recurring) {
+      for (const warning of recurring.warnings) err.write(`mlpipe: warning: ${warning}\n`);
+      if (recurringFile) {
+        mkdirSync(dirname(resolve(recurringFile)), { recursive: true });
+        writeFileSync(recurringFile, `${JSON.stringify(recurring.body, null, 2)}\n`);
+        err.write(`wrote ${recurringFile}: POST it to <KFP>/apis/v2beta1/recurringruns to run on the schedule\n`);
+      } else err.write(`mlpipe: the pipeline has a schedule (${loaded.pipeline.schedule!.cron}); --recurring-run <file> writes KFP's recurring-run request for it\n`);
+    }
     check = checkKfpPipelineSpec(parse(text));
   } else {
     text = argoWorkflowYaml(loaded.pipeline, {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ComponentSpec, InputArtifact, OutputArtifact, Properties, PropertyValue } from '../components/spec';
 import { ComponentError } from '../components/spec';
+import { UserError } from '../errors';
 import { isRecord } from './exportCheck';
 import { declaredPropertyNames, typeFromKfp } from './kfpPipeline';
 
@@ -25,7 +26,7 @@ export interface KfpExecutorInput {
 }
 
 /** A mistake in what the container was given (bad JSON, a URI the launcher does not mount …): said in one line. */
-export class ExecutorInputError extends Error {}
+export class ExecutorInputError extends UserError {}
 
 /**
  * The local path KFP's launcher gives an artifact URI: gs://b/k → /gcs/b/k, minio://b/k → /minio/b/k,

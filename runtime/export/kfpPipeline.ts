@@ -23,7 +23,9 @@ import type { ComponentIR, ParamValue, PipelineIR } from '../definition/ir';
 import type { ComponentSpec, ParamType } from '../components/spec';
 import { getComponent } from '../components/registry';
 import { skippedComponents, topologicalOrder } from '../definition/graph';
+import { UserError } from '../errors';
 import { dnsLabel } from './argoWorkflow';
+import { kfpCronExpression } from '../definition/cron';
 
 export const KFP_SCHEMA_VERSION = '2.1.0';
 export const KFP_SDK_VERSION = 'mlpipe-0.1.0';
@@ -130,7 +132,7 @@ export interface KfpExport {
 }
 
 /** Why the pipeline cannot be exported as it is (a user error, said in one sentence). */
-export class KfpExportError extends Error {}
+export class KfpExportError extends UserError {}
 
 interface ComponentDef {
   name: string;
@@ -293,5 +295,36 @@ export function kfpPipelineYaml(pipeline: PipelineIR, o: KfpExportOptions, specO
     `# Each task's container runs one component's executor: mlpipe executor --executor-input {{$}}; the image`,
     `# ${o.image} needs Node 20+, mlpipe, and the workspace at ${o.workdir ?? DEFAULT_KFP_WORKDIR}. Upload it in KFP's UI or with kfp's client.`,
   ];
+  if (pipeline.schedule) header.push(`# Scheduled (${pipeline.schedule.cron}): a PipelineSpec has no schedule; create a recurring run with the body --recurring-run writes.`);
   return { text: `${header.join('\n')}\n${stringify(spec, { lineWidth: 0 })}`, warnings, spec };
+}
+
+/**
+ * What KFP needs to start the pipeline on its schedule: the body of KFP's REST call
+ * `POST /apis/v2beta1/recurringruns` (a RecurringRun, backend/api/v2beta1/recurring_run.proto), with the
+ * PipelineSpec inline. KFP's cron has six fields (seconds first) and no time zone of its own: its
+ * scheduledworkflow controller reads the cluster's (env CRON_SCHEDULE_TIMEZONE, UTC by default), so a
+ * file's timezone is carried as a label and said in a warning.
+ */
+export function kfpRecurringRun(pipeline: PipelineIR, spec: JsonObject): { body: JsonObject; warnings: string[] } | undefined {
+  const schedule = pipeline.schedule;
+  if (!schedule) return undefined;
+  const warnings: string[] = [];
+  if (schedule.timezone && schedule.timezone !== 'UTC' && schedule.timezone !== 'Etc/UTC') {
+    warnings.push(`KFP's recurring runs take no time zone: ${schedule.cron} runs in the cluster's (CRON_SCHEDULE_TIMEZONE of ml-pipeline-scheduledworkflow, UTC by default), not ${schedule.timezone}`);
+  }
+  const approvals = Object.keys((((spec['root'] as JsonObject)['inputDefinitions'] as JsonObject | undefined)?.['parameters'] as JsonObject | undefined) ?? {}).filter((k) => k.endsWith('_decision'));
+  if (approvals.length) warnings.push(`a recurring run stops at ${approvals.map((k) => k.replace(/_decision$/, '')).join(', ')} (HumanApproval) unless its runtime_config sets ${approvals.join(', ')}=approved and who approved`);
+  const body: JsonObject = {
+    display_name: `${pipeline.name} (${schedule.cron}${schedule.timezone ? ` ${schedule.timezone}` : ''})`,
+    description: `mlpipe schedule of ${pipeline.name}: ${schedule.cron}${schedule.timezone ? ` (${schedule.timezone} in the pipeline file)` : ''}`,
+    pipeline_spec: spec,
+    runtime_config: { parameters: {} },
+    trigger: { cron_schedule: { cron: kfpCronExpression(schedule.cron) } },
+    mode: 'ENABLE',
+    // One run at a time, and no burst of missed runs after a pause: the local `mlpipe run` semantics.
+    max_concurrency: '1',
+    no_catchup: true,
+  };
+  return { body, warnings };
 }

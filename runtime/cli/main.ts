@@ -17,6 +17,7 @@ import { jsonDisplay, plainDisplay, ttyDisplay } from './display';
 import { startServerFromCli } from './serve';
 import { writeSchema } from './schema';
 import { cmdExport } from './export';
+import { cmdExecutor } from './executor';
 import { PYTHON_ENV } from '../model/pythonRuntime';
 
 const USAGE = `mlpipe — TFX-style ML pipelines with an ML Metadata store
@@ -31,7 +32,11 @@ Usage:
   mlpipe lineage <artifact id> [--db <path>] [--root <dir>] [--json]
   mlpipe approve <execution id> --approve|--reject --by <name> [--comment <text>] [--db <path>]
   mlpipe export <file> --to argo --image <image> [--claim <pvc>] [--mount <dir>] [--command <cmd>]
-                    [--service-account <name>] [--root <dir>] [--out <file>]
+                    [--service-account <name>] [--schema <Argo's schema.json>] [--root <dir>] [--out <file>]
+  mlpipe export <file> --to kfp --image <image> [--workdir <dir>] [--command <cmd>] [--pipeline-root <uri>]
+                    [--root <dir>] [--out <file>] [--recurring-run <file>]
+  mlpipe executor --executor-input <ExecutorInput JSON> --component <type> [--task-name <name>]
+                    [--pipeline <name>] [--pipeline-dir <dir>]     (what a KFP task's container runs)
   mlpipe serve --stdio
   mlpipe schema [--out <file>]
 
@@ -328,6 +333,8 @@ export async function main(argv: string[], out: Out = process.stdout, err: Out =
       }
       case 'export':
         return await cmdExport(rest, out, err);
+      case 'executor':
+        return await cmdExecutor(rest, out, err);
       case 'schema': {
         const a = parseArgs(rest, { values: ['out'], switches: [] });
         writeSchema(a.values['out'], out);

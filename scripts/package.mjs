@@ -9,8 +9,9 @@
 //  - node_modules: the packages the bundles leave external (every bare `require("…")` in dist/ that is not
 //    bundled, i.e. not among the bundles' source-map sources), plus the TypeScript plugin. Of each, only
 //    the JavaScript files Node reaches from its entry point (esbuild's metafile), its package.json and
-//    licence, its .wasm files, the declarations the TypeScript plugin's types reach (the TypeScript
-//    program of dist/types), and the native binaries of the target;
+//    licence, its .wasm files and the native binaries of the target;
+//  - dist/types.json: the declarations the TypeScript plugin's types reach (the TypeScript program of
+//    dist/types: TensorFlow.js's ~600 .d.ts files) packed as one file, unpacked by the plugin on first use;
 //  - native binaries, by how a package ships them: a platform package (package.json `os`/`cpu`, as
 //    DuckDB's `@duckdb/node-bindings-<platform>` and `@esbuild/<platform>`; the target's is fetched with
 //    `npm pack` into ~/.cache/mlpipe/platform-packages when this machine has another's), a
@@ -277,6 +278,25 @@ function stripTool(target) {
   return undefined;
 }
 
+/**
+ * dist/types.json: the authoring types (dist/types) and the declarations they reach in node_modules
+ * (TensorFlow.js's, ~600 files) with those packages' package.json, as one file that the TypeScript plugin
+ * unpacks on first use (typescript-plugin/src/plugin.ts, typesRoot). dist/types stays as files too.
+ */
+function packDeclarations(stage, declarations) {
+  const files = {};
+  const add = (abs) => (files[relative(root, abs).split(sep).join('/')] = readFileSync(abs, 'utf8'));
+  for (const f of walk(join(root, 'dist', 'types'))) if (f.endsWith('.d.ts')) add(f);
+  const packages = new Set();
+  for (const f of declarations) {
+    add(f);
+    const owner = owningPackage(f);
+    if (owner) packages.add(owner.dir);
+  }
+  for (const dir of packages) add(join(dir, 'package.json'));
+  writeFileSync(join(stage, 'dist', 'types.json'), JSON.stringify({ files }));
+}
+
 // ---- staging and packaging ----------------------------------------------------------------------
 
 function copyInto(stage, from, to = relative(root, from)) {
@@ -306,6 +326,8 @@ function stageTarget(target, stage, analysis) {
     }
   }
 
+  packDeclarations(stage, analysis.declarations);
+
   // The packages, each with the files chosen for it.
   const chosen = new Map(); // package dir (source) -> { name, files: Set, stagedDir }
   const add = (name, dir, stagedDir) => {
@@ -313,7 +335,7 @@ function stageTarget(target, stage, analysis) {
     return chosen.get(dir);
   };
   const stagedDirOf = (dir) => relative(root, dir);
-  for (const f of [...analysis.reachable, ...analysis.declarations]) {
+  for (const f of analysis.reachable) {
     const owner = owningPackage(f);
     if (owner) add(owner.name, owner.dir, stagedDirOf(owner.dir)).files.add(f);
   }
@@ -356,6 +378,7 @@ function stageTarget(target, stage, analysis) {
       // A platform package installed here is staged only when it is the target's (chosen above).
       const pkgJson = readJson(join(dir, 'package.json'));
       if ((pkgJson.os || pkgJson.cpu) && !(admits(pkgJson.os, TARGETS[target].os) && admits(pkgJson.cpu, TARGETS[target].cpu))) continue;
+      if (f.endsWith('.map')) continue;
       const dest = copyInto(stage, f, join(entry.stagedDir, rel));
       if (NATIVE.test(f)) {
         natives.push(dest);

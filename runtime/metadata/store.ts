@@ -21,7 +21,7 @@
 // returns BUSY without waiting), no transaction spans an await, and every connection waits up to
 // busy_timeout (15 s by default; MLMD itself gives up after ~2 s) for a lock.
 
-import Database from 'better-sqlite3';
+import Database from './sqlite';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';

@@ -3,7 +3,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export const SHARED_FIXTURES = resolve(__dirname, '..', '..', 'shared', 'fixtures');
+// MLPIPE_SHARED_FIXTURES points elsewhere, for a worktree that does not sit beside shared/.
+export const SHARED_FIXTURES = process.env['MLPIPE_SHARED_FIXTURES'] ?? resolve(__dirname, '..', '..', 'shared', 'fixtures');
 
 export function sharedFixture(relPath: string): string {
   return join(SHARED_FIXTURES, relPath);

@@ -17,6 +17,7 @@ import { cacheKey } from './cacheKey';
 import type { RunEvent, StepState } from './events';
 import { planRun, RunRequestError } from './plan';
 import { UserError } from '../errors';
+import type { AnomalySummaryRow } from '../../common/anomalies';
 
 /** The pipeline file has errors: nothing ran. */
 export class PipelineInvalidError extends UserError {
@@ -478,7 +479,7 @@ class Run {
       const summary = join(a.uri, 'anomalies_summary.json');
       if (!existsSync(summary)) continue;
       try {
-        const list = JSON.parse(readFileSync(summary, 'utf8')) as Array<{ split: string; feature: string; type: string; severity: string; description: string }>;
+        const list = JSON.parse(readFileSync(summary, 'utf8')) as AnomalySummaryRow[];
         if (list.length) this.emit({ kind: 'anomalies', runId: this.runId, step, executionId, anomalies: list });
       } catch {
         /* a malformed summary only loses the Problems entries */

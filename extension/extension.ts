@@ -8,6 +8,7 @@ import { registerCommands, showError } from './commands';
 import * as config from './config';
 import { currentUser } from './currentUser';
 import { PipelineCodeLens } from './codeLens';
+import { COMPLETION_TRIGGERS, PipelineCompletion } from './completion';
 import { PipelineDiagnostics } from './diagnostics';
 import { Discovery, PIPELINE_GLOB } from './discovery';
 import { PipelineHovers } from './hovers';
@@ -118,6 +119,7 @@ export function activate(context: vscode.ExtensionContext): void {
     runsView,
     vscode.languages.registerCodeLensProvider(selector, codeLens),
     vscode.languages.registerHoverProvider(yamlJson, new PipelineHovers(index, client)),
+    vscode.languages.registerCompletionItemProvider([{ scheme: 'file', pattern: '**/*.pipeline.{yaml,yml}' }], new PipelineCompletion(client, dbFor), ...COMPLETION_TRIGGERS),
     vscode.languages.registerCodeActionsProvider(selector, diagnostics, { providedCodeActionKinds: PipelineDiagnostics.providedCodeActionKinds }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (config.RUNTIME_SETTINGS.some((s) => e.affectsConfiguration(s))) client.restart();

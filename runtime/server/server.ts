@@ -28,6 +28,7 @@ import {
 import {
   approvalModule,
   argoExportModule,
+  completionModule,
   definitionModule,
   registryModule,
   metadataModule,
@@ -245,6 +246,15 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
     return readTail(logPath(root, executionId), maxBytes ?? DEFAULT_LOG_BYTES);
   });
   on('mlpipe/hover', ({ type, param }) => ({ markdown: schemaModule().componentHover(type, param) ?? null }));
+  on('mlpipe/complete', ({ db, ...req }) => {
+    let store: MetadataStore | undefined;
+    try {
+      store = db ? stores.get(db) : undefined;
+    } catch {
+      store = undefined; // no database (or not one): completion without feature names
+    }
+    return completionModule().completeWithStore(req, store);
+  });
   on('mlpipe/pipelineSchema', () => schemaModule().pipelineJsonSchema());
   on('mlpipe/exportArgo', async (p) => {
     const image = p.image.trim();

@@ -60,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): void {
     (vscode.workspace.workspaceFolders ?? []).map((folder) => ({ id: folder.uri.toString(), label: folder.name, db: config.folderDb(folder), root: folder.uri.fsPath }));
 
   const discovery = new Discovery(log);
-  const index = new PipelineIndex(client, trusted);
+  const index = new PipelineIndex(client, trusted, dbFor);
   const states = new StepStates(client, (file) => dbFor(vscode.Uri.file(file)));
   const diagnostics = new PipelineDiagnostics(index);
   const pipelinesTree = new PipelinesTree(discovery, index, states, dbFor);
@@ -133,6 +133,10 @@ export function activate(context: vscode.ExtensionContext): void {
       for (const f of discovery.list()) void index.update(f.uri);
     }),
     client.onDidStop(() => states.invalidate()),
+    // A finished run brings new data: check the features of the open pipelines against it.
+    client.onRunEvent((e) => {
+      if (e.kind === 'run-finished') for (const d of vscode.workspace.textDocuments) if (/\.pipeline\.(ya?ml|json)$/.test(d.uri.path)) void index.update(d.uri, d);
+    }),
     discovery.onDidRemoveFile((uri) => index.forget(uri)),
   );
 

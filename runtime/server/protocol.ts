@@ -65,7 +65,11 @@ export interface LogResult {
 export interface RuntimeRequests {
   'mlpipe/hello': { params: Record<string, never>; result: HelloResult };
   /** Validates a pipeline file; `text` is the editor's unsaved content (YAML/JSON only). */
-  'mlpipe/validate': { params: { file: string; text?: string; trusted: boolean }; result: LoadResult };
+  'mlpipe/validate': {
+    /** With `db`, features of the latest examples upstream of each Transform/Trainer are checked too (id-like, constant, leakage). */
+    params: { file: string; text?: string; trusted: boolean; db?: DbRef };
+    result: LoadResult;
+  };
   /** Starts a run and answers as soon as it has a run id; progress arrives as `mlpipe/runEvent`. */
   'mlpipe/run': { params: RunParams; result: RunStarted };
   'mlpipe/cancel': { params: { runId: string }; result: { canceled: boolean } };

@@ -2,9 +2,10 @@
 // Output keys and artifact types of the standard components are the DESIGN §5 contract; a component
 // with declared outputs (Command, Function) brings its own, and any output referenced downstream but
 // unknown here still gets a port, typed by what the IR says or `Artifact`.
+import { stepStateOf } from '../../common/stepStates';
 import type { LoadResult, PipelineIR } from '../../runtime/definition/ir';
 import type { ExecutionSummary } from '../../runtime/metadata/types';
-import type { DagGraph, DagNode, DagNodeState, DagNodeStatus, DagProblem } from '../../webviews/protocol';
+import type { DagGraph, DagNode, DagNodeStatus, DagProblem } from '../../webviews/protocol';
 
 export const STANDARD_OUTPUTS: Readonly<Record<string, ReadonlyArray<readonly [string, string]>>> = {
   CsvExampleGen: [['examples', 'Examples']],
@@ -88,19 +89,9 @@ export function graphFor(result: LoadResult): DagGraph | null {
   return graph;
 }
 
-/** The DAG state of a node's last execution. */
+/** The DAG status of a node's last execution (the state mapping is common/stepStates.ts's, as the trees'). */
 export function stateOfExecution(e: ExecutionSummary): DagNodeStatus {
-  const map: Record<ExecutionSummary['state'], DagNodeState> = {
-    UNKNOWN: 'never-run',
-    NEW: 'pending',
-    RUNNING: 'running',
-    COMPLETE: 'complete',
-    FAILED: 'failed',
-    CACHED: 'cached',
-    CANCELED: 'canceled',
-  };
-  const state = e.waiting ? 'waiting' : map[e.state];
-  return { state, durationMs: e.durationMs, executionId: e.id, reason: e.error };
+  return { state: stepStateOf(e), durationMs: e.durationMs, executionId: e.id, reason: e.error };
 }
 
 /** The component whose definition contains a 1-based position. */

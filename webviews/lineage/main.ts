@@ -1,7 +1,6 @@
 // Lineage view: artifacts and executions upstream to the source data and downstream to pushed models,
 // cached executions marked, and the audit questions answered beside the graph.
-import type { AuditArtifactRef, AuditSummary, DagGraph, LineageSnapshot } from '../protocol';
-import type { LineageNode } from '../../runtime/metadata/types';
+import type { AuditArtifactRef, AuditSummary, DagGraph, LineageNode, LineageSnapshot } from '../protocol';
 import { connect } from '../shared/vscodeApi';
 import { adoptStyles } from '../shared/styles';
 import { clear, h, s } from '../shared/elementBuilder';
@@ -154,7 +153,7 @@ function renderAudit(a: AuditSummary | null): void {
     appr
       ? appr.decision === 'waiting'
         ? h('span', { class: 'muted' }, 'waiting for a decision')
-        : h('span', { class: appr.decision === 'approve' ? 'ok' : 'bad' }, `${appr.decision === 'approve' ? 'approved' : 'rejected'} by ${appr.reviewer} on ${new Date(appr.time).toISOString().slice(0, 16).replace('T', ' ')} UTC`, appr.comment ? h('div', { class: 'muted' }, `“${appr.comment}”`) : null)
+        : h('span', { class: appr.decision === 'approved' ? 'ok' : 'bad' }, `${appr.decision} by ${appr.reviewer} on ${new Date(appr.time).toISOString().slice(0, 16).replace('T', ' ')} UTC`, appr.comment ? h('div', { class: 'muted' }, `“${appr.comment}”`) : null)
       : h('span', { class: 'muted' }, 'no approval step recorded'),
   );
   if (a.pushed.length) {

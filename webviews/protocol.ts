@@ -35,6 +35,8 @@ export interface DagNode {
   type: string;
   enabled: boolean;
   outputs: DagPort[];
+  /** The component's first error (`line:column message`) while its definition has errors. */
+  broken?: string;
 }
 
 export interface DagEdge {
@@ -63,7 +65,7 @@ export interface DagProblem {
 }
 
 export interface DagSnapshot {
-  /** The last good graph; null before the file ever parsed. */
+  /** The graph of every component that could be read (broken ones marked); null before the file ever parsed. */
   graph: DagGraph | null;
   status: Record<string, DagNodeStatus>;
   problems: DagProblem[];

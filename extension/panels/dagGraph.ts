@@ -70,11 +70,23 @@ export function toDagProblems(result: LoadResult): DagProblem[] {
   }));
 }
 
-/** The graph to show for a load result: null while errors make the IR unreliable (the view keeps the last good one). */
+/**
+ * The graph to show for a load result: every component that could be read, a component with errors
+ * marked `broken` with its first error (one typo does not hide the rest of the graph). null when
+ * nothing could be read (the view then keeps the last graph).
+ */
 export function graphFor(result: LoadResult): DagGraph | null {
   if (!result.pipeline) return null;
-  if (result.diagnostics.some((d) => d.severity === 'error')) return null;
-  return toDagGraph(result.pipeline);
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length && result.pipeline.components.length === 0) return null;
+  const graph = toDagGraph(result.pipeline);
+  const firstError = new Map<string, string>();
+  for (const d of errors) if (d.component !== undefined && !firstError.has(d.component)) firstError.set(d.component, `${d.range.start.line}:${d.range.start.column} ${d.message}`);
+  for (const node of graph.nodes) {
+    const message = firstError.get(node.id);
+    if (message !== undefined) node.broken = message;
+  }
+  return graph;
 }
 
 /** The DAG status of a node's last execution (the state mapping is common/stepStates.ts's, as the trees'). */

@@ -34,7 +34,7 @@ function importsOf(file: string, withTypeOnly = true): string[] {
   return specs;
 }
 
-const NATIVE = ['better-sqlite3', '@duckdb/node-api', '@duckdb/node-bindings', '@tensorflow/tfjs-node', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'];
+const NATIVE = ['better-sqlite3', '@photostructure/sqlite', '@duckdb/node-api', '@duckdb/node-bindings', '@tensorflow/tfjs-node', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'];
 
 describe('layering', () => {
   it('common/ is pure: it imports only common/ (no node:, no vscode, no packages, no DOM)', () => {

@@ -197,18 +197,26 @@ describe('DAG preview', { skip }, () => {
     await view.page.close();
   });
 
-  it('restores from saved state after a reload, and zooms with the keyboard', async () => {
+  it('restores from saved state after a reload at once, from the saved layout, and zooms with the keyboard', async () => {
     const first = await views.open('dag');
     await first.send({ type: 'dag/snapshot', snapshot: snapshot() });
     await laidOut(first, 1);
     await first.page.locator('#stage').focus();
     await first.page.keyboard.press('+');
-    const state = await first.page.evaluate(() => (window as unknown as { __state: unknown }).__state);
+    await first.page.waitForFunction(() => (window as unknown as { __state?: { autoFit?: boolean } }).__state?.autoFit === false);
+    const state = (await first.page.evaluate(() => (window as unknown as { __state: unknown }).__state)) as { zoom: number; panX: number; panY: number; layout: { shape: string } | null };
+    assert.ok(state.layout, 'the layout is kept in webview state');
     await first.page.close();
     const again = await views.open('dag', 'light', state);
-    await laidOut(again, 1);
+    // Drawn from the saved layout before the host's snapshot arrives, without the worker.
+    await again.page.waitForFunction(() => document.body.dataset['restored'] === 'layout', undefined, { timeout: 5_000 });
     assert.equal(await again.page.locator('.node').count(), 11);
-    assert.equal(await again.page.locator('#viewport').getAttribute('transform'), await Promise.resolve((state as { zoom: number; panX: number; panY: number }) && `translate(${(state as { panX: number }).panX.toFixed(1)},${(state as { panY: number }).panY.toFixed(1)}) scale(${(state as { zoom: number }).zoom.toFixed(4)})`));
+    assert.equal(await again.page.locator('#viewport').getAttribute('transform'), `translate(${state.panX.toFixed(1)},${state.panY.toFixed(1)}) scale(${state.zoom.toFixed(4)})`);
+    // The host's snapshot of the same graph does not lay it out again.
+    await again.send({ type: 'dag/snapshot', snapshot: snapshot() });
+    await again.page.waitForFunction(() => Number(document.body.dataset['rendered']) >= 2);
+    assert.equal((await again.posted('dag')).filter((m) => m.type === 'dag/laidOut').length, 0, 'no layout after a restore of the same graph');
+    assert.equal(await again.page.evaluate(() => document.body.dataset['layoutSeq']), undefined);
     await again.page.close();
   });
 

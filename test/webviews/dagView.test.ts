@@ -174,6 +174,8 @@ describe('DAG preview', { skip }, () => {
     // A group's menu lists its components; choosing one reveals it, as a click on the group reveals the first.
     const group = view.page.locator('.node[data-id^="g3_"]').first();
     const groupId = await group.getAttribute('data-id');
+    // Focused by keyboard first, which brings it into view (the fitted view is readable size, not the whole graph).
+    await group.focus();
     await group.locator('rect.box').click({ button: 'right' });
     const menu = view.page.locator('.menu[role="menu"]');
     await menu.waitFor();
@@ -231,6 +233,7 @@ describe('DAG preview', { skip }, () => {
       const grouped = await views.open('dag', theme);
       await grouped.send({ type: 'dag/snapshot', snapshot: { graph: generatedGraph(420), status: {}, problems: [], highlighted: null, canRun: true } });
       await laidOut(grouped, 1);
+      await grouped.page.locator('.node[data-id^="g3_"]').first().focus();
       await grouped.page.locator('.node[data-id^="g3_"] rect.box').first().click({ button: 'right' });
       await grouped.page.locator('.menu[role="menu"]').waitFor();
       await grouped.screenshot(`dag-group-menu-${theme}`);

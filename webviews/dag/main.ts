@@ -175,7 +175,11 @@ function nodeElement(node: DagNode, placed: Layout['nodes'] extends Map<string, 
   g.appendChild(s('text', { class: 'status', x: 12, y: placed.height - 9 }, statusText(st)));
   g.addEventListener('mouseenter', () => setHovered(node.id));
   g.addEventListener('mouseleave', () => setHovered(null));
-  g.addEventListener('focus', () => select(node.id));
+  g.addEventListener('focus', () => {
+    select(node.id);
+    // Reached by keyboard (Tab, arrows): brought into view; a click leaves the view where it is.
+    if (g.matches(':focus-visible')) ensureVisible(placed);
+  });
   return g;
 }
 
@@ -359,7 +363,7 @@ function stageSize(): { width: number; height: number } {
 /** The whole graph if it fits with readable text, else readable text from the top (the rest scrolls). */
 function fit(): void {
   if (!layout) return;
-  view = fittedView(layout, stageSize());
+  view = fittedView(layout, stageSize(), { top: 44 });
   autoFit = true;
   applyView();
   persist();

@@ -135,7 +135,7 @@ function applyView(): void {
 /** The whole lineage in the pane (shrinking a large one: the lineage is read as a whole first). */
 function fit(): void {
   if (!layout) return;
-  view = fittedView(layout, { width: stage.clientWidth || 600, height: stage.clientHeight || 400 }, { minZoom: 0.2, maxZoom: 1.1 });
+  view = fittedView(layout, { width: stage.clientWidth || 600, height: stage.clientHeight || 400 }, { minZoom: 0.2, maxZoom: 1.1, margin: 10 });
   applyView();
 }
 
@@ -220,14 +220,16 @@ async function render(): Promise<void> {
   const graph = toGraph(f);
   // From the lineage's shape, never the pane's size; kept while the user expands groups.
   direction = chooseDirection(graphShape(graph.nodes.map((n) => n.id), graph.edges), direction);
-  const result = await layoutGraph(graph, () => ({ width: W, height: H }), direction);
+  // Tighter than the DAG: the lineage opens fitted whole, so every pixel saved is larger text.
+  const result = await layoutGraph(graph, () => ({ width: W, height: H }), direction, { betweenLayers: 36, nodeNode: 20 });
   if (mine !== seq) return;
   layout = result;
   folded = f;
   tools.querySelector<HTMLElement>('#fold')!.hidden = expanded.size === 0;
   renderGraph();
   fit();
-  document.body.dataset['layoutSeq'] = String(mine);
+  // Counts finished layouts, so tests can wait for the next one.
+  document.body.dataset['layoutSeq'] = String(Number(document.body.dataset['layoutSeq'] ?? 0) + 1);
   document.body.dataset['direction'] = direction;
 }
 

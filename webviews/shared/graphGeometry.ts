@@ -64,16 +64,18 @@ export const READABLE_ZOOM = 1;
  * one that does not, so the user scrolls to the rest instead of getting a graph too small to read.
  * `minZoom` below READABLE_ZOOM gives a whole-graph fit that may shrink (the lineage's "fit all").
  */
-export function fittedView(graph: { width: number; height: number }, stage: { width: number; height: number }, opts: { minZoom?: number; maxZoom?: number; margin?: number } = {}): PanZoom {
+export function fittedView(graph: { width: number; height: number }, stage: { width: number; height: number }, opts: { minZoom?: number; maxZoom?: number; margin?: number; top?: number } = {}): PanZoom {
   const margin = opts.margin ?? 16;
+  /** Space kept free at the top (for a toolbar over the graph). */
+  const top = opts.top ?? margin;
   const minZoom = opts.minZoom ?? READABLE_ZOOM;
   const maxZoom = opts.maxZoom ?? 1.2;
   const w = Math.max(1, graph.width);
   const h = Math.max(1, graph.height);
-  const fit = Math.min((stage.width - 2 * margin) / w, (stage.height - 2 * margin) / h);
+  const fit = Math.min((stage.width - 2 * margin) / w, (stage.height - top - margin) / h);
   const zoom = Math.min(maxZoom, Math.max(minZoom, fit));
-  const place = (space: number, size: number) => (size * zoom <= space - 2 * margin ? (space - size * zoom) / 2 : margin);
-  return { zoom, panX: place(stage.width, w), panY: place(stage.height, h) };
+  const place = (space: number, size: number, start: number) => (size * zoom <= space - start - margin ? start + (space - start - margin - size * zoom) / 2 : start);
+  return { zoom, panX: place(stage.width, w, margin), panY: place(stage.height, h, top) };
 }
 
 /** The nearest box in an arrow key's direction, by centres (across-distance counts double). */

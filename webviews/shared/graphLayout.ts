@@ -128,6 +128,7 @@ export async function layoutGraph(
   graph: DagGraph,
   sizeOf: (node: DagGraph['nodes'][number]) => { width: number; height: number } = nodeSize,
   direction: Direction = 'DOWN',
+  spacing: { betweenLayers: number; nodeNode: number } = { betweenLayers: 56, nodeNode: 28 },
 ): Promise<Layout> {
   const started = performance.now();
   const ports = portsOf(graph, sizeOf, direction);
@@ -167,8 +168,8 @@ export async function layoutGraph(
       'elk.algorithm': 'layered',
       'elk.direction': direction,
       'elk.edgeRouting': 'ORTHOGONAL',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '56',
-      'elk.spacing.nodeNode': '28',
+      'elk.layered.spacing.nodeNodeBetweenLayers': String(spacing.betweenLayers),
+      'elk.spacing.nodeNode': String(spacing.nodeNode),
       // Edges keep clear of the boxes they pass and of each other: none runs along a node's border.
       'elk.spacing.edgeNode': '16',
       'elk.layered.spacing.edgeNodeBetweenLayers': '16',
@@ -191,7 +192,24 @@ export async function layoutGraph(
   const placed: PlacedEdge[] = (result.edges ?? []).map((e) => {
     const points: Point[] = [];
     for (const s of e.sections ?? []) points.push(s.startPoint, ...(s.bendPoints ?? []), s.endPoint);
-    return { index: Number(e.id.slice(1)), points };
+    const index = Number(e.id.slice(1));
+    const edge = graph.edges[index];
+    // ELK starts and ends edges on the outer side of a port box; we draw ports on the node's border, so
+    // the end segments are pulled onto it (along the flow axis: they stay orthogonal).
+    if (edge && points.length >= 2) {
+      const from = nodes.get(edge.from);
+      const to = nodes.get(edge.to);
+      const first = points[0]!;
+      const last = points[points.length - 1]!;
+      if (direction === 'DOWN') {
+        if (from) points[0] = { x: first.x, y: from.y + from.height };
+        if (to) points[points.length - 1] = { x: last.x, y: to.y };
+      } else {
+        if (from) points[0] = { x: from.x + from.width, y: first.y };
+        if (to) points[points.length - 1] = { x: to.x, y: last.y };
+      }
+    }
+    return { index, points };
   });
   return { nodes, edges: placed, width: result.width ?? 0, height: result.height ?? 0, direction, ms: performance.now() - started };
 }

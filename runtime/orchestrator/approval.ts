@@ -11,13 +11,15 @@ import type { ArtifactSummary, ExecutionSummary } from '../metadata/types';
 import { artifactDir } from '../workspace';
 import type { ApprovalDecision } from './api';
 import type { RunEvent, StepState } from './events';
+import { UsageError } from '../errors';
 
 export const APPROVAL_STATE = '__approval_state__';
 export const APPROVAL_DECISION = '__approval_decision__';
 const CACHE_KEY = '__cache_key__';
 const POLL_MS = 400;
 
-export class ApprovalError extends Error {}
+/** A decision that cannot be recorded (no such execution, not waiting, already decided): a usage error. */
+export class ApprovalError extends UsageError {}
 
 /** Record a decision on a waiting HumanApproval execution (the CLI's `mlpipe approve`, the extension's button). */
 export function recordApproval(dbPath: string, d: ApprovalDecision): ExecutionSummary {

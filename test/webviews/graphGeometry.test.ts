@@ -3,7 +3,7 @@
 // between nodes, the folding of repeated runs in a lineage, and rows per split from MLMD properties.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseDirection, countCrossings, edgesOverNodes, fittedView, graphShape, neighbourInDirection, pathBetween, READABLE_ZOOM, segmentTouchesBox } from '../../webviews/shared/graphGeometry';
+import { chooseDirection, countCrossings, edgesOverNodes, fittedView, graphShape, neighbourInDirection, pathBetween, READABLE_ZOOM, segmentTouchesBox, startAnchor } from '../../webviews/shared/graphGeometry';
 import { foldLineage } from '../../webviews/lineage/foldLineage';
 import { rowsPerSplit } from '../../extension/panels/dagGraph';
 import { generatedGraph, penguinGraph } from './syntheticPipelines';
@@ -43,6 +43,12 @@ describe('graph geometry', () => {
     assert.equal(tall.panX, 25, 'centred across: the width fits');
     assert.equal(fittedView({ width: 500, height: 3000 }, { width: 550, height: 400 }, { top: 44 }).panY, 44, 'below the toolbar');
     assert.equal(tall.panY, 16, 'from the top along the axis that scrolls');
+    // Too wide as well: the sources (the anchor) centred, never scrolled past the graph's edge.
+    const wide = fittedView({ width: 900, height: 3000 }, { width: 500, height: 400 }, { anchor: { x: 600, y: 0 } });
+    assert.equal(wide.panX, 16 + (500 - 16) / 2 - 600);
+    assert.equal(fittedView({ width: 900, height: 3000 }, { width: 500, height: 400 }, { anchor: { x: 880, y: 0 } }).panX, 500 - 16 - 900, 'clamped at the right edge');
+    assert.deepEqual(startAnchor([{ x: 300, y: 12, width: 100, height: 50 }, { x: 0, y: 200, width: 100, height: 50 }], 'DOWN'), { x: 350, y: 0 });
+    assert.deepEqual(startAnchor([{ x: 300, y: 12, width: 100, height: 50 }, { x: 0, y: 200, width: 100, height: 50 }], 'DOWN', 300), { x: 200, y: 0 }, 'what the first screen shows');
     const shrunk = fittedView({ width: 2000, height: 1000 }, { width: 500, height: 300 }, { minZoom: 0.1 });
     assert.ok(shrunk.zoom < 0.3 && 2000 * shrunk.zoom <= 500, 'a whole-graph fit when asked for');
   });

@@ -13,7 +13,7 @@ import { onWheelPanZoom, viewportTransform, zoomedAt } from '../shared/panZoom';
 import css from './dag.css';
 import { collapseGraph, groupStatus, sameShape, shapeKey, type CollapsedGraph } from './collapseGraph';
 import { isDataStep, layoutGraph, NODE_HEADER, PORT_ROW, restoreLayout, saveLayout, warmUp, type Direction, type Layout } from '../shared/graphLayout';
-import { chooseDirection, fittedView, graphShape, neighbourInDirection } from '../shared/graphGeometry';
+import { chooseDirection, fittedView, graphShape, neighbourInDirection, READABLE_ZOOM, startAnchor } from '../shared/graphGeometry';
 import { Minimap, MINIMAP_MIN_NODES } from './minimap';
 
 adoptStyles(css);
@@ -363,7 +363,10 @@ function stageSize(): { width: number; height: number } {
 /** The whole graph if it fits with readable text, else readable text from the top (the rest scrolls). */
 function fit(): void {
   if (!layout) return;
-  view = fittedView(layout, stageSize(), { top: 44 });
+  const size = stageSize();
+  // What the first screen shows at readable zoom, centred across the flow when the graph is wider.
+  const span = (layout.direction === 'DOWN' ? size.height - 44 : size.width) / READABLE_ZOOM - 60;
+  view = fittedView(layout, size, { top: 44, anchor: startAnchor(layout.nodes.values(), layout.direction, span) });
   autoFit = true;
   applyView();
   persist();

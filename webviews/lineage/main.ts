@@ -28,7 +28,7 @@ let hovered: string | null = null;
 let focused: string | null = null;
 
 const toolbar = h('div', { class: 'toolbar' });
-const hint = h('span', { class: 'muted' }, 'Click a node to open it (a folded group to expand it); press F on a node to trace from it. Hover a node to see its path to the traced artifact. Dashed executions were served from cache.');
+const hint = h('span', { class: 'muted' }, 'Click: open (a folded group: expand) · F: trace from a node · hover: its path to the traced artifact · dashed: served from cache');
 const tools = h(
   'span',
   { id: 'tools', role: 'toolbar', 'aria-label': 'Graph view' },

@@ -64,7 +64,11 @@ export const READABLE_ZOOM = 1;
  * one that does not, so the user scrolls to the rest instead of getting a graph too small to read.
  * `minZoom` below READABLE_ZOOM gives a whole-graph fit that may shrink (the lineage's "fit all").
  */
-export function fittedView(graph: { width: number; height: number }, stage: { width: number; height: number }, opts: { minZoom?: number; maxZoom?: number; margin?: number; top?: number } = {}): PanZoom {
+export function fittedView(
+  graph: { width: number; height: number },
+  stage: { width: number; height: number },
+  opts: { minZoom?: number; maxZoom?: number; margin?: number; top?: number; anchor?: { x: number; y: number } } = {},
+): PanZoom {
   const margin = opts.margin ?? 16;
   /** Space kept free at the top (for a toolbar over the graph). */
   const top = opts.top ?? margin;
@@ -74,8 +78,31 @@ export function fittedView(graph: { width: number; height: number }, stage: { wi
   const h = Math.max(1, graph.height);
   const fit = Math.min((stage.width - 2 * margin) / w, (stage.height - top - margin) / h);
   const zoom = Math.min(maxZoom, Math.max(minZoom, fit));
-  const place = (space: number, size: number, start: number) => (size * zoom <= space - start - margin ? start + (space - start - margin - size * zoom) / 2 : start);
-  return { zoom, panX: place(stage.width, w, margin), panY: place(stage.height, h, top) };
+  // Along an axis that does not fit: the anchor (where the graph starts, e.g. its sources) centred,
+  // without scrolling past the graph's edges; without an anchor, the graph's start edge.
+  const place = (space: number, size: number, start: number, anchor: number | undefined) => {
+    if (size * zoom <= space - start - margin) return start + (space - start - margin - size * zoom) / 2;
+    if (anchor === undefined) return start;
+    const centred = start + (space - start) / 2 - anchor * zoom;
+    return Math.min(start, Math.max(space - margin - size * zoom, centred));
+  };
+  return { zoom, panX: place(stage.width, w, margin, opts.anchor?.x), panY: place(stage.height, h, top, opts.anchor?.y) };
+}
+
+/**
+ * Where a graph starts, to anchor a view that cannot show all of it: across the flow, the centre of
+ * the nodes that start within `span` of the graph's start (what the first screen shows: the topmost
+ * nodes for DOWN, the leftmost for RIGHT); along it, the graph's start.
+ */
+export function startAnchor(boxes: Iterable<Box>, direction: DagLayoutDirection, span = 1): { x: number; y: number } | undefined {
+  const all = [...boxes];
+  if (!all.length) return undefined;
+  const along = (b: Box) => (direction === 'DOWN' ? b.y : b.x);
+  const first = Math.min(...all.map(along));
+  const layer = all.filter((b) => along(b) <= first + Math.max(1, span));
+  const lo = Math.min(...layer.map((b) => (direction === 'DOWN' ? b.x : b.y)));
+  const hi = Math.max(...layer.map((b) => (direction === 'DOWN' ? b.x + b.width : b.y + b.height)));
+  return direction === 'DOWN' ? { x: (lo + hi) / 2, y: 0 } : { x: 0, y: (lo + hi) / 2 };
 }
 
 /** The nearest box in an arrow key's direction, by centres (across-distance counts double). */

@@ -51,6 +51,8 @@ export const PORT_ROW = 16;
 export const STATUS_ROW = 20;
 const CHAR_W = 7;
 const PORT_SIZE = 6;
+/** Up to this many nodes, crossing minimisation is thorough. */
+export const THOROUGH_MAX_NODES = 40;
 
 /** A step that writes examples: its node has a row for the rows per split of its last run. */
 export function isDataStep(node: DagGraph['nodes'][number]): boolean {
@@ -98,11 +100,15 @@ export function warmUp(): void {
  */
 export function portsOf(graph: DagGraph, sizeOf: (node: DagGraph['nodes'][number]) => { width: number; height: number }, direction: Direction): Map<string, PlacedPort[]> {
   const order = new Map(graph.nodes.map((n, i) => [n.id, i]));
+  const outputIndex = new Map(graph.nodes.map((n) => [n.id, new Map(n.outputs.map((o, i) => [o.key, i]))]));
+  // An input's rank: its source's place in the graph, then the source port's (two inputs fed by one
+  // node then come in the order of its outputs, and their edges do not cross).
   const inputs = new Map<string, Map<string, number>>();
   for (const e of graph.edges) {
     if (!order.has(e.from) || !order.has(e.to)) continue;
     const m = inputs.get(e.to) ?? new Map<string, number>();
-    m.set(e.input, Math.min(m.get(e.input) ?? Infinity, order.get(e.from)!));
+    const rank = order.get(e.from)! * 1000 + (outputIndex.get(e.from)?.get(e.output) ?? 0);
+    m.set(e.input, Math.min(m.get(e.input) ?? Infinity, rank));
     inputs.set(e.to, m);
   }
   const out = new Map<string, PlacedPort[]>();
@@ -159,9 +165,11 @@ export async function layoutGraph(
     const source = from.some((p) => p.kind === 'out' && p.key === e.output) ? portId(e.from, 'out', e.output) : e.from;
     edges.push({ id: `e${index}`, sources: [source], targets: [portId(e.to, 'in', e.input)] });
   });
-  // Small graphs get ELK's thorough crossing minimisation; a 300-component one the fast settings
-  // measured in test/bench/webviews.bench.ts (one sweep, no greedy switch: ~660 ms -> ~360 ms warm).
-  const thorough = graph.nodes.length <= 120;
+  // Pipelines of a few dozen steps get ELK's thorough crossing minimisation (several sweeps and the
+  // greedy switch: a few ms at that size); larger graphs the fast settings measured in
+  // test/bench/webviews.bench.ts (one sweep, no greedy switch: ~660 ms -> ~360 ms warm at 300 nodes),
+  // which keep a keystroke on a 50-component file under 150 ms.
+  const thorough = graph.nodes.length <= THOROUGH_MAX_NODES;
   const root: ElkNode = {
     id: 'root',
     layoutOptions: {
@@ -176,10 +184,11 @@ export async function layoutGraph(
       'elk.spacing.edgeEdge': '8',
       'elk.layered.spacing.edgeEdgeBetweenLayers': '8',
       'elk.layered.crossingMinimization.strategy': 'LAYER_SWEEP',
-      'elk.layered.thoroughness': thorough ? '10' : '1',
+      'elk.layered.thoroughness': thorough ? '7' : '1',
       'elk.layered.crossingMinimization.greedySwitch.type': thorough ? 'TWO_SIDED' : 'OFF',
-      'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF',
-      'elk.layered.nodePlacement.bk.fixedAlignment': 'BALANCED',
+      // Network simplex gives straighter edges and a narrower graph (penguin: 766 px wide against 811), at
+      // a cost that only small graphs can afford.
+      'elk.layered.nodePlacement.strategy': thorough ? 'NETWORK_SIMPLEX' : 'BRANDES_KOEPF',
       'elk.separateConnectedComponents': 'false',
       'elk.padding': '[top=12,left=12,bottom=12,right=12]',
     },

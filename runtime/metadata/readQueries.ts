@@ -3,7 +3,7 @@
 // Batch loaders take id lists bound as one JSON array (`json_each`), so a page costs a fixed number of
 // statements, whatever its size.
 
-import type Database from 'better-sqlite3';
+import type Database from './sqlite';
 import type { Properties } from '../components/spec';
 import { groupProperties, type PropertyRow } from './propertyCodec';
 import {
@@ -610,6 +610,7 @@ export class MetadataQueries {
     const modelType = this.typeId('Model', TypeKind.ARTIFACT);
     const blessingType = this.typeId('ModelBlessing', TypeKind.ARTIFACT);
     if (ctx === undefined || modelType === undefined || blessingType === undefined) return undefined;
+    // common/blessing.ts isBlessedValue in SQL: the integer 1 or the boolean true, never a string.
     const blessedTrue = this.columns.ArtifactProperty.includes('bool_value')
       ? '(bp.int_value = 1 OR bp.bool_value = 1)'
       : 'bp.int_value = 1';

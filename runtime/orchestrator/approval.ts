@@ -12,9 +12,8 @@ import { artifactDir } from '../workspace';
 import type { ApprovalDecision } from './api';
 import type { RunEvent, StepState } from './events';
 import { UsageError } from '../errors';
+import { APPROVAL_DECISION_KEY, APPROVAL_STATE_KEY } from '../../common/approval';
 
-export const APPROVAL_STATE = '__approval_state__';
-export const APPROVAL_DECISION = '__approval_decision__';
 const CACHE_KEY = '__cache_key__';
 const POLL_MS = 400;
 
@@ -27,14 +26,14 @@ export function recordApproval(dbPath: string, d: ApprovalDecision): ExecutionSu
   try {
     const exec = store.execution(d.executionId);
     if (!exec) throw new ApprovalError(`no execution ${d.executionId} in ${dbPath}`);
-    if (exec.customProperties[APPROVAL_STATE] === undefined) throw new ApprovalError(`execution ${d.executionId} (${exec.nodeId}) is not a HumanApproval step`);
-    if (exec.state !== 'RUNNING' || exec.customProperties[APPROVAL_STATE] !== 'waiting') {
-      const prior = exec.customProperties[APPROVAL_DECISION];
+    if (exec.customProperties[APPROVAL_STATE_KEY] === undefined) throw new ApprovalError(`execution ${d.executionId} (${exec.nodeId}) is not a HumanApproval step`);
+    if (exec.state !== 'RUNNING' || exec.customProperties[APPROVAL_STATE_KEY] !== 'waiting') {
+      const prior = exec.customProperties[APPROVAL_DECISION_KEY];
       throw new ApprovalError(`execution ${d.executionId} is not waiting for a decision${prior ? ` (already ${String(prior)} by ${String(exec.customProperties['approved_by'] ?? '?')})` : ` (state ${exec.state})`}`);
     }
-    if (exec.customProperties[APPROVAL_DECISION]) throw new ApprovalError(`execution ${d.executionId} already has a decision: ${String(exec.customProperties[APPROVAL_DECISION])}`);
+    if (exec.customProperties[APPROVAL_DECISION_KEY]) throw new ApprovalError(`execution ${d.executionId} already has a decision: ${String(exec.customProperties[APPROVAL_DECISION_KEY])}`);
     store.setExecutionProperties(d.executionId, {
-      [APPROVAL_DECISION]: d.decision,
+      [APPROVAL_DECISION_KEY]: d.decision,
       approved_by: d.by,
       decided_at: new Date().toISOString(),
       comment: d.comment ?? '',
@@ -85,7 +84,7 @@ function decisionOutcome(outputs: Record<string, ArtifactSummary[]>, executionId
 /** Publish a decided wait: an Approval artifact carrying the decision, and the execution COMPLETE. */
 function publishDecision(a: ApprovalStepArgs, exec: ExecutionSummary, nodeId: string): Record<string, ArtifactSummary[]> {
   const p = exec.customProperties;
-  const decision = String(p[APPROVAL_DECISION]);
+  const decision = String(p[APPROVAL_DECISION_KEY]);
   const record = {
     decision,
     approved_by: String(p['approved_by'] ?? ''),
@@ -95,7 +94,7 @@ function publishDecision(a: ApprovalStepArgs, exec: ExecutionSummary, nodeId: st
   const uri = artifactDir(a.root, a.pipeline, nodeId, 'approval', exec.id);
   mkdirSync(uri, { recursive: true });
   writeFileSync(`${uri}/decision.json`, `${JSON.stringify(record, null, 2)}\n`);
-  a.store.setExecutionProperties(exec.id, { [APPROVAL_STATE]: 'decided' });
+  a.store.setExecutionProperties(exec.id, { [APPROVAL_STATE_KEY]: 'decided' });
   // The decision belongs to the inputs that were shown to the reviewer: the wait's own cache key.
   const key = typeof p[CACHE_KEY] === 'string' ? p[CACHE_KEY] : a.cacheKey;
   const ids = a.store.publishSucceeded(exec.id, key, { approval: [{ type: 'Approval', uri, properties: {}, customProperties: record }] });
@@ -108,7 +107,7 @@ function settleEarlierWaits(a: ApprovalStepArgs): ExecutionSummary[] {
   for (const w of a.store.waitingApprovals()) {
     if (w.nodeId !== a.component.id || a.store.execution(w.id)?.pipeline !== a.pipeline) continue;
     if (w.customProperties[CACHE_KEY] === a.cacheKey) continue; // joined below
-    if (w.customProperties[APPROVAL_DECISION]) publishDecision(a, w, a.component.id);
+    if (w.customProperties[APPROVAL_DECISION_KEY]) publishDecision(a, w, a.component.id);
     else stale.push(w);
   }
   return stale;
@@ -123,7 +122,7 @@ export async function waitForApproval(a: ApprovalStepArgs): Promise<Outcome> {
   if (a.useCache) {
     const hit = a.store.findCached(a.cacheKey);
     if (hit) {
-      const executionId = register(a, {});
+      const executionId = register(a, {}, false);
       a.store.publishCached(executionId, a.cacheKey, Object.fromEntries(Object.entries(hit.outputs).map(([k, l]) => [k, l.map((x) => x.id)])));
       return decisionOutcome(hit.outputs, executionId, a.started, true);
     }
@@ -133,11 +132,11 @@ export async function waitForApproval(a: ApprovalStepArgs): Promise<Outcome> {
     .waitingApprovals()
     .find((e) => e.nodeId === step && e.customProperties[CACHE_KEY] === a.cacheKey);
   if (!waiting) {
-    const id = register(a, { [APPROVAL_STATE]: 'waiting', [CACHE_KEY]: a.cacheKey });
+    const id = register(a, { [APPROVAL_STATE_KEY]: 'waiting', [CACHE_KEY]: a.cacheKey });
     waiting = a.store.execution(id)!;
     // Waits for inputs that no longer come are superseded: nobody should approve a model no run will push.
     for (const old of stale) {
-      a.store.setExecutionProperties(old.id, { [APPROVAL_STATE]: 'superseded' });
+      a.store.setExecutionProperties(old.id, { [APPROVAL_STATE_KEY]: 'superseded' });
       a.store.finishExecution(old.id, 'CANCELED', `superseded by execution ${id}: the step's inputs changed, so the decision is asked again there`);
     }
   } else {
@@ -156,13 +155,13 @@ export async function waitForApproval(a: ApprovalStepArgs): Promise<Outcome> {
       return decisionOutcome(outputs, executionId, a.started, false);
     }
     if (exec.state !== 'RUNNING') return { state: 'failed', executionId, durationMs: Date.now() - a.started, reason: exec.error ?? `the approval ended as ${exec.state}` };
-    if (exec.customProperties[APPROVAL_DECISION]) {
+    if (exec.customProperties[APPROVAL_DECISION_KEY]) {
       const outputs = publishDecision(a, exec, step);
       return decisionOutcome(outputs, executionId, a.started, false);
     }
     if (timeoutMs !== undefined && Date.now() - exec.createTime > timeoutMs) {
       const message = `no decision within ${timeoutMs / 1000} s (params.timeout)`;
-      a.store.setExecutionProperties(executionId, { [APPROVAL_STATE]: 'timed_out' });
+      a.store.setExecutionProperties(executionId, { [APPROVAL_STATE_KEY]: 'timed_out' });
       a.store.finishExecution(executionId, 'FAILED', message);
       return { state: 'failed', executionId, durationMs: Date.now() - a.started, reason: message };
     }
@@ -187,7 +186,7 @@ export async function waitForApproval(a: ApprovalStepArgs): Promise<Outcome> {
   }
 }
 
-function register(a: ApprovalStepArgs, extra: Properties): number {
+function register(a: ApprovalStepArgs, extra: Properties, announce = true): number {
   const executionId = a.store.registerExecution({
     pipeline: a.pipeline,
     runContextId: a.runContextId,
@@ -197,6 +196,7 @@ function register(a: ApprovalStepArgs, extra: Properties): number {
     customProperties: { ...a.execProps, ...extra },
     inputs: Object.fromEntries(Object.entries(a.inputs).map(([k, list]) => [k, list.map((x) => x.id)])),
   });
-  a.emit({ kind: 'step-started', runId: a.runId, step: a.component.id, executionId, time: Date.now() });
+  // A decision reused from the cache is not announced as started: the step only finishes ('cached').
+  if (announce) a.emit({ kind: 'step-started', runId: a.runId, step: a.component.id, executionId, time: Date.now() });
   return executionId;
 }

@@ -17,6 +17,7 @@ import { cacheKey } from './cacheKey';
 import type { RunEvent, StepState } from './events';
 import { planRun, RunRequestError } from './plan';
 import { UserError } from '../errors';
+import type { AnomalySummaryRow } from '../../common/anomalies';
 
 /** The pipeline file has errors: nothing ran. */
 export class PipelineInvalidError extends UserError {
@@ -329,16 +330,16 @@ class Run {
       customProperties: execProps,
       inputs: Object.fromEntries(Object.entries(inputs).map(([k, list]) => [k, list.map((a) => a.id)])),
     });
-    this.emit({ kind: 'step-started', runId: this.runId, step, executionId, time: Date.now() });
-
     if (useCache) {
       const hit = this.store.findCached(key);
       if (hit) {
         const reused = Object.fromEntries(Object.entries(hit.outputs).map(([k, list]) => [k, list.map((a) => a.id)]));
         this.store.publishCached(executionId, key, reused);
+        // No step-started: a cached step never runs (as in TFX, it never reaches the launcher); it only finishes.
         return { state: 'cached', executionId, durationMs: Date.now() - started, outputs: hit.outputs, reason: `outputs of execution ${hit.executionId}` };
       }
     }
+    this.emit({ kind: 'step-started', runId: this.runId, step, executionId, time: Date.now() });
     return this.executeAndPublish(component, spec, executionId, inputs, params, outputTypes, key, started);
   }
 
@@ -478,7 +479,7 @@ class Run {
       const summary = join(a.uri, 'anomalies_summary.json');
       if (!existsSync(summary)) continue;
       try {
-        const list = JSON.parse(readFileSync(summary, 'utf8')) as Array<{ split: string; feature: string; type: string; severity: string; description: string }>;
+        const list = JSON.parse(readFileSync(summary, 'utf8')) as AnomalySummaryRow[];
         if (list.length) this.emit({ kind: 'anomalies', runId: this.runId, step, executionId, anomalies: list });
       } catch {
         /* a malformed summary only loses the Problems entries */

@@ -7,8 +7,8 @@ import type { DagAction, DagGraph, DagNode, DagNodeStatus, DagProblem, DagSnapsh
 import { connect } from '../shared/vscodeApi';
 import { adoptStyles } from '../shared/styles';
 import { clear, fill, h, s } from '../shared/elementBuilder';
-import { formatDuration } from '../shared/numberFormat';
-import { STEP_STATE_TEXT } from '../shared/stepStateText';
+import { formatDuration } from '../../common/format';
+import { NEVER_RUN_TEXT, STEP_STATE_TEXT } from '../../common/stepStates';
 import { onWheelPanZoom, viewportTransform, zoomedAt } from '../shared/panZoom';
 import css from './dag.css';
 import { collapseGraph, groupStatus, sameShape, shapeKey, type CollapsedGraph } from './collapseGraph';
@@ -68,7 +68,7 @@ const minimap = new Minimap(stage, (x, y) => centreOn(x, y));
 // The shared wording, plus the DAG's own: a node with no execution, and an ellipsis on a running node
 // (the trees show a spinning icon instead).
 const STATE_LABEL: Record<DagNodeStatus['state'], string> = {
-  'never-run': 'never run',
+  'never-run': NEVER_RUN_TEXT,
   ...STEP_STATE_TEXT,
   running: 'running…',
 };
@@ -152,15 +152,15 @@ function problemItem(p: DagProblem): HTMLElement {
 function nodeElement(node: DagNode, placed: Layout['nodes'] extends Map<string, infer P> ? P : never): SVGGElement {
   const st = statusOf(node.id);
   const g = s('g', {
-    class: `node state-${st.state}${node.enabled ? '' : ' disabled'}`,
+    class: `node state-${st.state}${node.enabled ? '' : ' disabled'}${node.broken ? ' broken' : ''}`,
     transform: `translate(${placed.x},${placed.y})`,
     tabindex: 0,
     role: 'button',
     'data-id': node.id,
-    'aria-label': describe(node, st),
+    'aria-label': node.broken ? `${node.id}, ${node.type}, has errors: ${node.broken}` : describe(node, st),
   });
   g.append(
-    s('title', {}, `${node.id} (${node.type})`),
+    s('title', {}, node.broken ? `${node.id} (${node.type || 'no type'}): ${node.broken}` : `${node.id} (${node.type})`),
     s('rect', { class: 'box', width: placed.width, height: placed.height }),
     s('rect', { class: 'stripe', width: 5, height: placed.height }),
     nodeText('id', 12, 17, node.id, placed.width - 20),
@@ -172,7 +172,7 @@ function nodeElement(node: DagNode, placed: Layout['nodes'] extends Map<string, 
   });
   if (isDataStep(node)) g.appendChild(s('text', { class: 'rows', x: 12, y: NODE_HEADER + node.outputs.length * PORT_ROW + PORT_ROW / 2 + 4 }, rowsText(st)));
   for (const p of placed.ports) g.appendChild(s('circle', { class: `port-dot ${p.kind}`, cx: p.x, cy: p.y, r: 3 }, s('title', {}, p.kind === 'in' ? `input ${p.key}` : `output ${p.key}`)));
-  g.appendChild(s('text', { class: 'status', x: 12, y: placed.height - 9 }, statusText(st)));
+  g.appendChild(s('text', { class: 'status', x: 12, y: placed.height - 9 }, node.broken ? '✕ has errors (see Problems)' : statusText(st)));
   g.addEventListener('mouseenter', () => setHovered(node.id));
   g.addEventListener('mouseleave', () => setHovered(null));
   g.addEventListener('focus', () => {

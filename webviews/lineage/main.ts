@@ -8,7 +8,7 @@ import type { LineageEdge, LineageNode } from '../../runtime/metadata/types';
 import { connect } from '../shared/vscodeApi';
 import { adoptStyles } from '../shared/styles';
 import { clear, h, s } from '../shared/elementBuilder';
-import { formatNumber } from '../shared/numberFormat';
+import { formatNumber } from '../../common/format';
 import { layoutGraph, type Direction, type Layout } from '../shared/graphLayout';
 import { chooseDirection, fittedView, graphShape, neighbourInDirection, pathBetween } from '../shared/graphGeometry';
 import { onWheelPanZoom, viewportTransform, zoomedAt } from '../shared/panZoom';

@@ -2,7 +2,7 @@
 import { parseSlices } from '../model/slicingSpecs';
 import type * as EvaluatorExecutor from '../model/evaluatorExecutor';
 import { parseThresholds } from '../model/thresholds';
-import { ComponentError, type ComponentSpec } from './spec';
+import { ComponentError, type ExecutorComponentSpec } from './spec';
 
 /** The executor's own parsers, run at authoring time so threshold mistakes show in the Problems panel. */
 function validateEvaluatorParams(params: Record<string, unknown>): Array<{ param: string; message: string; hint?: string }> {
@@ -21,7 +21,7 @@ function validateEvaluatorParams(params: Record<string, unknown>): Array<{ param
   return problems;
 }
 
-export const evaluatorSpec: ComponentSpec = {
+export const evaluatorSpec: ExecutorComponentSpec = {
   type: 'Evaluator',
   doc: 'Evaluates the candidate model (and the baseline, e.g. the latest blessed model) on the raw eval split, overall and per slice (DuckDB). Classification: accuracy, auc, log_loss, precision, recall, confusion matrix; regression: rmse, mae, r2. TFMA value and change thresholds decide BLESSED / NOT_BLESSED; change thresholds are dropped without a baseline.',
   executionType: 'tfx.components.evaluator.component.Evaluator',

@@ -1,9 +1,9 @@
 // ExampleValidator: anomalies of statistics against a schema (TFDV names and triggers), plus drift against
 // a baseline span and skew between splits or against serving data.
-import type { ComponentSpec } from './spec';
+import type { ExecutorComponentSpec } from './spec';
 import type * as Validation from '../data/validation';
 
-export const exampleValidatorSpec: ComponentSpec = {
+export const exampleValidatorSpec: ExecutorComponentSpec = {
   type: 'ExampleValidator',
   doc: 'Checks statistics against the schema and reports anomalies with TFDV names; detects drift and skew where the schema has comparators.',
   executionType: 'tfx.components.example_validator.component.ExampleValidator',

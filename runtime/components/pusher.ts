@@ -1,8 +1,8 @@
 // Pusher: deploys a blessed (and approved) model to a folder, one version per push.
 import type * as PushExecutor from '../model/pushExecutor';
-import type { ComponentSpec } from './spec';
+import type { ExecutorComponentSpec } from './spec';
 
-export const pusherSpec: ComponentSpec = {
+export const pusherSpec: ExecutorComponentSpec = {
   type: 'Pusher',
   doc: 'Copies the model to `<destination>/<unix seconds>/` atomically when the Evaluator blessed it and, if an approval is wired, a person approved it. Otherwise records pushed=0 and why.',
   executionType: 'tfx.components.pusher.component.Pusher',

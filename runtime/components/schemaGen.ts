@@ -1,8 +1,8 @@
 // SchemaGen: infers a tensorflow_metadata Schema (schema.json, protobuf JSON) from statistics.
-import type { ComponentSpec } from './spec';
+import type { ExecutorComponentSpec } from './spec';
 import type * as SchemaInference from '../data/schemaInference';
 
-export const schemaGenSpec: ComponentSpec = {
+export const schemaGenSpec: ExecutorComponentSpec = {
   type: 'SchemaGen',
   doc: 'Infers a schema from statistics: types, presence, single-valued shape, and string domains for categorical strings.',
   executionType: 'tfx.components.schema_gen.component.SchemaGen',

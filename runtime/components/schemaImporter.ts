@@ -1,8 +1,8 @@
 // SchemaImporter (TFX's ImportSchemaGen): a curated schema kept in the workspace and reviewed in git.
-import type { ComponentSpec } from './spec';
+import type { ExecutorComponentSpec } from './spec';
 import { runSchemaImporter, schemaFileFingerprint } from '../data/schemaInference';
 
-export const schemaImporterSpec: ComponentSpec = {
+export const schemaImporterSpec: ExecutorComponentSpec = {
   type: 'SchemaImporter',
   doc: 'Publishes a curated schema file from the workspace (schema.json in protobuf JSON, or TFX schema.pbtxt text format).',
   executionType: 'tfx.components.schema_gen.import_schema_gen.component.ImportSchemaGen',

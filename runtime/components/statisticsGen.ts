@@ -1,8 +1,8 @@
 // StatisticsGen: TFDV-compatible DatasetFeatureStatisticsList per split, computed with DuckDB.
-import type { ComponentSpec } from './spec';
+import type { ExecutorComponentSpec } from './spec';
 import type * as Statistics from '../data/statistics';
 
-export const statisticsGenSpec: ComponentSpec = {
+export const statisticsGenSpec: ExecutorComponentSpec = {
   type: 'StatisticsGen',
   doc: 'Computes TFDV-compatible statistics for each split: counts, missing values, numeric moments, quantiles and histograms, top string values.',
   executionType: 'tfx.components.statistics_gen.component.StatisticsGen',

@@ -1,9 +1,9 @@
 // Trainer: a TensorFlow.js DNN from params, or the user's run_fn (params.module), on transformed examples.
 import type * as TrainerExecutor from '../model/trainerExecutor';
 import { moduleFingerprint } from './functionModule';
-import type { ComponentSpec } from './spec';
+import type { ExecutorComponentSpec } from './spec';
 
-export const trainerSpec: ComponentSpec = {
+export const trainerSpec: ExecutorComponentSpec = {
   type: 'Trainer',
   doc: 'Trains a TensorFlow.js model (tfjs-node when installed, else wasm, else cpu). Without code: a DNN classifier or regressor from params, early stopping on the eval split. With `module`: your `run(fnArgs)` (TFX run_fn). The Model holds the TF.js model, the TransformGraph and the training curves, so predict() takes raw records.',
   executionType: 'tfx.components.trainer.component.Trainer',

@@ -1,10 +1,10 @@
 // Transform: declarative preprocessing analysed on the train split and applied to every split through
 // the one shared applyTransform (runtime/data/transformProgram.ts), so training and serving agree.
-import type { ComponentSpec } from './spec';
+import type { ExecutorComponentSpec } from './spec';
 import type * as TransformAnalysis from '../data/transformAnalysis';
 import { moduleFingerprint } from './functionModule';
 
-export const transformSpec: ComponentSpec = {
+export const transformSpec: ExecutorComponentSpec = {
   type: 'Transform',
   doc: 'Per-feature preprocessing (z-score, min-max, log, quantile buckets, vocabulary with OOV, one-hot, fill), analysed on train and stored as a JSON program that the model reuses.',
   executionType: 'tfx.components.transform.component.Transform',

@@ -372,6 +372,8 @@ export async function runExampleValidator(ctx: ExecutorContext): Promise<void> {
     ctx.log(`split ${split}: ${rows.length === 0 ? 'no anomalies' : rows.map((r) => `${r.feature || '(dataset)'} ${r.type}`).join('; ')}`);
   }
   writeFileSync(join(out.uri, ANOMALIES_SUMMARY_FILE), `${JSON.stringify(summary, null, 1)}\n`);
+  // Before any failure below: a validator that fails the step on anomalies still tells the Problems panel why.
+  if (summary.length) ctx.emit({ kind: 'anomalies', anomalies: summary });
   out.properties['split_names'] = JSON.stringify(splits);
   const span = stats.properties['span'];
   if (typeof span === 'number') out.properties['span'] = span;

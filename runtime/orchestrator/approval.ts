@@ -4,7 +4,7 @@
 // The decision is written by `mlpipe approve` (or the extension) as custom properties; the waiting
 // runtime publishes the Approval artifact. This follows TFX's ManualNode precedent (tfx-reference §2.8).
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { MetadataStore } from '../metadata/store';
+import { MetadataStore, type DeliberatelyRunning } from '../metadata/store';
 import type { ArtifactSummary, ExecutionSummary } from '../metadata/types';
 import { artifactDir } from '../workspace';
 import type { ApprovalDecision } from './api';
@@ -17,6 +17,14 @@ const CACHE_KEY = '__cache_key__';
 const POLL_MS = 400;
 
 export class ApprovalError extends Error {}
+
+/** A waiting HumanApproval is RUNNING on purpose: crash recovery must leave it alone (it survives restarts). */
+export const APPROVAL_WAIT: DeliberatelyRunning = { customProperty: APPROVAL_STATE, value: 'waiting' };
+
+/** HumanApproval executions waiting for a decision (custom `__approval_state__` = 'waiting', RUNNING). */
+export function waitingApprovals(store: MetadataStore): ExecutionSummary[] {
+  return store.runningExecutionsWith(APPROVAL_WAIT.customProperty, APPROVAL_WAIT.value);
+}
 
 /** Record a decision on a waiting HumanApproval execution (the CLI's `mlpipe approve`, the extension's button). */
 export function recordApproval(dbPath: string, d: ApprovalDecision): ExecutionSummary {
@@ -75,7 +83,7 @@ function publishDecision(a: StepContext, exec: ExecutionSummary, nodeId: string)
 /** Earlier waits of this node for other inputs: decided ones are published, undecided ones returned. */
 function settleEarlierWaits(a: StepContext): ExecutionSummary[] {
   const stale: ExecutionSummary[] = [];
-  for (const w of a.store.waitingApprovals()) {
+  for (const w of waitingApprovals(a.store)) {
     if (w.nodeId !== a.component.id || a.store.execution(w.id)?.pipeline !== a.pipeline.name) continue;
     if (w.customProperties[CACHE_KEY] === a.cacheKey) continue; // joined below
     if (w.customProperties[APPROVAL_DECISION]) publishDecision(a, w, a.component.id);
@@ -99,9 +107,7 @@ export async function waitForApproval(a: StepContext): Promise<StepOutcome> {
     }
   }
   // A wait for these inputs may already exist (an earlier run, maybe a restarted runtime): join it.
-  let waiting = a.store
-    .waitingApprovals()
-    .find((e) => e.nodeId === step && e.customProperties[CACHE_KEY] === a.cacheKey);
+  let waiting = waitingApprovals(a.store).find((e) => e.nodeId === step && e.customProperties[CACHE_KEY] === a.cacheKey);
   if (!waiting) {
     const id = registerStepExecution(a, a.inputs, { [APPROVAL_STATE]: 'waiting', [CACHE_KEY]: a.cacheKey });
     waiting = a.store.execution(id)!;

@@ -11,6 +11,7 @@ import type { PipelineDiagnostic, PipelineIR } from '../definition/ir';
 import { MetadataStore } from '../metadata/store';
 import { defaultDbPath, findRoot } from '../workspace';
 import { RUN_ID_PATTERN, type RunOptions, type RunResult } from './api';
+import { APPROVAL_WAIT } from './approval';
 import { planRun, PlanError } from './plan';
 import { Scheduler } from './scheduler';
 
@@ -62,7 +63,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   }
   const store = MetadataStore.open(dbPath);
   try {
-    store.recoverInterrupted(INTERRUPTED);
+    store.recoverInterrupted(INTERRUPTED, [APPROVAL_WAIT]);
     cleanStaging(store, root);
     return await new Scheduler(pipeline, plan.steps, plan.disabled, plan.upstream, store, root, opts).start();
   } finally {

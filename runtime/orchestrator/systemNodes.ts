@@ -6,6 +6,7 @@ import type { SystemNodeKind } from '../components/spec';
 import type { ArtifactSummary } from '../metadata/types';
 import { waitForApproval } from './approval';
 import { registerStepExecution } from './driver';
+import { latestArtifact, latestBlessedModel } from './resolverStrategies';
 import { elapsed, idsByKey, type StepContext, type StepOutcome } from './step';
 
 export interface SystemNodeHandler {
@@ -21,7 +22,7 @@ const resolverHandler: SystemNodeHandler = {
     const resolved: Record<string, ArtifactSummary[]> = {};
     const strategy = component.params['strategy'];
     if (strategy === 'latest_blessed_model') {
-      const found = store.latestBlessedModel(pipeline);
+      const found = latestBlessedModel(store, pipeline);
       if (found) {
         resolved['model'] = [found.model];
         resolved['blessing'] = [found.blessing];
@@ -29,7 +30,7 @@ const resolverHandler: SystemNodeHandler = {
     } else {
       const wanted = Object.keys(component.outputs).length ? component.outputs : { model: 'Model' };
       for (const [key, type] of Object.entries(wanted)) {
-        const a = store.latestArtifact(pipeline, type);
+        const a = latestArtifact(store, pipeline, type);
         if (a) resolved[key] = [a];
       }
     }

@@ -233,7 +233,10 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
   });
   on('mlpipe/nodeStates', ({ db, pipeline }) => stores.get(db)?.nodeStates(pipeline) ?? {});
   on('mlpipe/latestNodeOutputs', ({ db, pipeline, nodeId }) => stores.get(db)?.latestNodeOutputs(pipeline, nodeId) ?? null);
-  on('mlpipe/waitingApprovals', ({ db }) => stores.get(db)?.waitingApprovals() ?? []);
+  on('mlpipe/waitingApprovals', ({ db }) => {
+    const store = stores.get(db);
+    return store ? approvalModule().waitingApprovals(store) : [];
+  });
   on('mlpipe/approve', ({ db, decision }) => {
     if (db.readonly) throw new UserFacingError(`${db.path} was opened read-only: approvals are recorded only in a workspace's own database.`);
     if (!decision.by.trim()) throw new UserFacingError('An approval needs the name of who decided.');

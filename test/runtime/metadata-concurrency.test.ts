@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { MetadataStore } from '../../runtime/metadata/store';
+import { latestArtifact } from '../../runtime/orchestrator/resolverStrategies';
 
 const RUNS_PER_PROCESS = 8;
 const STEPS = ['gen', 'stats', 'schema', 'train', 'eval'];
@@ -24,7 +25,7 @@ function child(): void {
   }
   const journalMode = process.env.MLPIPE_MLMD_JOURNAL === 'delete' ? 'delete' : 'wal';
   const store = MetadataStore.open(file, { journalMode });
-  store.recoverInterrupted('the runtime stopped (test)');
+  store.recoverInterrupted('the runtime stopped (test)', []);
   for (let r = 0; r < RUNS_PER_PROCESS; r++) {
     const { runContextId } = store.beginRun('shared', `${name}-run-${r}`);
     let previous: number[] = [];
@@ -91,7 +92,7 @@ if (process.env.MLPIPE_MLMD_CHILD) {
         } finally {
           raw.close();
         }
-        const last = store.lineage(store.latestArtifact('shared', 'Examples')!.id, { direction: 'upstream' });
+        const last = store.lineage(latestArtifact(store, 'shared', 'Examples')!.id, { direction: 'upstream' });
         assert.equal(last.nodes.filter((n) => n.kind === 'execution').length, STEPS.length);
       } finally {
         store.close();

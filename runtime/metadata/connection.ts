@@ -28,6 +28,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { UserError } from '../errors';
 import { PropertyTypeError } from './propertyCodec';
 import {
   PropertyType,
@@ -41,13 +42,10 @@ import {
 } from './schema';
 
 /** A problem the user can act on (bad path, not an MLMD file, unsupported version, missing id). */
-export class MetadataStoreError extends Error {
-  constructor(
-    message: string,
-    readonly code: 'open' | 'not-mlmd' | 'version' | 'readonly' | 'not-found' | 'invalid',
-  ) {
-    super(message);
-    this.name = 'MetadataStoreError';
+export class MetadataStoreError extends UserError {
+  declare readonly code: 'open' | 'not-mlmd' | 'version' | 'readonly' | 'not-found' | 'invalid';
+  constructor(message: string, code: MetadataStoreError['code']) {
+    super(message, { code });
   }
 }
 

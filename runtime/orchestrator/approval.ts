@@ -10,13 +10,15 @@ import { artifactDir } from '../workspace';
 import type { ApprovalDecision } from './api';
 import { registerStepExecution } from './driver';
 import { idsByKey, type StepContext, type StepOutcome } from './step';
+import { UsageError } from '../errors';
 
 export const APPROVAL_STATE = '__approval_state__';
 export const APPROVAL_DECISION = '__approval_decision__';
 const CACHE_KEY = '__cache_key__';
 const POLL_MS = 400;
 
-export class ApprovalError extends Error {}
+/** A decision that cannot be recorded (no such execution, not waiting, already decided): a usage error. */
+export class ApprovalError extends UsageError {}
 
 /** A waiting HumanApproval is RUNNING on purpose: crash recovery must leave it alone (it survives restarts). */
 export const APPROVAL_WAIT: DeliberatelyRunning = { customProperty: APPROVAL_STATE, value: 'waiting' };

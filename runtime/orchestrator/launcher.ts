@@ -5,6 +5,7 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ComponentError, type ComponentEvent, type ExecutorComponentSpec, type OutputArtifact, type Properties } from '../components/spec';
+import { UserError } from '../errors';
 import { logPath, stagingDir } from '../workspace';
 import { registerStepExecution, reuseCached } from './driver';
 import type { RunEvent } from './events';
@@ -81,10 +82,10 @@ export async function runExecutor(step: StepContext<ExecutorComponentSpec>, exec
     executionProperties = result?.executionProperties;
   } catch (err) {
     if (stepAbort.signal.aborted) failure = { state: 'canceled', message: 'canceled by the user' };
-    else if (err instanceof ComponentError) failure = { state: 'failed', message: err.hint ? `${err.message} (${err.hint})` : err.message };
+    else if (err instanceof UserError) failure = { state: 'failed', message: err.hint ? `${err.message} (${err.hint})` : err.message };
     else failure = { state: 'failed', message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
     writeLog(`${failure.state === 'canceled' ? 'CANCELED' : 'FAILED'}: ${failure.message}`, 'stderr');
-    if (!(err instanceof ComponentError) && err instanceof Error && err.stack) log.write(`${err.stack}\n`);
+    if (!(err instanceof UserError) && err instanceof Error && err.stack) log.write(`${err.stack}\n`);
   } finally {
     step.signal.removeEventListener('abort', onAbort);
   }

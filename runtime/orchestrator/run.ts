@@ -12,18 +12,18 @@ import { MetadataStore } from '../metadata/store';
 import { defaultDbPath, findRoot } from '../workspace';
 import { RUN_ID_PATTERN, type RunOptions, type RunResult } from './api';
 import { APPROVAL_WAIT } from './approval';
-import { planRun, PlanError } from './plan';
+import { planRun, RunRequestError } from './plan';
 import { Scheduler } from './scheduler';
+import { UserError } from '../errors';
 
 /** The pipeline file has errors: nothing ran. */
-export class PipelineInvalidError extends Error {
+export class PipelineInvalidError extends UserError {
   constructor(readonly diagnostics: PipelineDiagnostic[]) {
-    super(`the pipeline has ${diagnostics.length} error(s)`);
+    super(`the pipeline has ${diagnostics.length} error(s)`, diagnostics[0] ? { where: { file: diagnostics[0].file, line: diagnostics[0].range.start.line, column: diagnostics[0].range.start.column } } : {});
   }
 }
 
-/** A mistake in how the run was asked for (unknown step, missing upstream outputs …). */
-export class RunRequestError extends Error {}
+export { RunRequestError };
 
 const INTERRUPTED = 'The runtime stopped while this step was running (killed or crashed); run the step again.';
 
@@ -54,13 +54,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const pipeline = await loadForRun(file, opts.trusted ?? true);
   const root = resolve(opts.root ?? findRoot(dirname(file)));
   const dbPath = resolve(opts.dbPath ?? defaultDbPath(root));
-  let plan;
-  try {
-    plan = planRun(pipeline, opts.scope);
-  } catch (err) {
-    if (err instanceof PlanError) throw new RunRequestError(err.message);
-    throw err;
-  }
+  const plan = planRun(pipeline, opts.scope);
   const store = MetadataStore.open(dbPath);
   try {
     store.recoverInterrupted(INTERRUPTED, [APPROVAL_WAIT]);
@@ -70,4 +64,3 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     store.close();
   }
 }
-

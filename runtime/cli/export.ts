@@ -4,6 +4,7 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import { formatDiagnostic } from '../definition/ir';
 import { loadPipelineFile } from '../definition/load';
 import { getComponent } from '../components/registry';
+import { registryCatalog } from '../components/registryCatalog';
 import { argoWorkflowYaml, DEFAULT_CLAIM, DEFAULT_MOUNT_PATH, pathsOutsideRoot } from '../export/argoWorkflow';
 import { isInside, rootForPipelineFile } from '../workspace';
 import { UsageError } from '../errors';
@@ -22,7 +23,7 @@ export async function cmdExport(argv: string[], out: NodeJS.WritableStream, err:
   if (!image) throw new UsageError('mlpipe export needs --image <image>: a container image with Node 20+ and this runtime (mlpipe on its PATH, or give --command)');
   const mount = a.values['mount'] ?? DEFAULT_MOUNT_PATH;
   if (!mount.startsWith('/')) throw new UsageError(`--mount ${mount} must be an absolute path in the container`);
-  const loaded = await loadPipelineFile(resolve(file), { trusted: true });
+  const loaded = await loadPipelineFile(resolve(file), { trusted: true, catalog: registryCatalog });
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0 || !loaded.pipeline) {
     for (const d of loaded.diagnostics) err.write(`${formatDiagnostic(d)}\n`);

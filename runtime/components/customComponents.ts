@@ -1,10 +1,9 @@
-// Components that are not data or model steps: Command and Function (any code), and the two nodes the
+// Components that are not data or model steps: Function (any code; Command is in command.ts), and the two nodes the
 // orchestrator handles itself because they need the metadata store: Resolver and HumanApproval.
-import { commandComponent } from './command';
 import { loadUserModule, moduleFingerprint } from './functionModule';
-import { ComponentError, type ApprovalComponentSpec, type ComponentSpec, type ExecutorComponentSpec, type ResolverComponentSpec } from './spec';
+import { ComponentError, type ApprovalComponentSpec, type ExecutorComponentSpec, type ResolverComponentSpec } from './spec';
 
-const functionComponent: ExecutorComponentSpec = {
+export const functionComponent: ExecutorComponentSpec = {
   type: 'Function',
   doc: 'Runs the default export of a TypeScript or JavaScript module: `export default async (ctx) => { … }`. `ctx` has `inputs`, `outputs` (folders to write), `params`, `log`. Runs only in trusted workspaces.',
   executionType: 'mlpipe.components.Function',
@@ -61,4 +60,3 @@ export const humanApprovalComponent: ApprovalComponentSpec = {
   },
 };
 
-export const customComponents: ComponentSpec[] = [commandComponent, functionComponent, resolverComponent, humanApprovalComponent];

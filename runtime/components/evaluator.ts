@@ -1,6 +1,6 @@
 // Evaluator: metrics overall and per slice for the candidate and the baseline model, TFMA thresholds, blessing.
 import { parseSlices } from '../model/slicingSpecs';
-import type * as EvaluatorExecutor from '../model/evaluatorExecutor';
+import type * as EvaluatorExecutor from './evaluator.executor';
 import { parseThresholds } from '../model/thresholds';
 import { ComponentError, type ExecutorComponentSpec } from './spec';
 
@@ -68,6 +68,6 @@ export const evaluatorSpec: ExecutorComponentSpec = {
     eval_split: { type: 'string', default: 'eval', doc: 'Split to evaluate on.' },
   },
   // Loaded on first use: TF.js and DuckDB cost ~0.5 s to load, which a CLI that runs nothing should not pay.
-  executor: async (ctx) => (require('../model/evaluatorExecutor') as typeof EvaluatorExecutor).runEvaluator(ctx),
+  executor: async (ctx) => (require('./evaluator.executor') as typeof EvaluatorExecutor).runEvaluator(ctx),
   validate: (params) => validateEvaluatorParams(params),
 };

@@ -1,7 +1,7 @@
 // ExampleGen: reads CSV / JSON / JSON lines / Parquet from a file, folder or glob (with {SPAN}/{VERSION}),
 // splits it deterministically and writes one Parquet file per split (DESIGN §7).
 import type { ExecutorComponentSpec, ExecutorContext, FingerprintContext, ParamSpec } from './spec';
-import type * as ExampleIngest from '../data/exampleIngest';
+import type * as Executor from './exampleGen.executor';
 import type { InputFormat } from '../data/exampleIngest';
 import { inputFingerprint } from '../data/inputFiles';
 
@@ -40,7 +40,7 @@ const csvParams: Record<string, ParamSpec> = {
 // a fully cached re-run never needs them (a require inside the function runs only then, in tsx and in the esbuild bundle).
 function executorFor(format: InputFormat | 'param') {
   return async (ctx: ExecutorContext) => {
-    await (require('../data/exampleIngest') as typeof ExampleIngest).ingestExamples(ctx, format);
+    await (require('./exampleGen.executor') as typeof Executor).runExampleGen(ctx, format);
   };
 }
 

@@ -1,7 +1,7 @@
 // ExampleValidator: anomalies of statistics against a schema (TFDV names and triggers), plus drift against
 // a baseline span and skew between splits or against serving data.
 import type { ExecutorComponentSpec } from './spec';
-import type * as Validation from '../data/validation';
+import type * as Executor from './exampleValidator.executor';
 
 export const exampleValidatorSpec: ExecutorComponentSpec = {
   type: 'ExampleValidator',
@@ -42,6 +42,6 @@ export const exampleValidatorSpec: ExecutorComponentSpec = {
   kind: 'executor',
   executor: async (ctx) => {
     // Loaded on first run, like every data executor, to keep CLI start-up small.
-    await (require('../data/validation') as typeof Validation).runExampleValidator(ctx);
+    await (require('./exampleValidator.executor') as typeof Executor).runExampleValidator(ctx);
   },
 };

@@ -1,6 +1,6 @@
 // SchemaGen: infers a tensorflow_metadata Schema (schema.json, protobuf JSON) from statistics.
 import type { ExecutorComponentSpec } from './spec';
-import type * as SchemaInference from '../data/schemaInference';
+import type * as Executor from './schemaGen.executor';
 
 export const schemaGenSpec: ExecutorComponentSpec = {
   type: 'SchemaGen',
@@ -21,6 +21,6 @@ export const schemaGenSpec: ExecutorComponentSpec = {
   kind: 'executor',
   executor: async (ctx) => {
     // Loaded on first run, like every data executor, to keep CLI start-up small.
-    await (require('../data/schemaInference') as typeof SchemaInference).runSchemaGen(ctx);
+    await (require('./schemaGen.executor') as typeof Executor).runSchemaGen(ctx);
   },
 };

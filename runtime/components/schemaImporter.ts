@@ -1,6 +1,7 @@
 // SchemaImporter (TFX's ImportSchemaGen): a curated schema kept in the workspace and reviewed in git.
 import type { ExecutorComponentSpec } from './spec';
-import { runSchemaImporter, schemaFileFingerprint } from '../data/schemaInference';
+import { schemaFileFingerprint } from '../data/schemaInference';
+import { runSchemaImporter } from './schemaImporter.executor';
 
 export const schemaImporterSpec: ExecutorComponentSpec = {
   type: 'SchemaImporter',

@@ -3,9 +3,7 @@
 // its publisher records their outputs (the TFX split of responsibilities).
 import { UserError } from '../errors';
 
-/** MLMD property values as the runtime sees them. Objects/arrays are stored as JSON strings. */
-export type PropertyValue = string | number | boolean;
-export type Properties = Record<string, PropertyValue>;
+import type { Properties } from '../../common/artifacts';
 
 /** TFX standard artifact type names (DESIGN §5), plus any name a Command/Function declares. */
 export type StandardArtifactType =

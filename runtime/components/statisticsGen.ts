@@ -1,6 +1,6 @@
 // StatisticsGen: TFDV-compatible DatasetFeatureStatisticsList per split, computed with DuckDB.
 import type { ExecutorComponentSpec } from './spec';
-import type * as Statistics from '../data/statistics';
+import type * as Executor from './statisticsGen.executor';
 
 export const statisticsGenSpec: ExecutorComponentSpec = {
   type: 'StatisticsGen',
@@ -23,6 +23,6 @@ export const statisticsGenSpec: ExecutorComponentSpec = {
   kind: 'executor',
   executor: async (ctx) => {
     // Loaded on first run: DuckDB stays out of CLI start-up and cached re-runs.
-    await (require('../data/statistics') as typeof Statistics).runStatisticsGen(ctx);
+    await (require('./statisticsGen.executor') as typeof Executor).runStatisticsGen(ctx);
   },
 };

@@ -1,5 +1,5 @@
 // Trainer: a TensorFlow.js DNN from params, or the user's run_fn (params.module), on transformed examples.
-import type * as TrainerExecutor from '../model/trainerExecutor';
+import type * as TrainerExecutor from './trainer.executor';
 import { moduleFingerprint } from './functionModule';
 import type { ExecutorComponentSpec } from './spec';
 
@@ -37,6 +37,6 @@ export const trainerSpec: ExecutorComponentSpec = {
     hyperparameters: { type: 'object', doc: 'Free-form values passed to a module as fnArgs.hyperparameters.' },
   },
   // Loaded on first use: TF.js costs ~0.3 s to load, which a CLI that runs nothing should not pay.
-  executor: async (ctx) => (require('../model/trainerExecutor') as typeof TrainerExecutor).runTrainer(ctx),
+  executor: async (ctx) => (require('./trainer.executor') as typeof TrainerExecutor).runTrainer(ctx),
   fingerprint: async ({ params, pipelineDir }) => moduleFingerprint(params['module'], pipelineDir),
 };

@@ -1,7 +1,7 @@
 // Transform: declarative preprocessing analysed on the train split and applied to every split through
 // the one shared applyTransform (runtime/data/transformProgram.ts), so training and serving agree.
 import type { ExecutorComponentSpec } from './spec';
-import type * as TransformAnalysis from '../data/transformAnalysis';
+import type * as Executor from './transform.executor';
 import { moduleFingerprint } from './functionModule';
 
 export const transformSpec: ExecutorComponentSpec = {
@@ -54,8 +54,8 @@ export const transformSpec: ExecutorComponentSpec = {
   },
   kind: 'executor',
   executor: async (ctx) => {
-    // Loaded on first run: transformAnalysis pulls in DuckDB and esbuild, which CLI start-up must not pay for.
-    await (require('../data/transformAnalysis') as typeof TransformAnalysis).runTransform(ctx);
+    // Loaded on first run: the executor pulls in DuckDB and esbuild, which CLI start-up must not pay for.
+    await (require('./transform.executor') as typeof Executor).runTransform(ctx);
   },
   fingerprint: async (ctx) => moduleFingerprint(ctx.params['module'], ctx.pipelineDir),
 };

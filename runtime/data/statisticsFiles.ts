@@ -2,8 +2,8 @@
 // ExampleValidator only read statistics, and their modules (and fingerprints) must not load DuckDB.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { STATS_FILE, splitDir } from '../components/artifacts';
-import { ComponentError, type InputArtifact } from '../components/spec';
+import { STATS_FILE, splitDir } from '../../common/artifacts';
+import { ComponentError } from '../components/spec';
 import type { DatasetFeatureStatistics, DatasetFeatureStatisticsList } from './statisticsTypes';
 
 /** The `exclude_splits` param of StatisticsGen / SchemaGen / ExampleValidator as a set. */
@@ -12,9 +12,9 @@ export function excludedSplits(params: Record<string, unknown>): Set<string> {
   return new Set(Array.isArray(raw) ? raw.filter((s): s is string => typeof s === 'string') : []);
 }
 
-/** Read one split's statistics from an ExampleStatistics artifact. */
-export function readSplitStatistics(artifact: Pick<InputArtifact, 'uri'>, split: string): DatasetFeatureStatistics {
-  const file = join(artifact.uri, splitDir(split), STATS_FILE);
+/** Read one split's statistics from an ExampleStatistics artifact's folder. */
+export function readSplitStatistics(statisticsUri: string, split: string): DatasetFeatureStatistics {
+  const file = join(statisticsUri, splitDir(split), STATS_FILE);
   if (!existsSync(file)) throw new ComponentError(`no statistics for split ${split} (${file})`, 'run StatisticsGen for that split');
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as DatasetFeatureStatisticsList;
   const ds = parsed.datasets?.[0];

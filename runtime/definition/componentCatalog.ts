@@ -1,6 +1,6 @@
-// Where validation, the JSON Schema and hovers get component specs from. The runtime uses the registry
-// (registryCatalog.ts); the extension host must not load the registry (it pulls in DuckDB, TF.js and
-// esbuild), so it rebuilds a catalog from the manifest embedded in dist/pipeline.schema.json instead.
+// Where validation, the JSON Schema and hovers get component specs from. The runtime passes the registry
+// (components/registryCatalog.ts); the extension host must not load the registry (it pulls in DuckDB,
+// TF.js and esbuild), so it rebuilds a catalog from the manifest embedded in dist/pipeline.schema.json.
 // This file imports nothing heavy and is safe to bundle anywhere.
 import type { ComponentDescription, InputSpec, OutputSpec, ParamSpec } from '../components/spec';
 

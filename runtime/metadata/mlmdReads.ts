@@ -6,7 +6,7 @@
 // Batch loaders take id lists bound as one JSON array (`json_each`), so a page costs a fixed number of
 // statements, whatever its size.
 
-import type { Properties } from '../components/spec';
+import type { Properties } from '../../common/artifacts';
 import type { MetadataConnection, SchemaColumns } from './connection';
 import { groupProperties, type PropertyRow } from './propertyCodec';
 import {

@@ -4,7 +4,8 @@
 // types, computes the cache key, registers the execution and looks the key up.
 import { dirname } from 'node:path';
 import type { ComponentIR, PipelineIR } from '../definition/ir';
-import type { ComponentSpec, InputArtifact, Properties } from '../components/spec';
+import type { Properties } from '../../common/artifacts';
+import type { ComponentSpec, InputArtifact } from '../components/spec';
 import type { MetadataStore } from '../metadata/store';
 import type { ArtifactSummary } from '../metadata/types';
 import { cacheKey } from './cacheKey';

@@ -4,7 +4,8 @@
 // The publisher then moves the outputs into place and records them.
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { ComponentError, type ComponentEvent, type ExecutorComponentSpec, type OutputArtifact, type Properties } from '../components/spec';
+import { ComponentError, type ComponentEvent, type ExecutorComponentSpec, type OutputArtifact } from '../components/spec';
+import type { Properties } from '../../common/artifacts';
 import { UserError } from '../errors';
 import { logPath, stagingDir } from '../workspace';
 import { registerStepExecution, reuseCached } from './driver';

@@ -3,7 +3,7 @@
 // execution's end in one transaction. A failed or canceled executor leaves nothing but its log.
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Properties } from '../components/spec';
+import type { Properties } from '../../common/artifacts';
 import type { ArtifactSummary } from '../metadata/types';
 import { artifactDir } from '../workspace';
 import type { ExecutorRun } from './launcher';

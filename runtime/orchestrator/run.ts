@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { loadPipelineFile } from '../definition/load';
+import { registryCatalog } from '../components/registryCatalog';
 import type { PipelineDiagnostic, PipelineIR } from '../definition/ir';
 import { MetadataStore } from '../metadata/store';
 import { defaultDbPath, findRoot } from '../workspace';
@@ -40,7 +41,7 @@ function cleanStaging(store: MetadataStore, root: string): void {
 }
 
 export async function loadForRun(file: string, trusted: boolean): Promise<PipelineIR> {
-  const loaded = await loadPipelineFile(file, { trusted });
+  const loaded = await loadPipelineFile(file, { trusted, catalog: registryCatalog });
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length || !loaded.pipeline) throw new PipelineInvalidError(errors.length ? errors : loaded.diagnostics);
   return loaded.pipeline;

@@ -1,7 +1,8 @@
 // What the parts of the launcher hand each other for one step: the context the driver resolved (inputs,
 // params, cache key …) and the outcome the scheduler records. One shape for executor and system nodes.
 import type { ComponentIR, PipelineIR } from '../definition/ir';
-import type { ComponentSpec, InputArtifact, Properties } from '../components/spec';
+import type { Properties } from '../../common/artifacts';
+import type { ComponentSpec, InputArtifact } from '../components/spec';
 import type { MetadataStore } from '../metadata/store';
 import type { ArtifactSummary } from '../metadata/types';
 import type { RunEvent, StepState } from './events';

@@ -13,6 +13,7 @@ import {
 } from 'vscode-jsonrpc/node';
 import { UserError } from '../errors';
 import { isInside, logPath } from '../workspace';
+import { registryCatalog } from '../components/registryCatalog';
 import type { RunEvent } from '../orchestrator/events';
 import {
   PROTOCOL_VERSION,
@@ -222,8 +223,8 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
   on('mlpipe/hello', () => ({ protocolVersion: PROTOCOL_VERSION, runtimeVersion: RUNTIME_VERSION, nodeVersion: process.versions.node, pid: process.pid }));
   on('mlpipe/validate', async ({ file, text, trusted }) => {
     const definition = definitionModule();
-    if (text !== undefined && !file.endsWith('.ts')) return definition.loadPipelineText(file, text);
-    return definition.loadPipelineFile(file, { trusted });
+    if (text !== undefined && !file.endsWith('.ts')) return definition.loadPipelineText(file, text, { catalog: registryCatalog });
+    return definition.loadPipelineFile(file, { trusted, catalog: registryCatalog });
   });
   on('mlpipe/run', (p) => startRun(p));
   on('mlpipe/cancel', ({ runId }) => {
@@ -258,12 +259,12 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
     if (!Number.isInteger(executionId) || executionId < 0) throw new UserFacingError(`${executionId} is not an execution id.`);
     return readTail(logPath(root, executionId), maxBytes ?? DEFAULT_LOG_BYTES);
   });
-  on('mlpipe/hover', ({ type, param }) => ({ markdown: schemaModule().componentHover(type, param) ?? null }));
-  on('mlpipe/pipelineSchema', () => schemaModule().pipelineJsonSchema());
+  on('mlpipe/hover', ({ type, param }) => ({ markdown: schemaModule().componentHover(type, param, registryCatalog) ?? null }));
+  on('mlpipe/pipelineSchema', () => schemaModule().pipelineJsonSchema(registryCatalog));
   on('mlpipe/exportArgo', async (p) => {
     const image = p.image.trim();
     if (!image) throw new UserFacingError('an Argo Workflow needs a container image with Node 20+ and the mlpipe runtime');
-    const loaded = await definitionModule().loadPipelineFile(p.file, { trusted: p.trusted });
+    const loaded = await definitionModule().loadPipelineFile(p.file, { trusted: p.trusted, catalog: registryCatalog });
     const firstError = loaded.diagnostics.find((d) => d.severity === 'error');
     if (firstError || !loaded.pipeline) throw new UserFacingError(`${p.file} has errors; fix them first (${firstError?.message ?? 'it could not be read'})`);
     const rel = relative(p.root, p.file);

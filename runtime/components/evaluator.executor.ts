@@ -2,15 +2,15 @@
 // against TFMA-style thresholds, written as metrics.json + validation.json and a ModelBlessing.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EXAMPLES_FILE, METRICS_FILE, splitDir, VALIDATION_FILE } from '../components/artifacts';
-import { ComponentError, type ExecutorContext, type ExecutorResult, type InputArtifact } from '../components/spec';
+import { EXAMPLES_FILE, METRICS_FILE, splitDir, VALIDATION_FILE } from '../../common/artifacts';
+import { ComponentError, type ExecutorContext, type ExecutorResult, type InputArtifact } from './spec';
 import { withDuckDb } from '../data/duckdbEngine';
-import { ensureBackend, withModelTurn } from './backend';
-import { optionalString, stringParam } from './paramReading';
-import { disposeModel, loadModel, type ServingModel } from './predict';
-import { evaluateModel, loadEvalTable, writePredictions, type ModelMetricsBlock } from './sliceEvaluation';
-import { parseSlices } from './slicingSpecs';
-import { parseThresholds, validateMetrics, type SliceMetrics, type ValidationResult } from './thresholds';
+import { ensureBackend, withModelTurn } from '../model/backend';
+import { optionalString, stringParam } from '../model/paramReading';
+import { disposeModel, loadModel, type ServingModel } from '../model/predict';
+import { evaluateModel, loadEvalTable, writePredictions, type ModelMetricsBlock } from '../model/sliceEvaluation';
+import { parseSlices } from '../model/slicingSpecs';
+import { parseThresholds, validateMetrics, type SliceMetrics, type ValidationResult } from '../model/thresholds';
 
 export const PREDICTIONS_FILE = 'predictions.parquet';
 export { parseSlices };

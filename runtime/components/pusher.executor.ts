@@ -4,9 +4,10 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ComponentError, type ExecutorContext, type ExecutorResult, type InputArtifact, type PropertyValue } from '../components/spec';
-import { stringParam } from './paramReading';
-import { servingDir } from './predict';
+import { ComponentError, type ExecutorContext, type ExecutorResult, type InputArtifact } from './spec';
+import type { PropertyValue } from '../../common/artifacts';
+import { stringParam } from '../model/paramReading';
+import { servingDir } from '../model/predict';
 
 function flag(value: PropertyValue | undefined): boolean {
   return value === 1 || value === true || value === '1' || value === 'true';

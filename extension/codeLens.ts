@@ -4,7 +4,9 @@
 import * as vscode from 'vscode';
 import type { DbRef } from '../runtime/server/protocol';
 import { toRange, type PipelineIndex } from './pipelineIndex';
-import { formatDuration, STATE_TEXT, type StepStates } from './stepStates';
+import { formatDuration } from '../common/format';
+import { STEP_STATE_TEXT } from '../common/stepStates';
+import type { StepStates } from './stepStates';
 
 export class PipelineCodeLens implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -51,7 +53,7 @@ export class PipelineCodeLens implements vscode.CodeLensProvider, vscode.Disposa
       }
       const s = states[c.id];
       if (s) {
-        const title = `${STATE_TEXT[s.state]}${s.durationMs !== undefined && s.state !== 'running' ? ` · ${formatDuration(s.durationMs)}` : ''}`;
+        const title = `${STEP_STATE_TEXT[s.state]}${s.durationMs !== undefined && s.state !== 'running' ? ` · ${formatDuration(s.durationMs)}` : ''}`;
         lenses.push(
           new vscode.CodeLens(range, {
             title,

@@ -88,7 +88,8 @@ export class PipelineDiagnostics implements vscode.Disposable, vscode.CodeAction
         action.diagnostics = [d];
         action.edit = new vscode.WorkspaceEdit();
         action.edit.replace(document.uri, toRange(fix.range), fix.replacement);
-        action.isPreferred = (this.fixes.get(d)?.length ?? 0) === 1;
+        // The runtime lists the likeliest fix first.
+        action.isPreferred = fix === this.fixes.get(d)?.[0];
         actions.push(action);
       }
     }

@@ -5,7 +5,9 @@ import * as vscode from 'vscode';
 import type { DbRef } from '../runtime/server/protocol';
 import type { Discovery, PipelineFile } from './discovery';
 import type { PipelineIndex } from './pipelineIndex';
-import { formatDuration, STATE_ICONS, STATE_TEXT, type StepStates } from './stepStates';
+import { formatDuration } from '../common/format';
+import { NEVER_RUN_TEXT, STEP_STATE_TEXT } from '../common/stepStates';
+import { STATE_ICONS, type StepStates } from './stepStates';
 
 export type PipelineNode =
   | { kind: 'pipeline'; file: PipelineFile }
@@ -87,7 +89,7 @@ export class PipelinesTree implements vscode.TreeDataProvider<PipelineNode>, vsc
         const s = pipeline && db ? this.states.get(db, pipeline.name)[node.componentId] : undefined;
         const item = new vscode.TreeItem(node.componentId, vscode.TreeItemCollapsibleState.None);
         item.id = `component:${node.file.uri.toString()}#${node.componentId}`;
-        const state = s ? `${STATE_TEXT[s.state]}${s.durationMs !== undefined && s.state !== 'running' ? ` ${formatDuration(s.durationMs)}` : ''}` : 'never run';
+        const state = s ? `${STEP_STATE_TEXT[s.state]}${s.durationMs !== undefined && s.state !== 'running' ? ` ${formatDuration(s.durationMs)}` : ''}` : NEVER_RUN_TEXT;
         item.description = `${node.type} · ${state}`;
         const icon = s ? STATE_ICONS[s.state] : { icon: 'circle-large-outline', color: undefined };
         item.iconPath = new vscode.ThemeIcon(icon.icon, icon.color ? new vscode.ThemeColor(icon.color) : undefined);

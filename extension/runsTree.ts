@@ -5,7 +5,9 @@ import * as vscode from 'vscode';
 import type { ArtifactEvent, ExecutionSummary, RunSummary } from '../runtime/metadata/types';
 import type { DbRef } from '../runtime/server/protocol';
 import type { RuntimeClient } from './runtimeClient';
-import { formatDuration, STATE_ICONS, STATE_TEXT, stepStateOf } from './stepStates';
+import { formatDuration } from '../common/format';
+import { STEP_STATE_TEXT, stepStateOf } from '../common/stepStates';
+import { STATE_ICONS } from './stepStates';
 
 const PAGE_SIZE = 20;
 
@@ -163,7 +165,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
         const state = stepStateOf(e);
         const item = new vscode.TreeItem(e.nodeId || e.type, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `execution:${node.source.id}:${e.id}`;
-        item.description = `${STATE_TEXT[state]} · ${formatDuration(e.durationMs)}${state === 'cached' ? ' · from cache' : ''}`;
+        item.description = `${STEP_STATE_TEXT[state]} · ${formatDuration(e.durationMs)}${state === 'cached' ? ' · from cache' : ''}`;
         item.tooltip = `Execution ${e.id} (${e.type})${e.error ? `\n${e.error}` : ''}`;
         const icon = STATE_ICONS[state];
         item.iconPath = new vscode.ThemeIcon(icon.icon, icon.color ? new vscode.ThemeColor(icon.color) : undefined);

@@ -1,11 +1,10 @@
 // The last known state of every step of every pipeline: the metadata store's last execution per node,
 // overlaid with the live events of runs in progress. Trees and CodeLens show it.
 import * as vscode from 'vscode';
-import type { ExecutionSummary } from '../runtime/metadata/types';
-import type { RunEvent, StepState } from '../runtime/orchestrator/events';
+import { stepStateOf, type StepState } from '../common/stepStates';
+import type { RunEvent } from '../runtime/orchestrator/events';
 import type { DbRef } from '../runtime/server/protocol';
 import type { RuntimeClient } from './runtimeClient';
-import { STEP_STATE_TEXT } from '../webviews/shared/stepStateText';
 
 export interface StepView {
   state: StepState;
@@ -14,31 +13,6 @@ export interface StepView {
   /** Live: the step is part of a run in progress. */
   live: boolean;
   reason?: string;
-}
-
-export function stepStateOf(e: ExecutionSummary): StepState {
-  switch (e.state) {
-    case 'COMPLETE':
-      return 'complete';
-    case 'CACHED':
-      return 'cached';
-    case 'FAILED':
-      return 'failed';
-    case 'CANCELED':
-      return 'canceled';
-    case 'RUNNING':
-      return e.waiting ? 'waiting' : 'running';
-    default:
-      return 'pending';
-  }
-}
-
-export function formatDuration(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms)) return '';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const m = Math.floor(ms / 60_000);
-  return `${m} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
 export const STATE_ICONS: Record<StepState, { icon: string; color?: string }> = {
@@ -52,9 +26,6 @@ export const STATE_ICONS: Record<StepState, { icon: string; color?: string }> = 
   waiting: { icon: 'person', color: 'charts.yellow' },
   rejected: { icon: 'thumbsdown', color: 'testing.iconFailed' },
 };
-
-/** The shared wording, so the trees, CodeLens and the DAG preview name a state alike. */
-export const STATE_TEXT = STEP_STATE_TEXT;
 
 function key(db: DbRef, pipeline: string): string {
   return `${db.path}\u0000${pipeline}`;

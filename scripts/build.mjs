@@ -12,7 +12,8 @@ const production = process.argv.includes('--production');
 // Native or heavy packages stay in node_modules and are loaded at run time by the runtime process.
 const runtimeExternals = [
   'better-sqlite3',
-  '@duckdb/node-api',
+  '@photostructure/sqlite',
+  // @duckdb/node-api is plain JavaScript (180 files) and is bundled; its binding loads the native module.
   '@duckdb/node-bindings',
   '@tensorflow/tfjs-node',
   '@tensorflow/tfjs',
@@ -21,6 +22,7 @@ const runtimeExternals = [
   '@tensorflow/tfjs-core',
   '@tensorflow/tfjs-layers',
   'esbuild',
+  'onnxruntime-node',
 ];
 
 const common = { bundle: true, sourcemap: true, minify: production, logLevel: 'warning', absWorkingDir: root };
@@ -107,6 +109,9 @@ for (const job of jobs) {
     failed++;
   }
 }
+// The Python bridge of Trainer run_fn modules and python-format models, beside the runtime bundle.
+mkdirSync(join(root, 'dist', 'runtime'), { recursive: true });
+copyFileSync(join(root, 'runtime', 'model', 'python', 'mlpipe_fn.py'), join(root, 'dist', 'runtime', 'mlpipe_fn.py'));
 if (failed) {
   console.error(`${failed} bundle(s) failed to build`);
   process.exit(1);

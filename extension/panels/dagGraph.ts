@@ -2,9 +2,10 @@
 // Output keys and artifact types of the standard components are the DESIGN §5 contract; a component
 // with declared outputs (Command, Function) brings its own, and any output referenced downstream but
 // unknown here still gets a port, typed by what the IR says or `Artifact`.
+import { stepStateOf } from '../../common/stepStates';
 import type { LoadResult, PipelineIR } from '../../runtime/definition/ir';
 import type { ExecutionSummary } from '../../runtime/metadata/types';
-import type { DagGraph, DagNode, DagNodeState, DagNodeStatus, DagProblem } from '../../webviews/protocol';
+import type { DagGraph, DagNode, DagNodeStatus, DagProblem } from '../../webviews/protocol';
 
 export const STANDARD_OUTPUTS: Readonly<Record<string, ReadonlyArray<readonly [string, string]>>> = {
   CsvExampleGen: [['examples', 'Examples']],
@@ -69,26 +70,28 @@ export function toDagProblems(result: LoadResult): DagProblem[] {
   }));
 }
 
-/** The graph to show for a load result: null while errors make the IR unreliable (the view keeps the last good one). */
+/**
+ * The graph to show for a load result: every component that could be read, a component with errors
+ * marked `broken` with its first error (one typo does not hide the rest of the graph). null when
+ * nothing could be read (the view then keeps the last graph).
+ */
 export function graphFor(result: LoadResult): DagGraph | null {
   if (!result.pipeline) return null;
-  if (result.diagnostics.some((d) => d.severity === 'error')) return null;
-  return toDagGraph(result.pipeline);
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length && result.pipeline.components.length === 0) return null;
+  const graph = toDagGraph(result.pipeline);
+  const firstError = new Map<string, string>();
+  for (const d of errors) if (d.component !== undefined && !firstError.has(d.component)) firstError.set(d.component, `${d.range.start.line}:${d.range.start.column} ${d.message}`);
+  for (const node of graph.nodes) {
+    const message = firstError.get(node.id);
+    if (message !== undefined) node.broken = message;
+  }
+  return graph;
 }
 
-/** The DAG state of a node's last execution. */
+/** The DAG status of a node's last execution (the state mapping is common/stepStates.ts's, as the trees'). */
 export function stateOfExecution(e: ExecutionSummary): DagNodeStatus {
-  const map: Record<ExecutionSummary['state'], DagNodeState> = {
-    UNKNOWN: 'never-run',
-    NEW: 'pending',
-    RUNNING: 'running',
-    COMPLETE: 'complete',
-    FAILED: 'failed',
-    CACHED: 'cached',
-    CANCELED: 'canceled',
-  };
-  const state = e.waiting ? 'waiting' : map[e.state];
-  return { state, durationMs: e.durationMs, executionId: e.id, reason: e.error };
+  return { state: stepStateOf(e), durationMs: e.durationMs, executionId: e.id, reason: e.error };
 }
 
 /** The component whose definition contains a 1-based position. */

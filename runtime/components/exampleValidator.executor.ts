@@ -1,12 +1,13 @@
 // The ExampleValidator executor: per split, validates the statistics against the schema (with drift
 // against the baseline span and skew against serving data or another split), writes TFDV-like
 // Anomalies and the summary, reports the anomalies as a component event, and fails on `fail_on`.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ANOMALIES_FILE, ANOMALIES_SUMMARY_FILE, splitDir, splitNames } from '../../common/artifacts';
 import { readSchemaArtifact } from '../data/schemaInference';
 import { excludedSplits, readSplitStatistics } from '../data/statisticsFiles';
-import { summarizeAnomalies, validateStatistics, type AnomalySummaryEntry, type ValidateOptions } from '../data/validation';
+import type { AnomalySummaryRow } from '../../common/anomalies';
+import { summarizeAnomalies, validateStatistics, type ValidateOptions } from '../data/validation';
 import { ComponentError, type ExecutorContext, type InputArtifact } from './spec';
 
 function pickSplit(artifact: InputArtifact, split: string): string | undefined {
@@ -25,7 +26,16 @@ export async function runExampleValidator(ctx: ExecutorContext): Promise<void> {
   const baseline = ctx.inputs['baseline_statistics']?.[0];
   const serving = ctx.inputs['serving_statistics']?.[0];
   const excluded = excludedSplits(ctx.params);
-  const splits = splitNames(stats.properties).filter((s) => !excluded.has(s));
+  const named = splitNames(stats.properties);
+  if (named.length === 0) {
+    // Validating nothing and reporting success would let any data through: say what is wrong instead.
+    const onDisk = existsSync(stats.uri) ? readdirSync(stats.uri).filter((f) => f.startsWith('Split-')) : [];
+    throw new ComponentError(
+      `statistics artifact ${stats.id} has no split names, so there is nothing to validate${onDisk.length ? ` (its folder holds ${onDisk.join(', ')})` : ''}`,
+      onDisk.length ? `Import it with properties: {split_names: '${JSON.stringify(onDisk.map((f) => f.slice('Split-'.length)))}'}, or wire a StatisticsGen output.` : 'Wire a StatisticsGen output (or an Importer of a TFX statistics folder with Split-*/FeatureStats.pb).',
+    );
+  }
+  const splits = named.filter((s) => !excluded.has(s));
   const skewRaw = ctx.params['skew'];
   const skewPairs = skewRaw && typeof skewRaw === 'object' && !Array.isArray(skewRaw) ? Object.entries(skewRaw as Record<string, unknown>) : [];
   const skewControlOf = new Map<string, string>();
@@ -35,7 +45,7 @@ export async function runExampleValidator(ctx: ExecutorContext): Promise<void> {
     skewControlOf.set(treatment, control);
   }
 
-  const summary: AnomalySummaryEntry[] = [];
+  const summary: AnomalySummaryRow[] = [];
   const blessed: Record<string, number> = {};
   for (const split of splits) {
     const ds = readSplitStatistics(stats.uri, split);

@@ -3,6 +3,7 @@
 // its publisher records their outputs (the TFX split of responsibilities).
 import { UserError } from '../errors';
 
+import type { AnomalySummaryRow } from '../../common/anomalies';
 import type { Properties } from '../../common/artifacts';
 
 /** TFX standard artifact type names (DESIGN §5), plus any name a Command/Function declares. */
@@ -76,16 +77,6 @@ export type ComponentEvent =
   | { kind: 'progress'; message: string; fraction?: number }
   /** Anomalies found in the data (ExampleValidator), for the Problems panel; also on a failing step. */
   | { kind: 'anomalies'; anomalies: AnomalySummaryRow[] };
-
-/** One reason an anomaly was raised, as summarised for the Problems panel and `anomalies_summary.json`. */
-export interface AnomalySummaryRow {
-  split: string;
-  /** '' for an anomaly of the dataset as a whole. */
-  feature: string;
-  type: string;
-  severity: string;
-  description: string;
-}
 
 export interface ExecutorContext {
   pipelineName: string;

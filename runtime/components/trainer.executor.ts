@@ -14,6 +14,7 @@ import { loadModelFiles, saveModelFiles } from '../model/modelFiles';
 import { enumParam, integerListParam, numberParam, objectParam, optionalString, stringListParam, stringParam } from '../model/paramReading';
 import { readParquetRows, type Row } from '../model/parquetRows';
 import type { TrainerFnArgs, TrainerSplit } from '../model/trainerModule';
+import { isPythonModule, runPythonTrainer } from './trainer.python';
 import { fitModel, withKnownLabels, type EpochRecord, type FitOptions, type FitResult, type TrainSet } from '../model/training';
 
 export const HISTORY_FILE = 'history.json';
@@ -121,6 +122,17 @@ async function warmStart(model: tf.LayersModel, base: InputArtifact, log: (l: st
 
 /** The executor: it waits for its turn with TF.js's process-wide backend (see withModelTurn). */
 export async function runTrainer(ctx: ExecutorContext): Promise<ExecutorResult> {
+  const settings = readTrainerSettings(ctx.params);
+  // A Python run_fn trains in its own process: it needs neither TF.js nor its turn.
+  if (isPythonModule(settings.module)) {
+    return runPythonTrainer(ctx, { ...settings, module: settings.module }, {
+      examples: single(ctx, 'examples', true),
+      transformGraph: single(ctx, 'transform_graph', false),
+      program: readProgram(single(ctx, 'transform_graph', false)),
+      schema: single(ctx, 'schema', false),
+      base: single(ctx, 'base_model', false),
+    });
+  }
   return withModelTurn(ctx.signal, () => trainInTurn(ctx));
 }
 
@@ -151,6 +163,7 @@ async function trainInTurn(ctx: ExecutorContext): Promise<ExecutorResult> {
     categorical: settings.categorical,
     embeddingDim: settings.embeddingDim,
     exclude: settings.exclude,
+    onTaskChosen: (reason) => ctx.log(`task: ${reason}`),
   });
   ctx.log(`features: ${spec.features.map((f) => `${f.column} (${f.kind})`).join(', ')}; label ${spec.label.column} (${spec.label.kind})`);
   const trainSetData = trainSet(spec, train.rows);

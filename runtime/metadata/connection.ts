@@ -1,8 +1,8 @@
 // The connection to an ML Metadata file: open or create it, check its schema version, and run read and
 // write transactions, with the prepared-statement and type caches every query shares. This is the only
-// file that knows the database is SQLite (PRAGMAs, journal mode, sqlite_master) or which driver talks to
-// it: a second dialect (MySQL, DESIGN §1) plugs in here, as MLMD's metadata sources do under its
-// query executor. The MLMD primitives (mlmdWrites.ts), the reads (mlmdReads.ts) and TFX's publish
+// file that knows the database is SQLite (PRAGMAs, journal mode, sqlite_master, SQLite's error codes) and
+// the only one that talks to the driver (./sqlite.ts): a second dialect (MySQL, DESIGN §1) plugs in here,
+// as MLMD's metadata sources do under its query executor. The MLMD primitives (mlmdWrites.ts), the reads (mlmdReads.ts) and TFX's publish
 // semantics (executionPublish.ts) sit on top; MetadataStore (store.ts) is the façade.
 //
 // Concurrency and journal mode (tfx-reference §1.7.6). Several processes use one file at once: `mlpipe
@@ -25,7 +25,7 @@
 // returns BUSY without waiting), no transaction spans an await, and every connection waits up to
 // busy_timeout (15 s by default; MLMD itself gives up after ~2 s) for a lock.
 
-import Database from 'better-sqlite3';
+import Database from './sqlite';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UserError } from '../errors';
@@ -71,6 +71,9 @@ export interface Statement {
 export type SchemaColumns = Readonly<Record<PropertyTable, readonly string[]>>;
 
 const DEFAULT_BUSY_TIMEOUT_MS = 15_000;
+
+/** The tables of every ML Metadata schema version mlpipe reads (6 and up). */
+const MLMD_CORE_TABLES = ['Type', 'Artifact', 'ArtifactProperty', 'Execution', 'ExecutionProperty', 'Context', 'ContextProperty', 'Event', 'EventPath', 'Association', 'Attribution'];
 
 export class MetadataConnection {
   private readonly statements = new Map<string, Statement>();
@@ -143,8 +146,16 @@ export class MetadataConnection {
    * it never blocks on, or is blocked by, another reader; it nests as a savepoint when called inside a write.
    */
   read<T>(fn: () => T): T {
-    if (this.db.inTransaction) return fn();
-    return this.db.transaction(fn).deferred();
+    try {
+      if (this.db.inTransaction) return fn();
+      return this.db.transaction(fn).deferred();
+    } catch (err) {
+      // Damage found while reading is the file's, not a fault of mlpipe.
+      if ((err as { code?: unknown }).code === 'SQLITE_CORRUPT' || (err as { code?: unknown }).code === 'SQLITE_NOTADB') {
+        throw new MetadataStoreError(`${this.path} is damaged (${(err as Error).message}); open a copy with sqlite3 and run .recover, or use another file.`, 'not-mlmd');
+      }
+      throw err;
+    }
   }
 
   /** One write transaction, BEGIN IMMEDIATE (see the top of this file), in a version-10 file opened for writing. */
@@ -280,6 +291,12 @@ function prepare(db: Database.Database, file: string, readonly: boolean, journal
       `${file} has ML Metadata schema version ${version}; mlpipe reads versions ${MIN_READABLE_VERSION} to ${SCHEMA_VERSION}. Upgrade it with a current ml-metadata release.`,
       'version',
     );
+  }
+  // Every version mlpipe reads has these tables; a file that lacks one is damaged, not ours to guess at.
+  const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((r) => r.name));
+  const missing = MLMD_CORE_TABLES.filter((t) => !tables.has(t));
+  if (missing.length) {
+    throw new MetadataStoreError(`${file} says ML Metadata schema version ${version} but has no ${missing.join(', ')} table${missing.length > 1 ? 's' : ''}: the file is damaged or was not written by ML Metadata.`, 'not-mlmd');
   }
   return version;
 }

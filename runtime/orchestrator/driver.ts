@@ -78,8 +78,12 @@ export async function prepareStep(
   };
 }
 
-/** Record the step's execution (RUNNING, with its inputs) and tell the listeners it started. */
-export function registerStepExecution(step: StepContext, inputs: Record<string, InputArtifact[]>, extraProps: Properties = {}): number {
+/**
+ * Record the step's execution (RUNNING, with its inputs) and, unless `announce` is false, tell the
+ * listeners it started. A step answered from the cache is not announced: it never runs, as in TFX it never
+ * reaches the launcher; it only finishes ('cached').
+ */
+export function registerStepExecution(step: StepContext, inputs: Record<string, InputArtifact[]>, extraProps: Properties = {}, announce = true): number {
   const executionId = step.store.registerExecution({
     pipeline: step.pipeline.name,
     runContextId: step.runContextId,
@@ -89,8 +93,12 @@ export function registerStepExecution(step: StepContext, inputs: Record<string, 
     customProperties: { ...step.execProps, ...extraProps },
     inputs: idsByKey(inputs),
   });
-  step.emit({ kind: 'step-started', runId: step.runId, step: step.component.id, executionId, time: Date.now() });
+  if (announce) announceStarted(step, executionId);
   return executionId;
+}
+
+export function announceStarted(step: StepContext, executionId: number): void {
+  step.emit({ kind: 'step-started', runId: step.runId, step: step.component.id, executionId, time: Date.now() });
 }
 
 /** Reuse the outputs of an earlier execution with the same cache key, if caching is on and there is one. */

@@ -8,7 +8,7 @@ import { ComponentError, type ComponentEvent, type ExecutorComponentSpec, type O
 import type { Properties } from '../../common/artifacts';
 import { UserError } from '../errors';
 import { logPath, stagingDir } from '../workspace';
-import { registerStepExecution, reuseCached } from './driver';
+import { announceStarted, registerStepExecution, reuseCached } from './driver';
 import type { RunEvent } from './events';
 import { publishFailed, publishOutputs } from './publisher';
 import type { StepContext, StepOutcome } from './step';
@@ -20,9 +20,10 @@ export type ExecutorRun =
 
 /** Driver, executor, publisher: one executor node from start to its published outcome. */
 export async function launchExecutorNode(step: StepContext<ExecutorComponentSpec>): Promise<StepOutcome> {
-  const executionId = registerStepExecution(step, step.inputs);
+  const executionId = registerStepExecution(step, step.inputs, {}, false);
   const cached = reuseCached(step, executionId);
   if (cached) return cached;
+  announceStarted(step, executionId);
   const ran = await runExecutor(step, executionId);
   return ran.ok ? publishOutputs(step, executionId, ran) : publishFailed(step, executionId, ran);
 }

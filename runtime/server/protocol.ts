@@ -4,6 +4,7 @@
 // Requests are sent by method name with one by-name params object (what a one-parameter RequestType
 // sends too); this file imports nothing from vscode-jsonrpc, so the extension can load that library
 // only when it starts the runtime, not at activation.
+import type { CompletionResult } from '../definition/completion';
 import type { LoadResult } from '../definition/ir';
 import type {
   ArtifactSummary,
@@ -64,7 +65,11 @@ export interface LogResult {
 export interface RuntimeRequests {
   'mlpipe/hello': { params: Record<string, never>; result: HelloResult };
   /** Validates a pipeline file; `text` is the editor's unsaved content (YAML/JSON only). */
-  'mlpipe/validate': { params: { file: string; text?: string; trusted: boolean }; result: LoadResult };
+  'mlpipe/validate': {
+    /** With `db`, features of the latest examples upstream of each Transform/Trainer are checked too (id-like, constant, leakage). */
+    params: { file: string; text?: string; trusted: boolean; db?: DbRef };
+    result: LoadResult;
+  };
   /** Starts a run and answers as soon as it has a run id; progress arrives as `mlpipe/runEvent`. */
   'mlpipe/run': { params: RunParams; result: RunStarted };
   'mlpipe/cancel': { params: { runId: string }; result: { canceled: boolean } };
@@ -88,6 +93,12 @@ export interface RuntimeRequests {
   'mlpipe/readLog': { params: { root: string; executionId: number; maxBytes?: number }; result: LogResult };
   /** Markdown docs of a component type (and one of its params) from the registry, for hovers. */
   'mlpipe/hover': { params: { type: string; param?: string }; result: { markdown: string | null } };
+  /**
+   * Completion at a 0-based position of a YAML pipeline's (unsaved) text, from the registry and, with
+   * `db`, feature names from the latest statistics upstream. `schemaCovered`: another extension
+   * already completes what the JSON Schema knows (types, params, values), so those are left out.
+   */
+  'mlpipe/complete': { params: { file: string; text: string; line: number; column: number; db?: DbRef; schemaCovered?: boolean }; result: CompletionResult };
   /** JSON Schema of pipeline files, for `jsonValidation`. */
   'mlpipe/pipelineSchema': { params: Record<string, never>; result: object };
   /** The pipeline as an Argo Workflow (YAML text), as `mlpipe export --to argo` writes it. */
@@ -148,6 +159,7 @@ export const ALL_RUNTIME_METHODS: readonly RuntimeMethod[] = [
   'mlpipe/approve',
   'mlpipe/readLog',
   'mlpipe/hover',
+  'mlpipe/complete',
   'mlpipe/pipelineSchema',
   'mlpipe/exportArgo',
 ];

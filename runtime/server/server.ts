@@ -31,6 +31,8 @@ import {
 import {
   approvalModule,
   argoExportModule,
+  completionModule,
+  featureChecksModule,
   definitionModule,
   registryModule,
   metadataModule,
@@ -221,10 +223,19 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
   const emptyPage = { items: [], total: 0 };
 
   on('mlpipe/hello', () => ({ protocolVersion: PROTOCOL_VERSION, runtimeVersion: RUNTIME_VERSION, nodeVersion: process.versions.node, pid: process.pid }));
-  on('mlpipe/validate', async ({ file, text, trusted }) => {
+  on('mlpipe/validate', async ({ file, text, trusted, db }) => {
     const definition = definitionModule();
-    if (text !== undefined && !file.endsWith('.ts')) return definition.loadPipelineText(file, text, { catalog: registryCatalog });
-    return definition.loadPipelineFile(file, { trusted, catalog: registryCatalog });
+    const result = text !== undefined && !file.endsWith('.ts') ? definition.loadPipelineText(file, text, { catalog: registryCatalog }) : await definition.loadPipelineFile(file, { trusted, catalog: registryCatalog });
+    if (!db || !result.pipeline) return result;
+    let store: MetadataStore | undefined;
+    try {
+      store = stores.get(db);
+    } catch {
+      return result; // not a database: the file's own problems are still worth showing
+    }
+    if (!store) return result;
+    const warnings = await featureChecksModule().featureCheckDiagnostics(result.pipeline, store, { text, catalog: registryCatalog });
+    return warnings.length ? { ...result, diagnostics: [...result.diagnostics, ...warnings].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column) } : result;
   });
   on('mlpipe/run', (p) => startRun(p));
   on('mlpipe/cancel', ({ runId }) => {
@@ -260,6 +271,15 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
     return readTail(logPath(root, executionId), maxBytes ?? DEFAULT_LOG_BYTES);
   });
   on('mlpipe/hover', ({ type, param }) => ({ markdown: schemaModule().componentHover(type, param, registryCatalog) ?? null }));
+  on('mlpipe/complete', ({ db, ...req }) => {
+    let store: MetadataStore | undefined;
+    try {
+      store = db ? stores.get(db) : undefined;
+    } catch {
+      store = undefined; // no database (or not one): completion without feature names
+    }
+    return completionModule().completeWithStore(req, store, registryCatalog);
+  });
   on('mlpipe/pipelineSchema', () => schemaModule().pipelineJsonSchema(registryCatalog));
   on('mlpipe/exportArgo', async (p) => {
     const image = p.image.trim();

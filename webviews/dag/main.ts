@@ -5,8 +5,8 @@ import type { DagAction, DagGraph, DagNode, DagNodeStatus, DagProblem, DagSnapsh
 import { connect } from '../shared/vscodeApi';
 import { adoptStyles } from '../shared/styles';
 import { clear, fill, h, s } from '../shared/elementBuilder';
-import { formatDuration } from '../shared/numberFormat';
-import { STEP_STATE_TEXT } from '../shared/stepStateText';
+import { formatDuration } from '../../common/format';
+import { NEVER_RUN_TEXT, STEP_STATE_TEXT } from '../../common/stepStates';
 import { onWheelZoom, viewportTransform, zoomedAt } from '../shared/panZoom';
 import css from './dag.css';
 import { collapseGraph, groupStatus, sameShape, type CollapsedGraph } from './collapseGraph';
@@ -39,7 +39,7 @@ const nodeEls = new Map<string, SVGGElement>();
 // The shared wording, plus the DAG's own: a node with no execution, and an ellipsis on a running node
 // (the trees show a spinning icon instead).
 const STATE_LABEL: Record<DagNodeStatus['state'], string> = {
-  'never-run': 'never run',
+  'never-run': NEVER_RUN_TEXT,
   ...STEP_STATE_TEXT,
   running: 'running…',
 };
@@ -108,15 +108,15 @@ function problemItem(p: DagProblem): HTMLElement {
 function nodeElement(node: DagNode, placed: { x: number; y: number; width: number; height: number }): SVGGElement {
   const st = statusOf(node.id);
   const g = s('g', {
-    class: `node state-${st.state}${node.enabled ? '' : ' disabled'}`,
+    class: `node state-${st.state}${node.enabled ? '' : ' disabled'}${node.broken ? ' broken' : ''}`,
     transform: `translate(${placed.x},${placed.y})`,
     tabindex: 0,
     role: 'button',
     'data-id': node.id,
-    'aria-label': `${node.id}, ${node.type}, ${statusText(st)}`,
+    'aria-label': `${node.id}, ${node.type}, ${node.broken ? `has errors: ${node.broken}` : statusText(st)}`,
   });
   g.append(
-    s('title', {}, `${node.id} (${node.type})`),
+    s('title', {}, node.broken ? `${node.id} (${node.type || 'no type'}): ${node.broken}` : `${node.id} (${node.type})`),
     s('rect', { class: 'box', width: placed.width, height: placed.height }),
     s('rect', { class: 'stripe', width: 5, height: placed.height }),
     nodeText('id', 12, 17, node.id, placed.width - 20),
@@ -127,7 +127,7 @@ function nodeElement(node: DagNode, placed: { x: number; y: number; width: numbe
     g.append(nodeText('port', placed.width - 10, y + 4, `${o.key}: ${o.artifactType}`, placed.width - 20, 'end'));
     if (direction === 'RIGHT') g.appendChild(s('circle', { class: 'port-dot', cx: placed.width, cy: y, r: 3.5 }));
   });
-  g.appendChild(s('text', { class: 'status', x: 12, y: placed.height - 9 }, statusText(st)));
+  g.appendChild(s('text', { class: 'status', x: 12, y: placed.height - 9 }, node.broken ? '✕ has errors (see Problems)' : statusText(st)));
   return g;
 }
 

@@ -1,6 +1,7 @@
 // The read side: databases written by TFX (IR and legacy InteractiveContext styles, schema v8–v10,
 // Windows URIs, crashed runs) and our own, through the queries the CLI and the views use.
 
+import { blessingVerdict } from '../../common/blessing';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -331,6 +332,25 @@ test('latestBlessedModel follows LatestBlessedModelStrategy: newest model with a
   assert.deepEqual([found.model.id, found.blessing.id], [m3, b3]);
   assert.equal(found.blessing.customProperties.blessed, true);
   assert.equal(latestBlessedModel(store, 'other'), undefined);
+});
+
+test("a blessing whose 'blessed' is a string ('true', '1') counts nowhere: the resolver's SQL and common/blessing.ts agree", () => {
+  const { store, uri } = irStore();
+  const run = store.beginRun('p', 'r').runContextId;
+  const produce = (nodeId: string, key: string, type: string, customProperties: Record<string, number | string | boolean> = {}) => {
+    const e = store.registerExecution({ pipeline: 'p', runContextId: run, nodeId, executionType: nodeId, customProperties: {}, inputs: {} });
+    return store.publishSucceeded(e, undefined, { [key]: [{ type, uri: uri(`${nodeId}-${e}`), properties: {}, customProperties }] })[key]![0]!;
+  };
+  const m1 = produce('trainer', 'model', 'Model');
+  const b1 = produce('evaluator', 'blessing', 'ModelBlessing', { blessed: 1, current_model_id: m1 });
+  for (const text of ['true', '1']) {
+    const m = produce('trainer', 'model', 'Model');
+    const b = produce('evaluator', 'blessing', 'ModelBlessing', { blessed: text, current_model_id: m });
+    const found = store.latestBlessedModel('p')!;
+    assert.deepEqual([found.model.id, found.blessing.id], [m1, b1], `blessed = '${text}' is not blessed for the resolver`);
+    assert.equal(blessingVerdict(store.artifact(b)!.customProperties), false, `nor for the Pusher, the audit and the evaluation panel ('${text}')`);
+  }
+  assert.equal(blessingVerdict(store.artifact(b1)!.customProperties), true);
 });
 
 test('STRUCT values ("mlmd-struct::" + base64 protobuf Struct, as TFX writes them) are read as JSON', async () => {

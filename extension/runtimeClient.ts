@@ -1,6 +1,6 @@
 // Starts the runtime (`<node> dist/runtime/cli.js serve --stdio`) on first need and talks to it over
 // JSON-RPC with the typed protocol of runtime/server/protocol.ts. The extension host itself never
-// loads a native module: better-sqlite3 and DuckDB live only in that process.
+// loads a native module: SQLite and DuckDB live only in that process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import * as vscode from 'vscode';

@@ -443,7 +443,7 @@ function stagedPackageDirs(stage) {
 
 function vsce(stage, target, outFile) {
   const bin = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const packages = join(dirname(stage), `${target}.packages.json`);
+  const packages = `${stage}.packages.json`;
   writeFileSync(packages, JSON.stringify(stagedPackageDirs(stage)));
   const preload = join(root, 'scripts', 'vsceStagedDependencies.cjs');
   const r = spawnSync(process.execPath, ['--require', preload, bin, 'package', '--target', target, '--allow-missing-repository', '--skip-license', '-o', outFile], {
@@ -472,7 +472,8 @@ async function main() {
   mkdirSync(args.out, { recursive: true });
   const results = [];
   for (const target of args.targets) {
-    const stage = join(root, '.cache', 'package', target);
+    // One stage per run, so two packaging runs (a test and a bench) never write into each other's.
+    const stage = join(root, '.cache', 'package', `${target}.${process.pid}`);
     const outFile = join(args.out, `mlpipe-${target}.vsix`);
     try {
       console.log(`${target}: staging`);
@@ -492,6 +493,9 @@ async function main() {
     } catch (err) {
       if (!(err instanceof UnavailableTarget)) throw err;
       results.push({ target, ok: false, reason: err.message });
+    } finally {
+      rmSync(stage, { recursive: true, force: true });
+      rmSync(`${stage}.packages.json`, { force: true });
     }
   }
   console.log('');

@@ -13,7 +13,17 @@ type Ort = typeof import('onnxruntime-node');
 let ort: Ort | undefined;
 function onnxRuntime(): Ort {
   // Loaded on first use: the native binding costs ~100 ms, which runs without ONNX models should not pay.
-  ort ??= require('onnxruntime-node') as Ort;
+  if (!ort) {
+    try {
+      ort = require('onnxruntime-node') as Ort;
+    } catch (err) {
+      // A platform-specific VSIX ships without it where onnxruntime-node has no build (darwin-x64, issue 16).
+      throw new ComponentError(
+        `ONNX models need onnxruntime-node, which is not available for ${process.platform}-${process.arch} here (${err instanceof Error ? err.message.split('\n')[0] : String(err)}).`,
+        'Export the model in the TF.js format instead, or run the pipeline on a platform onnxruntime-node supports (linux-x64, linux-arm64, darwin-arm64, win32-x64).',
+      );
+    }
+  }
   return ort;
 }
 

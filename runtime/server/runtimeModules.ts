@@ -1,5 +1,5 @@
 // The runtime modules the server wraps, loaded on first use: `serve` answers `hello` at once, and
-// DuckDB, TF.js and better-sqlite3 load only when a request needs them. esbuild bundles each
+// DuckDB, TF.js and SQLite load only when a request needs them. esbuild bundles each
 // `require` below lazily; the types are the modules' own, so there is no second copy of their APIs.
 import type * as Definition from '../definition/load';
 import type * as Schema from '../definition/jsonSchema';

@@ -20,12 +20,13 @@ function median(values: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-async function activationMs(vsix: string | undefined): Promise<number> {
+/** The extension's own report: wall time (bundle evaluation + activate()) and the CPU time it used. */
+async function activationMs(vsix: string | undefined): Promise<{ wall: number; cpu: number }> {
   const session = await openSession({ trusted: true, sample: 'basic', vsix });
   try {
     for (let i = 0; i < 100; i++) {
       const line = session.console().find((l) => /activated in [\d.]+ ms/.test(l));
-      if (line) return Number(/activated in ([\d.]+) ms/.exec(line)![1]);
+      if (line) return { wall: Number(/activated in ([\d.]+) ms/.exec(line)![1]), cpu: Number(/CPU ([\d.]+) ms/.exec(line)?.[1] ?? NaN) };
       await session.page.waitForTimeout(300);
     }
     throw new Error('the extension did not report its activation');
@@ -58,18 +59,27 @@ export async function bench(): Promise<BenchResult[]> {
       return results;
     }
     // The dist/ the VSIX was built from is the production one, so the checkout is measured on it too.
-    const fromVsix: number[] = [];
-    const fromCheckout: number[] = [];
+    const fromVsix: Array<{ wall: number; cpu: number }> = [];
+    const fromCheckout: Array<{ wall: number; cpu: number }> = [];
     for (let i = 0; i < SESSIONS; i++) {
       fromVsix.push(await activationMs(join(out, 'mlpipe-linux-x64.vsix')));
       fromCheckout.push(await activationMs(undefined));
     }
+    const list = (xs: Array<{ wall: number; cpu: number }>, k: 'wall' | 'cpu') => xs.map((x) => x[k].toFixed(0)).join(', ');
+    // CPU time is the extension's own cost; wall time also counts waiting for a core on a loaded machine.
     results.push({
-      name: 'activation, installed from the linux-x64 VSIX (extension-reported, median of 3)',
-      value: median(fromVsix),
+      name: 'activation CPU time, installed from the linux-x64 VSIX (extension-reported, median of 3)',
+      value: median(fromVsix.map((x) => x.cpu)),
       unit: 'ms',
-      reference: { name: 'checkout linked as the extension', value: median(fromCheckout), unit: 'ms' },
-      note: `VSIX ${fromVsix.map((v) => v.toFixed(0)).join(', ')} ms; checkout ${fromCheckout.map((v) => v.toFixed(0)).join(', ')} ms`,
+      reference: { name: 'checkout linked as the extension', value: median(fromCheckout.map((x) => x.cpu)), unit: 'ms' },
+      note: `VSIX ${list(fromVsix, 'cpu')} ms; checkout ${list(fromCheckout, 'cpu')} ms`,
+    });
+    results.push({
+      name: 'activation wall time, installed from the linux-x64 VSIX (median of 3)',
+      value: median(fromVsix.map((x) => x.wall)),
+      unit: 'ms',
+      reference: { name: 'checkout linked as the extension', value: median(fromCheckout.map((x) => x.wall)), unit: 'ms' },
+      note: `VSIX ${list(fromVsix, 'wall')} ms; checkout ${list(fromCheckout, 'wall')} ms`,
     });
     return results;
   } finally {

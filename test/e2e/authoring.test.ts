@@ -22,6 +22,25 @@ function suggestion(page: Page, label: string) {
   return page.locator(`${SUGGEST} .monaco-list-row`, { hasText: label }).first();
 }
 
+/**
+ * Ctrl+Space until `label` shows: the first list can come before the extension has activated or the
+ * runtime has started (a user would press it again).
+ */
+async function suggest(page: Page, label: string, focused = false): Promise<void> {
+  const row = page.locator(`${SUGGEST} .monaco-list-row${focused ? '.focused' : ''}`, { hasText: label }).first();
+  for (let i = 0; i < 6; i++) {
+    await page.keyboard.press('Control+Space');
+    try {
+      await row.waitFor({ timeout: 5_000 });
+      return;
+    } catch {
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(1_000);
+    }
+  }
+  await row.waitFor({ timeout: 1_000 });
+}
+
 async function typeLines(page: Page, lines: string[]): Promise<void> {
   // Auto-indent is off in this workspace (see below): every line is typed with its own indentation.
   for (const l of lines) {
@@ -95,8 +114,7 @@ for (const theme of ['dark', 'light'] as const) {
         await page.locator(`${EDITOR} .view-lines`).click();
 
         // An empty file: the list offers a whole new pipeline.
-        await page.keyboard.press('Control+Space');
-        await page.locator(`${SUGGEST} .monaco-list-row.focused`, { hasText: 'New pipeline' }).waitFor({ timeout: 30_000 });
+        await suggest(page, 'New pipeline', true);
         await shot('new-pipeline');
         await page.keyboard.press('Enter');
         await page.keyboard.press('Escape');
@@ -107,8 +125,7 @@ for (const theme of ['dark', 'light'] as const) {
         await page.keyboard.press('Control+End');
         await page.keyboard.press('Shift+Home');
         await page.keyboard.type('  ');
-        await page.keyboard.press('Control+Space');
-        await suggestion(page, 'New Command').waitFor({ timeout: 30_000 });
+        await suggest(page, 'New Command');
         await shot('component-snippets');
         await page.keyboard.type('Transform');
         await page.locator(`${SUGGEST} .monaco-list-row.focused`, { hasText: 'New Transform' }).waitFor();
@@ -120,9 +137,7 @@ for (const theme of ['dark', 'light'] as const) {
         // A reference: only the outputs of the artifact type the input takes (Examples).
         await page.keyboard.press('Control+End');
         await typeLines(page, ['  trainer:', '    type: Trainer', '    params: {label: label}', '    inputs:', '      examples: ']);
-        await page.keyboard.press('Control+Space');
-        const ref = suggestion(page, 'transform.transformed_examples');
-        await ref.waitFor({ timeout: 30_000 });
+        await suggest(page, 'transform.transformed_examples');
         const offered = await page.locator(`${SUGGEST} .monaco-list-row`).allInnerTexts();
         assert.ok(offered.some((t) => t.includes('example_gen.examples')), offered.join(' | '));
         assert.ok(!offered.some((t) => /schema_gen\.schema|statistics_gen\.statistics|transform\.transform_graph/.test(t)), `only Examples outputs: ${offered.join(' | ')}`);

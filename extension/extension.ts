@@ -48,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const activateCpuStart = process.cpuUsage();
   const log = vscode.window.createOutputChannel('ML Pipelines', { log: true });
   setErrorLog(log);
-  const client = new RuntimeClient(context.extensionPath, log, config.nodePath);
+  const client = new RuntimeClient(context.extensionPath, log, config.nodePath, config.pythonPath);
   const trusted = (): boolean => vscode.workspace.isTrusted;
 
   const folderOf = (uri: vscode.Uri): vscode.WorkspaceFolder | undefined => vscode.workspace.getWorkspaceFolder(uri);

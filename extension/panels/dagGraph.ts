@@ -3,8 +3,7 @@
 // with declared outputs (Command, Function) brings its own, and any output referenced downstream but
 // unknown here still gets a port, typed by what the IR says or `Artifact`.
 import { stepStateOf } from '../../common/stepStates';
-import type { LoadResult, PipelineIR } from '../../runtime/definition/ir';
-import type { ExecutionSummary } from '../../runtime/metadata/types';
+import type { ArtifactSummary, ExecutionSummary, LoadResult, PipelineIR } from '../../runtime/server/protocol';
 import type { DagGraph, DagNode, DagNodeStatus, DagProblem } from '../../webviews/protocol';
 
 export const STANDARD_OUTPUTS: Readonly<Record<string, ReadonlyArray<readonly [string, string]>>> = {
@@ -106,3 +105,26 @@ export function componentAt(ir: PipelineIR | undefined, line: number, column: nu
   return null;
 }
 
+
+/**
+ * Rows per split of the Examples a step's last run wrote, from ExampleGen's `num_examples` custom
+ * property (a JSON object, split -> rows); undefined when no Examples output recorded it.
+ */
+export function rowsPerSplit(outputs: Record<string, ArtifactSummary[]> | null | undefined): Record<string, number> | undefined {
+  for (const artifacts of Object.values(outputs ?? {})) {
+    for (const a of artifacts) {
+      if (a.type !== 'Examples') continue;
+      const raw = a.customProperties['num_examples'];
+      if (typeof raw !== 'string') continue;
+      try {
+        const parsed: unknown = JSON.parse(raw);
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) continue;
+        const rows = Object.fromEntries(Object.entries(parsed).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1])));
+        if (Object.keys(rows).length) return rows;
+      } catch {
+        // A property some other tool wrote: not ours to interpret.
+      }
+    }
+  }
+  return undefined;
+}

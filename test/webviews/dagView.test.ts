@@ -251,7 +251,7 @@ describe('DAG preview', { skip }, () => {
       const node = view.page.locator('.node[data-id="trainer"]');
       assert.match((await node.getAttribute('class')) ?? '', /\bbroken\b/);
       assert.match((await node.textContent()) ?? '', /has errors/);
-      assert.match((await node.locator('title').textContent()) ?? '', /Unknown component type `Trainr`/);
+      assert.match((await node.locator('title').first().textContent()) ?? '', /Unknown component type `Trainr`/);
       assert.equal(await view.page.locator('.node.broken').count(), 1, 'only the broken one is marked');
       assert.match((await view.page.textContent('#problems')) ?? '', /the components with errors are marked/);
       await view.screenshot(`dag-broken-${theme}`);

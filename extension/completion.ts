@@ -66,11 +66,8 @@ export class PipelineCompletion implements vscode.CompletionItemProvider {
       });
       if (token.isCancellationRequested || result.items.length === 0) return undefined;
       const range = toRange(result.range);
-      return new vscode.CompletionList(
-        result.items.map((e) => toItem(e, range)),
-        // The list depends on more than the word (the cursor's key, the data): ask again as the user types.
-        true,
-      );
+      // Complete: the items depend on where the cursor is, not on the letters typed, which the editor filters.
+      return new vscode.CompletionList(result.items.map((e) => toItem(e, range)), false);
     } catch {
       return undefined; // no runtime: the editor's word-based suggestions remain
     }

@@ -4,7 +4,7 @@
 // the metadata store, and reported as warnings on that Transform's or Trainer's line with the numbers.
 //
 // What is checked, on the train split (else the first split) with DuckDB (data/featureProfile.ts):
-// - id-like: a text or whole-number column with at least 20 values of which >= 95% are distinct;
+// - id-like: a text, date/time or whole-number column with at least 20 values of which >= 95% are distinct;
 //   measurements (floats) are naturally all distinct and are not flagged;
 // - constant: one distinct value (or none: always missing);
 // - leakage: every value of the column goes with exactly one label value while each value covers 5+
@@ -112,7 +112,7 @@ export async function featureCheckDiagnostics(p: PipelineIR, store: OutputsReade
         : (name: string) => `Leave \`${name}\` out of the model: \`exclude: [${JSON.stringify(name)}]\` under the Trainer's params.`;
     for (const c of profile.columns) {
       if (c.name === t.label || t.exclude.has(c.name) || (t.only && !t.only.has(c.name))) continue;
-      const isText = !profiler.isNumericType(c.type);
+      const isText = !profiler.isNumericType(c.type) && !/DATE|TIME/i.test(c.type);
       if (c.nonMissing === 0) {
         add(c.name, 'feature-constant', `Feature \`${c.name}\` is always missing: no value in ${count(profile.rows)} examples (${where})`, leaveOut(c.name));
         continue;
@@ -121,7 +121,7 @@ export async function featureCheckDiagnostics(p: PipelineIR, store: OutputsReade
         add(c.name, 'feature-constant', `Feature \`${c.name}\` is constant: 1 distinct value in ${count(c.nonMissing)} examples (${where}); it carries no signal`, leaveOut(c.name));
         continue;
       }
-      if ((isText || profiler.isIntegerType(c.type)) && c.nonMissing >= ID_LIKE_MIN_VALUES && c.distinct >= ID_LIKE_RATIO * c.nonMissing) {
+      if ((isText || profiler.isIntegerType(c.type) || /DATE|TIME/i.test(c.type)) && c.nonMissing >= ID_LIKE_MIN_VALUES && c.distinct >= ID_LIKE_RATIO * c.nonMissing) {
         add(
           c.name,
           'feature-id-like',

@@ -139,7 +139,7 @@ describe('DAG preview', { skip }, () => {
     const page = view.page;
     await view.send({ type: 'dag/graph', graph: null, problems: [{ line: 12, column: 5, severity: 'error', message: `unknown component type ${HOSTILE}`, component: 'trainer' }] });
     await page.waitForSelector('#problems');
-    assert.match((await page.textContent('#problems')) ?? '', /showing the last good graph.*12:5 error: unknown component type <img src=x onerror=alert\(1\)>/s);
+    assert.match((await page.textContent('#problems')) ?? '', /showing the graph as far as it could be read.*12:5 error: unknown component type <img src=x onerror=alert\(1\)>/s);
     assert.equal(await page.locator('.node').count(), 11);
     const fixed = penguinGraph();
     const longId = `extra_${'very_long_component_id_'.repeat(6)}end`;
@@ -238,6 +238,24 @@ describe('DAG preview', { skip }, () => {
       await grouped.page.locator('.menu[role="menu"]').waitFor();
       await grouped.screenshot(`dag-group-menu-${theme}`);
       await grouped.page.close();
+    }
+  });
+  it('draws a component with errors where it sits, marked, with its error in the tooltip (light and dark)', async () => {
+    for (const theme of ['light', 'dark'] as const) {
+      const graph = penguinGraph();
+      const trainer = graph.nodes.find((n) => n.id === 'trainer')!;
+      trainer.broken = '34:11 Unknown component type `Trainr`; did you mean `Trainer`?';
+      const view = await views.open('dag', theme);
+      await view.send({ type: 'dag/snapshot', snapshot: snapshot({ graph, problems: [{ line: 34, column: 11, severity: 'error', message: 'Unknown component type `Trainr`; did you mean `Trainer`?', component: 'trainer' }] }) });
+      await laidOut(view, 1);
+      const node = view.page.locator('.node[data-id="trainer"]');
+      assert.match((await node.getAttribute('class')) ?? '', /\bbroken\b/);
+      assert.match((await node.textContent()) ?? '', /has errors/);
+      assert.match((await node.locator('title').first().textContent()) ?? '', /Unknown component type `Trainr`/);
+      assert.equal(await view.page.locator('.node.broken').count(), 1, 'only the broken one is marked');
+      assert.match((await view.page.textContent('#problems')) ?? '', /the components with errors are marked/);
+      await view.screenshot(`dag-broken-${theme}`);
+      await view.page.close();
     }
   });
 });

@@ -1,8 +1,8 @@
 // DAG preview: the pipeline as a graph beside its file, laid out by ELK in a worker, with live step
-// states patched in place (no re-layout), the last good graph kept while the file has errors, and
-// node actions posted to the host. The direction comes from the graph's shape and the fitted zoom
-// never goes below readable text (a large graph scrolls); the last layout is kept in webview state,
-// so a tab shown again draws at once.
+// states patched in place (no re-layout), every readable component shown while the file has errors
+// (broken ones marked), and node actions posted to the host. The direction comes from the graph's shape
+// and the fitted zoom never goes below readable text (a large graph scrolls); the last layout is kept in
+// webview state, so a tab shown again draws at once.
 import type { DagAction, DagGraph, DagNode, DagNodeStatus, DagProblem, DagSnapshot, ViewState } from '../protocol';
 import { connect } from '../shared/vscodeApi';
 import { adoptStyles } from '../shared/styles';
@@ -130,7 +130,10 @@ function renderTop(): void {
   if (problems.length) {
     const errors = problems.filter((p) => p.severity === 'error');
     const box = h('div', { class: `banner${errors.length ? ' error' : ''}`, id: 'problems', role: 'alert' });
-    box.appendChild(h('div', {}, errors.length ? (graph ? 'The file has errors; showing the last good graph.' : 'The file has errors; no graph yet.') : 'Warnings:'));
+    const marked = graph?.nodes.some((n) => n.broken) ?? false;
+    box.appendChild(
+      h('div', {}, errors.length ? (marked ? 'The file has errors; the components with errors are marked.' : graph ? 'The file has errors; showing the graph as far as it could be read.' : 'The file has errors; no graph yet.') : 'Warnings:'),
+    );
     const ul = h('ul', {});
     for (const p of problems.slice(0, 20)) ul.appendChild(problemItem(p));
     if (problems.length > 20) ul.appendChild(h('li', {}, `… and ${problems.length - 20} more in the Problems panel`));

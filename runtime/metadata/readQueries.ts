@@ -17,7 +17,9 @@ import {
   EXECUTION_STATES,
   EventTypeCode,
   ExecutionStateCode,
+  PROP_APPROVAL_DECISION,
   PROP_APPROVAL_STATE,
+  CONTEXT_EXECUTION_CACHE,
   PROP_EXECUTION_RESULT,
   TypeKind,
   type TypeKindValue,
@@ -300,6 +302,8 @@ export class MetadataQueries {
         if (message !== undefined) summary.error = message;
       }
       if (state === 'RUNNING' && p.customProperties[PROP_APPROVAL_STATE] === 'waiting') summary.waiting = true;
+      const decision = p.customProperties[PROP_APPROVAL_DECISION];
+      if (decision === 'approved' || decision === 'rejected') summary.decision = decision;
       out.set(r.id, summary);
     }
     return out;
@@ -433,6 +437,7 @@ export class MetadataQueries {
       legacy: number;
     }>;
     const stats = this.runStats(rows.map((r) => r.id));
+    const runProps = this.propertiesOf('ContextProperty', rows.map((r) => r.id));
     const items: RunSummary[] = rows.map((r) => {
       const s = stats.get(r.id);
       let name = r.name;
@@ -458,6 +463,7 @@ export class MetadataQueries {
         updateTime: Math.max(r.ct, s?.updated ?? 0),
         state,
         executionCount: s?.count ?? 0,
+        customProperties: r.legacy ? {} : (runProps.get(r.id)?.customProperties ?? {}),
       };
     });
     const page: Page<RunSummary> = { items, total };
@@ -491,6 +497,15 @@ export class MetadataQueries {
   runExecutions(runContextId: number): ExecutionSummary[] {
     const rows = this.stmt('SELECT execution_id AS id FROM `Association` WHERE context_id = ? ORDER BY execution_id').all(runContextId) as Array<{ id: number }>;
     return this.executions(rows.map((r) => r.id));
+  }
+
+  /** The cache key an execution was recorded under (its `execution_cache` context), if any. */
+  executionCacheKey(executionId: number): string | undefined {
+    const type = this.contextTypeId(CONTEXT_EXECUTION_CACHE);
+    const row = this.stmt(
+      'SELECT c.name AS name FROM `Association` a JOIN `Context` c ON c.id = a.context_id WHERE a.execution_id = ? AND c.type_id = ? ORDER BY c.id DESC LIMIT 1',
+    ).get(executionId, type) as { name: string } | undefined;
+    return row?.name;
   }
 
   // ---- nodes -------------------------------------------------------------------------------------

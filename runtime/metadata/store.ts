@@ -54,6 +54,7 @@ import {
   type TypeKindValue,
 } from './schema';
 import type { ArtifactSummary, ExecutionDetail, ExecutionSummary, Page, RunSummary } from './types';
+import type { Properties } from '../components/spec';
 import packageJson from '../../package.json';
 
 export type { PropertyInputs, PropertyInputValue } from './propertyCodec';
@@ -550,6 +551,24 @@ export class MetadataStore {
       this.putProperties('ExecutionProperty', executionId, exec.type_id, props, `execution ${executionId}`, true);
       this.q.stmt('UPDATE `Execution` SET last_update_time_since_epoch = ? WHERE id = ?').run(Date.now(), executionId);
     });
+  }
+
+  /** Custom properties on a context (a run's scope and outcome); bumps last_update_time. */
+  setContextProperties(contextId: number, props: PropertyInputs): void {
+    this.write(() => {
+      this.putProperties('ContextProperty', contextId, undefined, props, `context ${contextId}`, true);
+      this.q.stmt('UPDATE `Context` SET last_update_time_since_epoch = ? WHERE id = ?').run(Date.now(), contextId);
+    });
+  }
+
+  /** Custom properties of a context (a run's recorded scope and outcome). */
+  contextProperties(contextId: number): Properties {
+    return this.read(() => this.q.propertiesOf('ContextProperty', [contextId]).get(contextId)?.customProperties ?? {});
+  }
+
+  /** The cache key an execution was recorded under; undefined for resolvers and foreign executions. */
+  executionCacheKey(executionId: number): string | undefined {
+    return this.read(() => this.q.executionCacheKey(executionId));
   }
 
   /** Custom properties on an artifact; bumps last_update_time. */

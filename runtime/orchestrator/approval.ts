@@ -70,12 +70,26 @@ interface Outcome {
   outputs?: Record<string, ArtifactSummary[]>;
 }
 
+/** The decision as the views say it: "rejected by ana: too few island rows", or, reused from the cache,
+ *  "rejected (decision of 2026-12-01 by ana, reused: same model and inputs): too few island rows". */
+export function decisionReason(d: { decision: string; by: string; decidedAt?: string; comment?: string; reused: boolean }): string {
+  const verb = d.decision === 'approved' ? 'approved' : 'rejected';
+  const day = d.decidedAt ? d.decidedAt.slice(0, 10) : 'an earlier run';
+  const head = d.reused ? `${verb} (decision of ${day} by ${d.by}, reused: same model and inputs)` : `${verb} by ${d.by}`;
+  return d.comment ? `${head}: ${d.comment}` : head;
+}
+
 function decisionOutcome(outputs: Record<string, ArtifactSummary[]>, executionId: number, started: number, cached: boolean): Outcome {
   const artifact = outputs['approval']?.[0];
-  const decision = artifact?.customProperties['decision'];
-  const by = String(artifact?.customProperties['approved_by'] ?? 'unknown');
-  const comment = String(artifact?.customProperties['comment'] ?? '');
-  const words = `${decision === 'approved' ? 'approved' : 'rejected'} by ${by}${comment ? `: ${comment}` : ''}`;
+  const p = artifact?.customProperties ?? {};
+  const decision = p['decision'];
+  const words = decisionReason({
+    decision: String(decision),
+    by: String(p['approved_by'] ?? 'unknown'),
+    decidedAt: typeof p['decided_at'] === 'string' ? p['decided_at'] : undefined,
+    comment: String(p['comment'] ?? ''),
+    reused: cached,
+  });
   if (decision === 'approved') return { state: cached ? 'cached' : 'complete', executionId, durationMs: Date.now() - started, outputs, reason: words };
   return { state: 'rejected', executionId, durationMs: Date.now() - started, outputs, reason: words };
 }
@@ -121,7 +135,15 @@ export async function waitForApproval(a: ApprovalStepArgs): Promise<Outcome> {
   if (a.useCache) {
     const hit = a.store.findCached(a.cacheKey);
     if (hit) {
-      const executionId = register(a, {});
+      // The reused decision is recorded on this execution too, so it reads as rejected (or approved) by itself.
+      const d = hit.outputs['approval']?.[0]?.customProperties ?? {};
+      const executionId = register(a, {
+        [APPROVAL_DECISION]: String(d['decision'] ?? ''),
+        approved_by: String(d['approved_by'] ?? ''),
+        decided_at: String(d['decided_at'] ?? ''),
+        comment: String(d['comment'] ?? ''),
+        reused_decision_of: hit.executionId,
+      });
       a.store.publishCached(executionId, a.cacheKey, Object.fromEntries(Object.entries(hit.outputs).map(([k, l]) => [k, l.map((x) => x.id)])));
       return decisionOutcome(hit.outputs, executionId, a.started, true);
     }

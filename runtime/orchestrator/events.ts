@@ -12,7 +12,8 @@ export type StepState =
   | 'waiting'
   | 'rejected';
 
-export type RunState = 'complete' | 'failed' | 'canceled' | 'waiting';
+/** How a run ended. `rejected`: an approval was rejected, so the steps after it did not run. */
+export type RunState = 'complete' | 'failed' | 'canceled' | 'waiting' | 'rejected';
 
 export type RunEvent =
   | {

@@ -16,6 +16,8 @@ import { waitForApproval } from './approval';
 import { cacheKey } from './cacheKey';
 import type { RunEvent, StepState } from './events';
 import { planRun, PlanError } from './plan';
+import { recordRunEnd, recordRunStart } from './runRecord';
+import { addPreviousSpans, stepOutputTypes, stepParams, toInputArtifact, toProperty } from './stepInputs';
 
 /** The pipeline file has errors: nothing ran. */
 export class PipelineInvalidError extends Error {
@@ -40,15 +42,6 @@ const INTERRUPTED = 'The runtime stopped while this step was running (killed or 
 /** A run id like TFX's LocalDagRunner (ISO time) made unique across concurrent processes. */
 function newRunId(): string {
   return `${new Date().toISOString().replace('Z', '')}-${randomBytes(3).toString('hex')}`;
-}
-
-function toProperty(value: unknown): string | number | boolean {
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
-  return JSON.stringify(value ?? null);
-}
-
-function toInputArtifact(a: ArtifactSummary): InputArtifact {
-  return { id: a.id, type: a.type, uri: a.uri, properties: a.properties, customProperties: a.customProperties };
 }
 
 /** Remove staging folders of executions that are no longer running (left by a killed runtime). */
@@ -131,6 +124,7 @@ class Run {
   async start(): Promise<RunResult> {
     const { runContextId } = this.store.beginRun(this.pipeline.name, this.runId);
     this.runContextId = runContextId;
+    recordRunStart(this.store, runContextId, this.opts.scope ?? {}, this.steps, this.opts.noCache === true, this.opts.runId !== undefined);
     this.emit({ kind: 'run-started', runId: this.runId, pipeline: this.pipeline.name, file: this.pipeline.file, steps: this.steps, time: this.started });
     const parallelism = Math.max(1, this.opts.parallelism ?? 2);
     const running = new Map<string, Promise<void>>();
@@ -185,8 +179,16 @@ class Run {
         ? 'failed'
         : states.includes('waiting')
           ? 'waiting'
-          : 'complete';
+          : states.includes('rejected')
+            ? 'rejected'
+            : 'complete';
     const durationMs = Date.now() - this.started;
+    const skipped = Object.fromEntries(
+      Object.entries(steps)
+        .filter(([, v]) => v.executionId === undefined)
+        .map(([k, v]) => [k, { state: v.state, reason: v.reason ?? '' }]),
+    );
+    recordRunEnd(this.store, this.runContextId, state, skipped);
     const finalStates = Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, v.state]));
     this.emit({ kind: 'run-finished', runId: this.runId, state, durationMs, steps: finalStates, time: Date.now() });
     return { runId: this.runId, runContextId: this.runContextId, state, steps, durationMs };
@@ -199,7 +201,9 @@ class Run {
       const o = this.outcomes.get(up);
       if (!o) return 'wait';
       if (o.state === 'complete' || o.state === 'cached') continue;
-      if (o.state === 'rejected') return { state: 'skipped', durationMs: 0, reason: `the approval at ${up} was rejected${o.reason ? `: ${o.reason}` : ''}` };
+      // The cause is passed down as it is, so every step after a rejected approval names who rejected it.
+      if (o.state === 'rejected') return { state: 'skipped', durationMs: 0, reason: `approval ${o.reason ?? 'rejected'}` };
+      if (o.state === 'skipped' && o.reason?.startsWith('approval rejected')) return { state: 'skipped', durationMs: 0, reason: o.reason };
       if (o.state === 'waiting') return { state: 'skipped', durationMs: 0, reason: `waiting for approval at ${up}` };
       return { state: 'skipped', durationMs: 0, reason: `upstream step ${up} ${o.state}` };
     }
@@ -207,6 +211,12 @@ class Run {
   }
 
   private finish(step: string, outcome: StepOutcome): void {
+    // One duration per execution everywhere: the one MLMD recorded (create to last update), not this
+    // process's own clock, which starts and stops a few milliseconds apart from it.
+    if (outcome.executionId !== undefined) {
+      const recorded = this.store.execution(outcome.executionId);
+      if (recorded) outcome = { ...outcome, durationMs: recorded.durationMs };
+    }
     this.outcomes.set(step, outcome);
     this.emit({
       kind: 'step-finished',
@@ -239,41 +249,8 @@ class Run {
       }
       inputs[key] = list;
     }
-    for (const [key, input] of Object.entries(spec.inputs)) {
-      if (!input.previousSpanOf || component.inputs[key]) continue;
-      const ref = component.inputs[input.previousSpanOf]?.[0];
-      const current = inputs[input.previousSpanOf]?.[0];
-      if (!ref || !current) continue;
-      const previous = this.previousSpan(ref.component, ref.output, current);
-      if (previous) inputs[key] = [toInputArtifact(previous)];
-    }
+    addPreviousSpans(this.store, this.pipeline.name, component, spec, inputs);
     return inputs;
-  }
-
-  /** The newest artifact of an earlier span than `current`, from the same node and output. */
-  private previousSpan(nodeId: string, outputKey: string, current: InputArtifact): ArtifactSummary | undefined {
-    const span = Number(current.properties['span'] ?? current.customProperties['span'] ?? NaN);
-    if (!Number.isFinite(span)) return undefined;
-    let before = current.id;
-    for (let i = 0; i < 200; i++) {
-      const candidate = this.store.previousArtifactOfNode(this.pipeline.name, nodeId, outputKey, before);
-      if (!candidate) return undefined;
-      const s = Number(candidate.properties['span'] ?? candidate.customProperties['span'] ?? NaN);
-      if (Number.isFinite(s) && s < span) return candidate;
-      before = candidate.id;
-    }
-    return undefined;
-  }
-
-  private outputTypes(component: ComponentIR, spec: ComponentSpec): Record<string, string> {
-    if (spec.declaredOutputs) return { ...component.outputs };
-    return Object.fromEntries(Object.entries(spec.outputs).map(([k, o]) => [k, o.type]));
-  }
-
-  private params(component: ComponentIR, spec: ComponentSpec): Record<string, unknown> {
-    const params: Record<string, unknown> = {};
-    for (const [name, p] of Object.entries(spec.params)) if (p.default !== undefined) params[name] = p.default;
-    return { ...params, ...component.params };
   }
 
   private async runStep(step: string): Promise<StepOutcome> {
@@ -288,8 +265,8 @@ class Run {
       if (err instanceof RunRequestError) return { state: 'failed', durationMs: 0, reason: err.message };
       throw err;
     }
-    const params = this.params(component, spec);
-    const outputTypes = this.outputTypes(component, spec);
+    const params = stepParams(component, spec);
+    const outputTypes = stepOutputTypes(component, spec);
     const execProps: Properties = {};
     for (const [k, v] of Object.entries(params)) execProps[k] = toProperty(v);
     execProps['component_type'] = spec.type;

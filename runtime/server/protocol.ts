@@ -15,6 +15,7 @@ import type {
 } from '../metadata/types';
 import type { ApprovalDecision, RunScope } from '../orchestrator/api';
 import type { RunEvent } from '../orchestrator/events';
+import type { StepStatus } from '../orchestrator/stepStatus';
 
 /** Bumped when a request or payload changes incompatibly; the client refuses a mismatched runtime. */
 export const PROTOCOL_VERSION = 1;
@@ -81,6 +82,11 @@ export interface RuntimeRequests {
   /** Last execution of each node of a pipeline (for trees, CodeLens and the DAG). */
   'mlpipe/nodeStates': { params: { db: DbRef; pipeline: string }; result: Record<string, ExecutionSummary> };
   /** Outputs (key -> artifacts) of the node's latest COMPLETE/CACHED execution; null when it never ran. */
+  /**
+   * Each step's state in the latest run that covered it (rejected, skipped and why, decisions reused from
+   * the cache) and whether it is stale; for every view. Also starts watching `db` (RUNTIME_DB_CHANGED).
+   */
+  'mlpipe/stepStatus': { params: StepStatusParams; result: StepStatusResult };
   'mlpipe/latestNodeOutputs': { params: { db: DbRef; pipeline: string; nodeId: string }; result: Record<string, ArtifactSummary[]> | null };
   'mlpipe/waitingApprovals': { params: { db: DbRef }; result: ExecutionSummary[] };
   'mlpipe/approve': { params: { db: DbRef; decision: ApprovalDecision }; result: { ok: true } };
@@ -92,6 +98,27 @@ export interface RuntimeRequests {
   'mlpipe/pipelineSchema': { params: Record<string, never>; result: object };
   /** The pipeline as an Argo Workflow (YAML text), as `mlpipe export --to argo` writes it. */
   'mlpipe/exportArgo': { params: ExportArgoParams; result: { yaml: string; warnings: string[] } };
+}
+
+export interface StepStatusParams {
+  db: DbRef;
+  /** The pipeline file (its saved content is what a run would execute). */
+  file: string;
+  /** Workspace folder holding `.mlpipe/` (for the input files a cache key covers). */
+  root: string;
+  /** False in untrusted workspaces: a `.pipeline.ts` file is then not evaluated (no stale marking). */
+  trusted: boolean;
+}
+
+export interface StepStatusResult {
+  /** The pipeline's name, as its runs are recorded; null when the file cannot be read. */
+  pipeline: string | null;
+  steps: Record<string, StepStatus>;
+}
+
+export interface DbChanged {
+  /** The database's path, as in DbRef.path. */
+  path: string;
 }
 
 export interface ExportArgoParams {
@@ -110,6 +137,12 @@ export type RequestResult<M extends RuntimeMethod> = RuntimeRequests[M]['result'
 
 /** Server -> client: every event of every run, tagged with its run id (params: a RunEvent). */
 export const RUN_EVENT_NOTIFICATION = 'mlpipe/runEvent';
+
+/**
+ * Server -> client: a database the client reads changed on disk (params: DbChanged), written by anyone:
+ * a CLI run, another window, an exported workflow. Coalesced; at most a few per second.
+ */
+export const DB_CHANGED_NOTIFICATION = 'mlpipe/dbChanged';
 
 /** Error codes the server answers with (JSON-RPC application range). The message is for users. */
 export const RuntimeErrorCode = {
@@ -134,6 +167,7 @@ export const ALL_RUNTIME_METHODS: readonly RuntimeMethod[] = [
   'mlpipe/artifact',
   'mlpipe/lineage',
   'mlpipe/nodeStates',
+  'mlpipe/stepStatus',
   'mlpipe/latestNodeOutputs',
   'mlpipe/waitingApprovals',
   'mlpipe/approve',

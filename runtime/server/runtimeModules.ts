@@ -6,6 +6,7 @@ import type * as Schema from '../definition/jsonSchema';
 import type * as Metadata from '../metadata/store';
 import type * as Run from '../orchestrator/run';
 import type * as Approval from '../orchestrator/approval';
+import type * as StepStatusModule from '../orchestrator/stepStatus';
 import type * as ArgoExport from '../export/argoWorkflow';
 import type * as Registry from '../components/registry';
 
@@ -21,6 +22,7 @@ export const definitionModule = cached(() => require('../definition/load') as ty
 export const schemaModule = cached(() => require('../definition/jsonSchema') as typeof Schema);
 export const metadataModule = cached(() => require('../metadata/store') as typeof Metadata);
 export const runModule = cached(() => require('../orchestrator/run') as typeof Run);
+export const stepStatusModule = cached(() => require('../orchestrator/stepStatus') as typeof StepStatusModule);
 export const approvalModule = cached(() => require('../orchestrator/approval') as typeof Approval);
 export const argoExportModule = cached(() => require('../export/argoWorkflow') as typeof ArgoExport);
 export const registryModule = cached(() => require('../components/registry') as typeof Registry);

@@ -13,7 +13,9 @@ import {
 } from 'vscode-jsonrpc/node';
 import { isInside, logPath } from '../workspace';
 import type { RunEvent } from '../orchestrator/events';
+import { DbWatcher } from './dbWatcher';
 import {
+  DB_CHANGED_NOTIFICATION,
   PROTOCOL_VERSION,
   RUN_EVENT_NOTIFICATION,
   RuntimeErrorCode,
@@ -31,6 +33,7 @@ import {
   definitionModule,
   registryModule,
   metadataModule,
+  stepStatusModule,
   runModule,
   schemaModule,
   type MetadataStore,
@@ -134,6 +137,12 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
 export function createServer(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): ServerHandle {
   const connection = createMessageConnection(new StreamMessageReader(input), new StreamMessageWriter(protectStdout(output)));
   const stores = new StoreCache();
+  // Every database a request reads is watched, so the views follow runs made elsewhere (DbWatcher's header).
+  const watcher = new DbWatcher((path) => void connection.sendNotification(DB_CHANGED_NOTIFICATION, { path }).catch(() => undefined));
+  const read = (db: DbRef): MetadataStore | undefined => {
+    watcher.add(db.path);
+    return stores.get(db);
+  };
   /** Runs in flight by run id. */
   const runs = new Map<string, AbortController>();
 
@@ -221,8 +230,8 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
     return { canceled: controller !== undefined };
   });
   on('mlpipe/activeRuns', () => ({ runIds: [...runs.keys()] }));
-  on('mlpipe/listPipelines', ({ db }) => stores.get(db)?.listPipelines() ?? []);
-  on('mlpipe/listRuns', ({ db, pipeline, limit, offset }) => stores.get(db)?.listRuns({ pipeline, limit, offset }) ?? emptyPage);
+  on('mlpipe/listPipelines', ({ db }) => read(db)?.listPipelines() ?? []);
+  on('mlpipe/listRuns', ({ db, pipeline, limit, offset }) => read(db)?.listRuns({ pipeline, limit, offset }) ?? emptyPage);
   on('mlpipe/runExecutions', ({ db, runContextId }) => stores.get(db)?.runExecutions(runContextId) ?? []);
   on('mlpipe/execution', ({ db, id }) => stores.get(db)?.execution(id) ?? null);
   on('mlpipe/artifact', ({ db, id }) => stores.get(db)?.artifact(id) ?? null);
@@ -232,8 +241,16 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
     return store.lineage(artifactId, { direction, maxDepth });
   });
   on('mlpipe/nodeStates', ({ db, pipeline }) => stores.get(db)?.nodeStates(pipeline) ?? {});
+  on('mlpipe/stepStatus', async ({ db, file, root, trusted }) => {
+    const store = read(db);
+    const loaded = await definitionModule().loadPipelineFile(file, { trusted });
+    const pipeline = loaded.pipeline;
+    if (!pipeline) return { pipeline: null, steps: {} };
+    if (!store) return { pipeline: pipeline.name, steps: {} };
+    return { pipeline: pipeline.name, steps: await stepStatusModule().stepStatuses(store, pipeline, root) };
+  });
   on('mlpipe/latestNodeOutputs', ({ db, pipeline, nodeId }) => stores.get(db)?.latestNodeOutputs(pipeline, nodeId) ?? null);
-  on('mlpipe/waitingApprovals', ({ db }) => stores.get(db)?.waitingApprovals() ?? []);
+  on('mlpipe/waitingApprovals', ({ db }) => read(db)?.waitingApprovals() ?? []);
   on('mlpipe/approve', ({ db, decision }) => {
     if (db.readonly) throw new UserFacingError(`${db.path} was opened read-only: approvals are recorded only in a workspace's own database.`);
     if (!decision.by.trim()) throw new UserFacingError('An approval needs the name of who decided.');
@@ -264,6 +281,7 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
   const dispose = (): void => {
     for (const controller of runs.values()) controller.abort();
     runs.clear();
+    watcher.dispose();
     stores.closeAll();
   };
   connection.onClose(dispose);

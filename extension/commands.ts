@@ -203,8 +203,7 @@ export function registerCommands(d: CommandDeps): void {
     if (isTreeNode(a) && a.kind === 'component') {
       const root = d.rootFor(a.file.uri);
       const db = d.dbFor(a.file.uri);
-      const pipeline = index.pipeline(a.file.uri);
-      const executionId = pipeline && db ? d.states.get(db, pipeline.name)[a.componentId]?.executionId : undefined;
+      const executionId = d.states.step(a.file.uri, a.componentId)?.executionId;
       if (executionId === undefined) {
         void vscode.window.showInformationMessage(`ML Pipelines: ${a.componentId} has not run yet.`);
         return undefined;
@@ -375,7 +374,7 @@ export function registerCommands(d: CommandDeps): void {
   register('mlpipe.approve', async (...args) => {
     let target = await (async () => {
       const [a] = args;
-      if (isTreeNode(a) && (a.kind === 'execution' || a.kind === 'component')) return executionArg(args);
+      if ((isTreeNode(a) && (a.kind === 'execution' || a.kind === 'component')) || (a instanceof vscode.Uri && typeof args[1] === 'number')) return executionArg(args);
       return undefined;
     })();
     if (!target) {

@@ -8,7 +8,7 @@ import type { RunEvent } from '../../runtime/orchestrator/events';
 import type { DagAction, DagGraph, DagNodeStatus, DagProblem, DagSnapshot, DagToHost, ViewState } from '../../webviews/protocol';
 import type { DagPreviewArgs, PanelDeps } from '../panelDeps';
 import { rememberInstructions } from './approvalPanel';
-import { componentAt, graphFor, stateOfExecution, toDagProblems } from './dagGraph';
+import { componentAt, dagStatus, graphFor, toDagProblems } from './dagGraph';
 import { EvaluationPanel } from './evaluationPanel';
 import { LineagePanel } from './lineagePanel';
 import { createPanel, errorMessage, isString, TypedWebview } from './panelHost';
@@ -31,7 +31,6 @@ export class DagPreview {
   private status: Record<string, DagNodeStatus> = {};
   private highlighted: string | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly runs = new Set<string>();
   private validation = 0;
 
   static async show(deps: PanelDeps, args: DagPreviewArgs): Promise<void> {
@@ -81,7 +80,11 @@ export class DagPreview {
           this.view.post({ type: 'dag/highlight', component: id });
         }
       }),
-      deps.onRunEvent((e) => this.onRunEvent(e)),
+      deps.onRunEvent((e) => {
+        if (e.kind === 'step-waiting') rememberInstructions(e.executionId, e.instructions);
+      }),
+      // The same states as the trees and CodeLens, live and after runs made elsewhere.
+      deps.onDidChangeStepViews(() => this.refreshStatus()),
     );
     panel.onDidDispose(() => this.dispose());
   }
@@ -138,7 +141,10 @@ export class DagPreview {
       this.problems = toDagProblems(result);
       if (result.pipeline) this.ir = result.pipeline;
       if (graph) this.graph = graph;
-      if (!quiet) this.view.post({ type: 'dag/graph', graph, problems: this.problems });
+      if (!quiet) {
+        this.view.post({ type: 'dag/graph', graph, problems: this.problems });
+        this.refreshStatus();
+      }
     } catch (e) {
       this.problems = [{ line: 1, column: 1, severity: 'error', message: `The runtime could not check this file: ${errorMessage(e)}` }];
       if (!quiet) this.view.post({ type: 'dag/graph', graph: null, problems: this.problems });
@@ -146,52 +152,17 @@ export class DagPreview {
   }
 
   private async loadStatus(): Promise<void> {
-    const db = this.deps.dbFor(this.file);
-    const pipeline = this.graph?.pipeline ?? this.ir?.name;
-    if (!db || !pipeline) return;
-    try {
-      const states = await this.deps.client.request('mlpipe/nodeStates', { db, pipeline });
-      this.status = Object.fromEntries(Object.entries(states).map(([id, e]) => [id, stateOfExecution(e)]));
-    } catch {
-      // No database yet (never run): every node shows "never run".
-    }
+    this.status = this.ir ? dagStatus(this.ir, this.deps.stepViews(this.file)) : {};
   }
 
-  private onRunEvent(e: RunEvent): void {
-    if (e.kind === 'run-started') {
-      if (e.file !== this.file.fsPath) return;
-      this.runs.add(e.runId);
-      const pending = Object.fromEntries(e.steps.map((s) => [s, { state: 'pending' as const }]));
-      this.patch(pending);
-      return;
-    }
-    if (!this.runs.has(e.runId)) return;
-    switch (e.kind) {
-      case 'step-started':
-        this.patch({ [e.step]: { state: 'running', executionId: e.executionId } });
-        break;
-      case 'step-finished':
-        this.patch({ [e.step]: { state: e.state === 'pending' ? 'pending' : e.state, durationMs: e.durationMs, executionId: e.executionId, reason: e.reason } });
-        break;
-      case 'step-waiting':
-        rememberInstructions(e.executionId, e.instructions);
-        this.patch({ [e.step]: { state: 'waiting', executionId: e.executionId } });
-        break;
-      case 'run-finished': {
-        this.runs.delete(e.runId);
-        const final: Record<string, DagNodeStatus> = {};
-        for (const [step, state] of Object.entries(e.steps)) final[step] = { ...this.status[step], state };
-        this.patch(final);
-        break;
-      }
-      default:
-        break;
-    }
-  }
-
-  private patch(status: Record<string, DagNodeStatus>): void {
-    this.status = { ...this.status, ...status };
-    this.view.post({ type: 'dag/status', status });
+  /** Posts the nodes whose status changed. */
+  private refreshStatus(): void {
+    if (!this.ir) return;
+    const next = dagStatus(this.ir, this.deps.stepViews(this.file));
+    const changed: Record<string, DagNodeStatus> = {};
+    for (const [id, st] of Object.entries(next)) if (JSON.stringify(st) !== JSON.stringify(this.status[id])) changed[id] = st;
+    this.status = next;
+    if (Object.keys(changed).length) this.view.post({ type: 'dag/status', status: changed });
   }
 
   private async onMessage(m: DagToHost): Promise<void> {

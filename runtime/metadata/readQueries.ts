@@ -33,6 +33,7 @@ import type {
   ExecutionState,
   ExecutionSummary,
   Page,
+  ProducedArtifact,
   RunSummary,
 } from './types';
 
@@ -243,6 +244,36 @@ export class MetadataQueries {
 
   artifact(id: number): ArtifactSummary | undefined {
     return this.artifactsByIds([id]).get(id);
+  }
+
+  /** LIVE artifacts of a type, newest first, each with the execution, node, run and pipeline that produced it. */
+  artifactsOfType(type: string, limit: number): ProducedArtifact[] {
+    const typeId = this.typeId(type, TypeKind.ARTIFACT);
+    if (typeId === undefined) return [];
+    const rows = this.stmt(
+      'SELECT a.id AS id, (SELECT MIN(ev.execution_id) FROM `Event` ev WHERE ev.artifact_id = a.id AND ev.type = ?) AS execution_id' +
+        ' FROM `Artifact` a WHERE a.type_id = ? AND a.state = ? ORDER BY a.id DESC LIMIT ?',
+    ).all(EventTypeCode.OUTPUT, typeId, ArtifactStateCode.LIVE, Math.max(1, Math.min(limit, 1000))) as Array<{ id: number; execution_id: number | null }>;
+    const artifacts = this.artifactsByIds(rows.map((r) => r.id));
+    const executions = this.executionsByIds(rows.flatMap((r) => (r.execution_id === null ? [] : [r.execution_id])));
+    const out: ProducedArtifact[] = [];
+    for (const r of rows) {
+      const artifact = artifacts.get(r.id);
+      if (!artifact) continue;
+      const item: ProducedArtifact = { artifact };
+      const exec = r.execution_id === null ? undefined : executions.get(r.execution_id);
+      if (exec) {
+        item.executionId = exec.id;
+        item.nodeId = exec.nodeId;
+        const run = this.runOfExecution(exec.id);
+        if (run) {
+          item.runName = run.name;
+          if (run.pipeline !== undefined) item.pipeline = run.pipeline;
+        }
+      }
+      out.push(item);
+    }
+    return out;
   }
 
   // ---- executions --------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ import {
   type PropertyTypeValue,
   type TypeKindValue,
 } from './schema';
-import type { ArtifactSummary, ExecutionDetail, ExecutionSummary, Page, RunSummary } from './types';
+import type { ArtifactSummary, ExecutionDetail, ExecutionSummary, Page, ProducedArtifact, RunSummary } from './types';
 import type { Properties } from '../components/spec';
 import packageJson from '../../package.json';
 
@@ -564,6 +564,11 @@ export class MetadataStore {
   /** Custom properties of a context (a run's recorded scope and outcome). */
   contextProperties(contextId: number): Properties {
     return this.read(() => this.q.propertiesOf('ContextProperty', [contextId]).get(contextId)?.customProperties ?? {});
+  }
+
+  /** LIVE artifacts of a type, newest first, with the pipeline, node and run that produced each. */
+  artifactsOfType(type: string, limit = 200): ProducedArtifact[] {
+    return this.read(() => this.q.artifactsOfType(type, limit));
   }
 
   /** The cache key an execution was recorded under; undefined for resolvers and foreign executions. */

@@ -67,6 +67,15 @@ export interface ArtifactSummary {
   customProperties: Properties;
 }
 
+/** An artifact with where it came from (for pick lists: pipeline, step, run). */
+export interface ProducedArtifact {
+  artifact: ArtifactSummary;
+  executionId?: number;
+  nodeId?: string;
+  runName?: string;
+  pipeline?: string;
+}
+
 export interface ArtifactEvent {
   /** Event key (first path step), e.g. `examples`. */
   key: string;

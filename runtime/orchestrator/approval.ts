@@ -10,6 +10,7 @@ import { MetadataStore } from '../metadata/store';
 import type { ArtifactSummary, ExecutionSummary } from '../metadata/types';
 import { artifactDir } from '../workspace';
 import type { ApprovalDecision } from './api';
+import { decisionReason } from './decisionText';
 import type { RunEvent, StepState } from './events';
 
 export const APPROVAL_STATE = '__approval_state__';
@@ -68,15 +69,6 @@ interface Outcome {
   durationMs: number;
   reason?: string;
   outputs?: Record<string, ArtifactSummary[]>;
-}
-
-/** The decision as the views say it: "rejected by ana: too few island rows", or, reused from the cache,
- *  "rejected (decision of 2026-12-01 by ana, reused: same model and inputs): too few island rows". */
-export function decisionReason(d: { decision: string; by: string; decidedAt?: string; comment?: string; reused: boolean }): string {
-  const verb = d.decision === 'approved' ? 'approved' : 'rejected';
-  const day = d.decidedAt ? d.decidedAt.slice(0, 10) : 'an earlier run';
-  const head = d.reused ? `${verb} (decision of ${day} by ${d.by}, reused: same model and inputs)` : `${verb} by ${d.by}`;
-  return d.comment ? `${head}: ${d.comment}` : head;
 }
 
 function decisionOutcome(outputs: Record<string, ArtifactSummary[]>, executionId: number, started: number, cached: boolean): Outcome {

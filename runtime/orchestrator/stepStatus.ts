@@ -11,6 +11,7 @@ import type { MetadataStore } from '../metadata/store';
 import type { ExecutionDetail, ExecutionSummary } from '../metadata/types';
 import { dirname } from 'node:path';
 import { cacheKey } from './cacheKey';
+import { executionDecisionReason } from './decisionText';
 import type { StepState } from './events';
 import { readRunRecord } from './runRecord';
 import { addPreviousSpans, stepOutputTypes, stepParams, toInputArtifact, toProperty } from './stepInputs';
@@ -51,20 +52,10 @@ export function executionStepState(e: Pick<ExecutionSummary, 'state' | 'waiting'
   }
 }
 
-function decisionWords(e: ExecutionSummary): string | undefined {
-  if (!e.decision) return undefined;
-  const p = e.customProperties;
-  const by = String(p['approved_by'] ?? 'unknown');
-  const at = typeof p['decided_at'] === 'string' ? p['decided_at'].slice(0, 10) : 'an earlier run';
-  const comment = typeof p['comment'] === 'string' && p['comment'] ? `: ${p['comment']}` : '';
-  const reused = p['reused_decision_of'] !== undefined;
-  return reused ? `${e.decision} (decision of ${at} by ${by}, reused: same model and inputs)${comment}` : `${e.decision} by ${by}${comment}`;
-}
-
 function fromExecution(e: ExecutionDetail): StepStatus {
   const status: StepStatus = { state: executionStepState(e), executionId: e.id, durationMs: e.durationMs };
   if (e.runName !== undefined) status.runId = e.runName;
-  const reason = decisionWords(e) ?? e.error;
+  const reason = executionDecisionReason(e) ?? e.error;
   if (reason) status.reason = reason;
   if (e.decision && e.customProperties['reused_decision_of'] !== undefined) status.reusedDecision = true;
   return status;

@@ -17,6 +17,8 @@ export interface DbWatcherOptions {
   pollMs?: number;
   /** Minimum time between two notifications for one database (ms). */
   coalesceMs?: number;
+  /** False: poll only (what a network drive gets; tests use it to check the fallback alone). */
+  fsWatch?: boolean;
 }
 
 interface Watched {
@@ -42,12 +44,14 @@ export class DbWatcher {
   private readonly watched = new Map<string, Watched>();
   private readonly poll: ReturnType<typeof setInterval>;
   private readonly coalesceMs: number;
+  private readonly fsWatch: boolean;
 
   constructor(
     private readonly onChange: (path: string) => void,
     o: DbWatcherOptions = {},
   ) {
     this.coalesceMs = o.coalesceMs ?? 150;
+    this.fsWatch = o.fsWatch ?? true;
     this.poll = setInterval(() => this.pollAll(), o.pollMs ?? 400);
     this.poll.unref?.();
   }
@@ -62,7 +66,7 @@ export class DbWatcher {
 
   /** fs.watch on the folder, filtered to the two files: a folder watch survives the WAL being deleted and recreated. */
   private attach(path: string, w: Watched): void {
-    if (w.watcher || !existsSync(dirname(path))) return;
+    if (!this.fsWatch || w.watcher || !existsSync(dirname(path))) return;
     const names = new Set([basename(path), `${basename(path)}-wal`]);
     try {
       w.watcher = watch(dirname(path), { persistent: false }, (_event, name) => {

@@ -11,10 +11,12 @@ import type {
   ExecutionSummary,
   LineageGraph,
   Page,
+  ProducedArtifact,
   RunSummary,
 } from '../metadata/types';
 import type { ApprovalDecision, RunScope } from '../orchestrator/api';
 import type { RunEvent } from '../orchestrator/events';
+import type { RunRecord } from '../orchestrator/runRecord';
 import type { StepStatus } from '../orchestrator/stepStatus';
 
 /** Bumped when a request or payload changes incompatibly; the client refuses a mismatched runtime. */
@@ -71,7 +73,7 @@ export interface RuntimeRequests {
   'mlpipe/cancel': { params: { runId: string }; result: { canceled: boolean } };
   'mlpipe/activeRuns': { params: Record<string, never>; result: { runIds: string[] } };
   'mlpipe/listPipelines': { params: { db: DbRef }; result: string[] };
-  'mlpipe/listRuns': { params: { db: DbRef; pipeline?: string; limit: number; offset: number }; result: Page<RunSummary> };
+  'mlpipe/listRuns': { params: { db: DbRef; pipeline?: string; limit: number; offset: number }; result: Page<RecordedRun> };
   'mlpipe/runExecutions': { params: { db: DbRef; runContextId: number }; result: ExecutionSummary[] };
   'mlpipe/execution': { params: { db: DbRef; id: number }; result: ExecutionDetail | null };
   'mlpipe/artifact': { params: { db: DbRef; id: number }; result: ArtifactSummary | null };
@@ -88,6 +90,8 @@ export interface RuntimeRequests {
    */
   'mlpipe/stepStatus': { params: StepStatusParams; result: StepStatusResult };
   'mlpipe/latestNodeOutputs': { params: { db: DbRef; pipeline: string; nodeId: string }; result: Record<string, ArtifactSummary[]> | null };
+  /** LIVE artifacts of a type, newest first, with pipeline, step and run (pick lists, e.g. statistics to compare). */
+  'mlpipe/artifactsOfType': { params: { db: DbRef; type: string; limit?: number }; result: ProducedArtifact[] };
   'mlpipe/waitingApprovals': { params: { db: DbRef }; result: ExecutionSummary[] };
   'mlpipe/approve': { params: { db: DbRef; decision: ApprovalDecision }; result: { ok: true } };
   /** An execution's saved log, `<root>/.mlpipe/logs/<execution_id>.log`. */
@@ -98,6 +102,11 @@ export interface RuntimeRequests {
   'mlpipe/pipelineSchema': { params: Record<string, never>; result: object };
   /** The pipeline as an Argo Workflow (YAML text), as `mlpipe export --to argo` writes it. */
   'mlpipe/exportArgo': { params: ExportArgoParams; result: { yaml: string; warnings: string[] } };
+}
+
+/** A run with what it recorded about itself: scope, covered steps, outcome (runtime/orchestrator/runRecord.ts). */
+export interface RecordedRun extends RunSummary {
+  record: RunRecord;
 }
 
 export interface StepStatusParams {
@@ -169,6 +178,7 @@ export const ALL_RUNTIME_METHODS: readonly RuntimeMethod[] = [
   'mlpipe/nodeStates',
   'mlpipe/stepStatus',
   'mlpipe/latestNodeOutputs',
+  'mlpipe/artifactsOfType',
   'mlpipe/waitingApprovals',
   'mlpipe/approve',
   'mlpipe/readLog',

@@ -34,6 +34,7 @@ import {
   registryModule,
   metadataModule,
   stepStatusModule,
+  runRecordModule,
   runModule,
   schemaModule,
   type MetadataStore,
@@ -231,7 +232,12 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
   });
   on('mlpipe/activeRuns', () => ({ runIds: [...runs.keys()] }));
   on('mlpipe/listPipelines', ({ db }) => read(db)?.listPipelines() ?? []);
-  on('mlpipe/listRuns', ({ db, pipeline, limit, offset }) => read(db)?.listRuns({ pipeline, limit, offset }) ?? emptyPage);
+  on('mlpipe/listRuns', ({ db, pipeline, limit, offset }) => {
+    const page = read(db)?.listRuns({ pipeline, limit, offset });
+    if (!page) return emptyPage;
+    const { readRunRecord } = runRecordModule();
+    return { ...page, items: page.items.map((r) => ({ ...r, record: readRunRecord(r.customProperties) })) };
+  });
   on('mlpipe/runExecutions', ({ db, runContextId }) => stores.get(db)?.runExecutions(runContextId) ?? []);
   on('mlpipe/execution', ({ db, id }) => stores.get(db)?.execution(id) ?? null);
   on('mlpipe/artifact', ({ db, id }) => stores.get(db)?.artifact(id) ?? null);
@@ -250,6 +256,7 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
     return { pipeline: pipeline.name, steps: await stepStatusModule().stepStatuses(store, pipeline, root) };
   });
   on('mlpipe/latestNodeOutputs', ({ db, pipeline, nodeId }) => stores.get(db)?.latestNodeOutputs(pipeline, nodeId) ?? null);
+  on('mlpipe/artifactsOfType', ({ db, type, limit }) => read(db)?.artifactsOfType(type, limit) ?? []);
   on('mlpipe/waitingApprovals', ({ db }) => read(db)?.waitingApprovals() ?? []);
   on('mlpipe/approve', ({ db, decision }) => {
     if (db.readonly) throw new UserFacingError(`${db.path} was opened read-only: approvals are recorded only in a workspace's own database.`);

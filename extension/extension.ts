@@ -12,6 +12,7 @@ import { PipelineDiagnostics } from './diagnostics';
 import { Discovery, PIPELINE_GLOB } from './discovery';
 import { PipelineHovers } from './hovers';
 import type { PanelDeps, PanelOpeners, StatisticsArgs } from './panelDeps';
+import { LOG_SCHEME, LogDocuments } from './logDocuments';
 import { PipelineIndex } from './pipelineIndex';
 import { PipelinesTree } from './pipelinesTree';
 import { RunProgress } from './runProgress';
@@ -128,6 +129,10 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.createTreeView('mlpipe.pipelines', { treeDataProvider: pipelinesTree, showCollapseAll: true }),
     runsView,
     vscode.languages.registerCodeLensProvider(selector, codeLens),
+    (() => {
+      const logs = new LogDocuments(client);
+      return vscode.Disposable.from(logs, vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, logs));
+    })(),
     vscode.languages.registerHoverProvider(yamlJson, new PipelineHovers(index, client)),
     vscode.languages.registerCodeActionsProvider(selector, diagnostics, { providedCodeActionKinds: PipelineDiagnostics.providedCodeActionKinds }),
     vscode.workspace.onDidChangeConfiguration((e) => {

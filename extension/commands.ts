@@ -4,7 +4,7 @@ import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunScope } from '../runtime/orchestrator/api';
-import { RuntimeErrorCode, type DbRef } from '../runtime/server/protocol';
+import type { DbRef } from '../runtime/server/protocol';
 import * as config from './config';
 import { isPipelineFile, type Discovery } from './discovery';
 import { logUri } from './logDocuments';
@@ -12,7 +12,7 @@ import type { PanelOpeners } from './panelDeps';
 import type { PipelineNode, PipelinesTree } from './pipelinesTree';
 import { toRange, type PipelineIndex } from './pipelineIndex';
 import type { RunProgress } from './runProgress';
-import { RuntimeStartError } from './nodeChoice';
+import { showError } from './errors';
 import type { RuntimeClient } from './runtimeClient';
 import { sourceLabel, type RunsNode, type RunsTree } from './runsTree';
 import type { StepStates } from './stepStates';
@@ -37,22 +37,6 @@ type TreeNode = PipelineNode | RunsNode;
 
 function isTreeNode(x: unknown): x is TreeNode {
   return typeof x === 'object' && x !== null && 'kind' in x && typeof (x as { kind: unknown }).kind === 'string';
-}
-
-/** Shows an error the user can act on: settings problems get "Open Settings". */
-export async function showError(e: unknown, what: string): Promise<void> {
-  if (e instanceof RuntimeStartError) {
-    const choice = await vscode.window.showErrorMessage(`ML Pipelines: ${e.message}`, ...(e.settingsFix ? ['Open Settings'] : []));
-    if (choice === 'Open Settings') await config.openSettings('mlpipe.runtime.nodePath');
-    return;
-  }
-  if (e instanceof Error && (e as Error & { code?: unknown }).code === RuntimeErrorCode.Untrusted) {
-    const choice = await vscode.window.showWarningMessage(`ML Pipelines: ${e.message}`, 'Manage Workspace Trust');
-    if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
-    return;
-  }
-  const message = e instanceof Error ? e.message : String(e);
-  await vscode.window.showErrorMessage(`ML Pipelines: ${what}: ${message}`);
 }
 
 export function registerCommands(d: CommandDeps): void {

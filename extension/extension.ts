@@ -4,7 +4,8 @@ import { moduleLoadCpuStart, moduleLoadStart } from './loadClock';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DbRef } from '../runtime/server/protocol';
-import { registerCommands, showError } from './commands';
+import { registerCommands } from './commands';
+import { setErrorLog, showError } from './errors';
 import * as config from './config';
 import { currentUser } from './currentUser';
 import { PipelineCodeLens } from './codeLens';
@@ -46,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const activateStart = performance.now();
   const activateCpuStart = process.cpuUsage();
   const log = vscode.window.createOutputChannel('ML Pipelines', { log: true });
+  setErrorLog(log);
   const client = new RuntimeClient(context.extensionPath, log, config.nodePath);
   const trusted = (): boolean => vscode.workspace.isTrusted;
 

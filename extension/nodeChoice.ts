@@ -1,14 +1,14 @@
 // Which Node runs the runtime (DESIGN §2): the setting `mlpipe.runtime.nodePath` when set, else `node`
 // on PATH, else the extension host's own executable. No `vscode` import, so it is tested with plain Node.
 import { execFile } from 'node:child_process';
+import { UserError } from '../runtime/errors';
 
 export const MIN_NODE_MAJOR = 20;
 
 /** A problem starting the runtime that the user fixes in settings. */
-export class RuntimeStartError extends Error {
+export class RuntimeStartError extends UserError {
   constructor(message: string, readonly settingsFix: boolean) {
     super(message);
-    this.name = 'RuntimeStartError';
   }
 }
 

@@ -6,7 +6,7 @@ import type { RunEvent, RunState, StepState } from '../runtime/orchestrator/even
 import type { DbRef } from '../runtime/server/protocol';
 import { onlyWaiting, progressCounts, progressMessage, type ProgressCounts } from './model/runView';
 import type { RuntimeClient } from './runtimeClient';
-import { formatDuration } from './stepStates';
+import { formatDuration } from '../common/format';
 
 export interface RunView {
   runId: string;

@@ -3,12 +3,13 @@
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { ArtifactEvent, ExecutionSummary } from '../runtime/metadata/types';
-import { executionDecisionReason } from '../runtime/orchestrator/decisionText';
+import { executionDecisionReason } from '../common/approval';
 import type { DbRef, RecordedRun } from '../runtime/server/protocol';
 import { OUTCOME_TEXT, runDescription, runOutcome, scopeText, type ProgressCounts, type RunOutcome } from './model/runView';
 import { stepLabel } from './model/stepView';
 import type { RuntimeClient } from './runtimeClient';
-import { STATE_ICONS, stepStateOf } from './stepStates';
+import { stepStateOf } from '../common/stepStates';
+import { STATE_ICONS } from './stepStates';
 
 const PAGE_SIZE = 20;
 

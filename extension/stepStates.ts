@@ -4,39 +4,13 @@
 // It reloads when the database changes on disk, whoever wrote it (the CLI, another window, an exported
 // workflow), so runs made elsewhere appear without Refresh.
 import * as vscode from 'vscode';
-import type { ExecutionSummary } from '../runtime/metadata/types';
-import type { RunEvent, StepState } from '../runtime/orchestrator/events';
+import type { StepState } from '../common/stepStates';
+import type { RunEvent } from '../runtime/orchestrator/events';
 import type { DbRef } from '../runtime/server/protocol';
 import { overlay, reduceLive, storedViews, type StepView, type StepViews } from './model/stepView';
 import type { RuntimeClient } from './runtimeClient';
-import { STEP_STATE_TEXT } from '../webviews/shared/stepStateText';
 
 export type { StepView } from './model/stepView';
-
-export function stepStateOf(e: ExecutionSummary): StepState {
-  switch (e.state) {
-    case 'COMPLETE':
-      return e.decision === 'rejected' ? 'rejected' : 'complete';
-    case 'CACHED':
-      return e.decision === 'rejected' ? 'rejected' : 'cached';
-    case 'FAILED':
-      return 'failed';
-    case 'CANCELED':
-      return 'canceled';
-    case 'RUNNING':
-      return e.waiting ? 'waiting' : 'running';
-    default:
-      return 'pending';
-  }
-}
-
-export function formatDuration(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms)) return '';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const m = Math.floor(ms / 60_000);
-  return `${m} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
 
 export const STATE_ICONS: Record<StepState, { icon: string; color?: string }> = {
   pending: { icon: 'circle-outline' },
@@ -49,9 +23,6 @@ export const STATE_ICONS: Record<StepState, { icon: string; color?: string }> = 
   waiting: { icon: 'person', color: 'charts.yellow' },
   rejected: { icon: 'thumbsdown', color: 'testing.iconFailed' },
 };
-
-/** The shared wording, so the trees, CodeLens and the DAG preview name a state alike. */
-export const STATE_TEXT = STEP_STATE_TEXT;
 
 /** Reloads of one file's stored states are at most this often while its database keeps changing. */
 const RELOAD_MS = 250;

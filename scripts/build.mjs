@@ -21,6 +21,7 @@ const runtimeExternals = [
   '@tensorflow/tfjs-core',
   '@tensorflow/tfjs-layers',
   'esbuild',
+  'onnxruntime-node',
 ];
 
 const common = { bundle: true, sourcemap: true, minify: production, logLevel: 'warning', absWorkingDir: root };
@@ -107,6 +108,9 @@ for (const job of jobs) {
     failed++;
   }
 }
+// The Python bridge of Trainer run_fn modules and python-format models, beside the runtime bundle.
+mkdirSync(join(root, 'dist', 'runtime'), { recursive: true });
+copyFileSync(join(root, 'runtime', 'model', 'python', 'mlpipe_fn.py'), join(root, 'dist', 'runtime', 'mlpipe_fn.py'));
 if (failed) {
   console.error(`${failed} bundle(s) failed to build`);
   process.exit(1);

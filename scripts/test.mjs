@@ -1,11 +1,12 @@
 // Runs the test suites with Node's own test runner (TypeScript through tsx).
-// Usage: node scripts/test.mjs [folder-or-file ...]   (default: test/runtime test/extension test/webviews test/e2e)
+// Usage: node scripts/test.mjs [folder-or-file ...]
+//   (default: test/common test/runtime test/extension test/webviews test/e2e: the source's layers, then end to end)
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = process.argv.slice(2);
-const targets = args.length ? args : ['test/runtime', 'test/extension', 'test/webviews', 'test/e2e'];
+const targets = args.length ? args : ['test/common', 'test/runtime', 'test/extension', 'test/webviews', 'test/e2e'];
 
 function collect(path, out) {
   if (!existsSync(path)) return out;

@@ -7,8 +7,7 @@
 
 import type { LineageGraph } from '../runtime/metadata/types';
 // Type-only imports of the runtime's plain data contracts: erased from the browser bundles.
-import type { StepState } from '../runtime/orchestrator/events';
-import type { FeatureStatsType } from '../runtime/data/statisticsTypes';
+import type { StepState } from '../common/stepStates';
 
 export type ViewKind = 'dag' | 'statistics' | 'lineage' | 'evaluation' | 'approval';
 
@@ -108,73 +107,21 @@ export type DagToHost =
 // Statistics (DatasetFeatureStatisticsList, normalised by the host: numbers are numbers, field names
 // as statistics.proto, proto3 defaults filled in).
 
-/** statistics.proto's feature types, as the runtime writes them. The other statistics types below are
- *  deliberately not the runtime's: the host flattens the proto JSON (commonStats → common, lowValue →
- *  low, rank histogram buckets → label/count) so the view does not re-derive them. */
-export type FeatureType = FeatureStatsType;
-
-export interface HistogramBucket {
-  low: number;
-  high: number;
-  count: number;
-}
-
-export interface Histogram {
-  type: 'STANDARD' | 'QUANTILES';
-  buckets: HistogramBucket[];
-  numNan: number;
-}
-
-export interface CommonStats {
-  numNonMissing: number;
-  numMissing: number;
-  minNumValues: number;
-  maxNumValues: number;
-  avgNumValues: number;
-}
-
-export interface NumericStats {
-  common: CommonStats;
-  mean: number;
-  stdDev: number;
-  numZeros: number;
-  min: number;
-  median: number;
-  max: number;
-  histograms: Histogram[];
-}
-
-export interface StringStats {
-  common: CommonStats;
-  unique: number;
-  topValues: Array<{ value: string; frequency: number }>;
-  avgLength: number;
-  /** Rank histogram buckets (label, count), most common first. */
-  rankHistogram: Array<{ label: string; count: number }>;
-}
-
-export interface FeatureStatistics {
-  /** Path steps joined with '.', as TFDV prints them. */
-  name: string;
-  type: FeatureType;
-  num?: NumericStats;
-  string?: StringStats;
-}
-
-export interface DatasetStatistics {
-  name: string;
-  numExamples: number;
-  features: FeatureStatistics[];
-}
-
-export interface AnomalyEntry {
-  feature: string;
-  severity: 'UNKNOWN' | 'WARNING' | 'ERROR';
-  /** TFDV anomaly type names, e.g. SCHEMA_MISSING_COLUMN. */
-  types: string[];
-  description: string;
-  shortDescription?: string;
-}
+// The statistics shapes themselves live in common/featureStatistics.ts: the host's reader, the view,
+// the approval panel and the audit use them alike.
+export type {
+  AnomalyEntry,
+  CommonStats,
+  DatasetStatistics,
+  FeatureStatistics,
+  FeatureType,
+  Histogram,
+  HistogramBucket,
+  NumericStats,
+  StatisticsSort,
+  StringStats,
+} from '../common/featureStatistics';
+import type { AnomalyEntry, DatasetStatistics, StatisticsSort } from '../common/featureStatistics';
 
 export interface StatisticsSide {
   /** What the user sees as the dataset's name, e.g. `run 12 · statistics_gen · train`. */
@@ -371,5 +318,4 @@ export interface ViewState {
   approval: { snapshot: ApprovalSnapshot | null; comment: string };
 }
 
-export type StatisticsSort = 'name' | 'missing' | 'non-uniformity' | 'distance';
 

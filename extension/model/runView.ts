@@ -4,7 +4,7 @@
 import type { RunSummary } from '../../runtime/metadata/types';
 import type { RunState, StepState } from '../../runtime/orchestrator/events';
 import type { RecordedScope, RunRecord } from '../../runtime/orchestrator/runRecord';
-import { formatDuration } from '../../webviews/shared/numberFormat';
+import { formatDuration } from '../../common/format';
 
 export type RunOutcome = RunState | 'running';
 

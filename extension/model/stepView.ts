@@ -4,8 +4,8 @@
 // is tested directly (test/extension/stepView.test.ts), and one reduction serves every view.
 import type { RunEvent, StepState } from '../../runtime/orchestrator/events';
 import type { StepStatus } from '../../runtime/orchestrator/stepStatus';
-import { formatDuration } from '../../webviews/shared/numberFormat';
-import { STEP_STATE_TEXT } from '../../webviews/shared/stepStateText';
+import { formatDuration } from '../../common/format';
+import { isDecision, NEVER_RUN_TEXT, stepStateLabel } from '../../common/stepStates';
 
 export interface StepView extends StepStatus {
   /** Part of a run in progress in this window (from its events, not yet from the database). */
@@ -43,40 +43,19 @@ export function overlay(stored: StepViews, live: StepViews | undefined): StepVie
   return live ? { ...stored, ...live } : stored;
 }
 
-/** A state that ended with something a user reads as the outcome (for the duration to be shown). */
-function hasDuration(v: StepView): boolean {
-  return v.durationMs !== undefined && v.state !== 'running' && v.state !== 'pending' && v.state !== 'skipped';
-}
-
-/** An approval's decision in words, when the reason is one ("rejected by ana: …"). */
-function decision(v: StepView): string | undefined {
-  return v.reason && /^(approved|rejected)\b/.test(v.reason) ? v.reason : undefined;
-}
-
 /**
- * The one-line label: "complete · 311 ms", "skipped: approval rejected by ana: too few rows",
- * "rejected (decision of 2026-12-01 by ana, reused: same model and inputs)", "complete · 2.1 s · will
- * re-run: trainer's params changed", "never run".
+ * The one-line label every view shows (common/stepStates.ts's wording): "complete · 311 ms", "skipped:
+ * approval rejected by ana: too few rows", "complete · 2.1 s · will re-run: trainer's params changed".
  */
 export function stepLabel(v: StepView | undefined): string {
-  if (!v) return 'never run';
-  const said = decision(v);
-  let head: string = STEP_STATE_TEXT[v.state];
-  if (v.state === 'skipped' && v.reason) head = `skipped: ${v.reason}`;
-  else if (said) head = v.state === 'cached' ? `cached: ${said}` : said;
-  const duration = hasDuration(v) ? ` · ${formatDuration(v.durationMs)}` : '';
-  return `${head}${duration}${v.stale ? ` · ${staleText(v.stale)}` : ''}`;
-}
-
-export function staleText(stale: string): string {
-  return `will re-run: ${stale}`;
+  return stepStateLabel(v, formatDuration);
 }
 
 /** The longer text for a tooltip: the label, the reason when the label does not already say it, the execution. */
 export function stepDetail(id: string, v: StepView | undefined): string {
-  if (!v) return `${id}: never run`;
+  if (!v) return `${id}: ${NEVER_RUN_TEXT}`;
   const lines = [`${id}: ${stepLabel(v)}`];
-  if (v.reason && v.state !== 'skipped' && !decision(v)) lines.push(v.reason);
+  if (v.reason && v.state !== 'skipped' && !isDecision(v.reason)) lines.push(v.reason);
   if (v.reusedDecision) lines.push('Re-run this step without cache to ask for a decision again.');
   if (v.executionId !== undefined) lines.push(`Execution ${v.executionId}${v.runId ? ` of run ${v.runId}` : ''}`);
   else if (v.runId) lines.push(`Run ${v.runId}`);

@@ -4,6 +4,7 @@
 // proto3's omitted defaults. No `vscode` import: tested directly.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { UserError } from '../../runtime/errors';
 import type {
   AnomalyEntry,
   CommonStats,
@@ -21,12 +22,7 @@ import type {
 } from '../../webviews/protocol';
 
 /** A payload file that cannot be used; the message names the file and what is wrong. */
-export class PayloadError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PayloadError';
-  }
-}
+export class PayloadError extends UserError {}
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };

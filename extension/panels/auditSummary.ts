@@ -5,7 +5,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LineageGraph, LineageNode } from '../../runtime/metadata/types';
 import type { AnomalyEntry, AuditArtifactRef, AuditSummary, EvaluationSnapshot, StatisticsHighlight } from '../../webviews/protocol';
-import { buildRows } from '../../webviews/statistics/featureRows';
+import { APPROVAL_DECISION_KEY } from '../../common/approval';
+import { blessingVerdict } from '../../common/blessing';
+import { buildRows } from '../../common/featureRows';
 import { readAnomalies, readEvaluation, readFeatureStats, splitsIn } from './artifactPayloads';
 
 export function nodeKey(n: LineageNode): string {
@@ -66,7 +68,7 @@ export function statisticsHighlights(uri: string, anomaliesUri?: string): { numE
     const found = anomaliesUri ? readAnomalies(anomaliesUri, split) : [];
     anomalies.push(...found.map((a) => ({ ...a, split })));
     for (const row of buildRows(dataset, null, [])) {
-      for (const flag of row.flags) highlights.push({ feature: row.name, split, level: flag.level, message: flag.text === 'high missing' ? `${Math.round(row.missingFraction * 100)}% missing` : flag.text });
+      for (const flag of row.flags) highlights.push({ feature: row.name, split, level: flag.level, message: flag.kind === 'high-missing' ? `${Math.round(row.missingFraction * 100)}% missing` : flag.text });
     }
   }
   return { numExamples, highlights, anomalies };
@@ -78,15 +80,15 @@ function isType(n: LineageNode, ...types: string[]): boolean {
 
 function blessingOf(n: LineageNode | undefined): boolean | null {
   if (!n) return null;
-  const v = n.customProperties['blessed'];
-  if (v !== undefined) return v === 1 || v === true || v === '1';
+  const verdict = blessingVerdict(n.customProperties);
+  if (verdict !== null) return verdict;
   if (n.uri && existsSync(join(n.uri, 'BLESSED'))) return true;
   if (n.uri && existsSync(join(n.uri, 'NOT_BLESSED'))) return false;
   return null;
 }
 
 function decisionOf(n: LineageNode): 'approve' | 'reject' | null {
-  const d = String(n.customProperties['decision'] ?? n.customProperties['__approval_decision__'] ?? '');
+  const d = String(n.customProperties['decision'] ?? n.customProperties[APPROVAL_DECISION_KEY] ?? '');
   return d === 'approved' ? 'approve' : d === 'rejected' ? 'reject' : null;
 }
 

@@ -2,6 +2,7 @@
 // Output keys and artifact types of the standard components are the DESIGN §5 contract; a component
 // with declared outputs (Command, Function) brings its own, and any output referenced downstream but
 // unknown here still gets a port, typed by what the IR says or `Artifact`.
+import { stepStateOf } from '../../common/stepStates';
 import type { LoadResult, PipelineIR } from '../../runtime/definition/ir';
 import type { ExecutionSummary } from '../../runtime/metadata/types';
 import type { DagAction, DagGraph, DagNode, DagNodeState, DagNodeStatus, DagProblem } from '../../webviews/protocol';
@@ -55,19 +56,9 @@ export function graphFor(result: LoadResult): DagGraph | null {
   return toDagGraph(result.pipeline);
 }
 
-/** The DAG state of a node's last execution. */
+/** The DAG status of a node's last execution (the state mapping is common/stepStates.ts's, as the trees'). */
 export function stateOfExecution(e: ExecutionSummary): DagNodeStatus {
-  const map: Record<ExecutionSummary['state'], DagNodeState> = {
-    UNKNOWN: 'never-run',
-    NEW: 'pending',
-    RUNNING: 'running',
-    COMPLETE: 'complete',
-    FAILED: 'failed',
-    CACHED: 'cached',
-    CANCELED: 'canceled',
-  };
-  const state = e.waiting ? 'waiting' : map[e.state];
-  return { state, durationMs: e.durationMs, executionId: e.id, reason: e.error };
+  return { state: stepStateOf(e), durationMs: e.durationMs, executionId: e.id, reason: e.error };
 }
 
 const DAG_ACTIONS: ReadonlySet<string> = new Set<DagAction>(['run-step', 'run-from', 'rerun-no-cache', 'show-statistics', 'show-evaluation', 'show-lineage', 'open-log']);

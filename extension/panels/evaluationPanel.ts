@@ -1,5 +1,6 @@
 // Evaluation panels beside the editor: one per ModelEvaluation artifact.
 import * as vscode from 'vscode';
+import { blessingVerdict } from '../../common/blessing';
 import type { DbRef } from '../../runtime/server/protocol';
 import type { EvaluationSnapshot, ViewState } from '../../webviews/protocol';
 import type { EvaluationArgs, PanelDeps } from '../panelDeps';
@@ -30,8 +31,8 @@ export async function loadEvaluation(deps: PanelDeps, db: DbRef, artifactId: num
   if (producer) {
     const detail = await deps.client.request('mlpipe/execution', { db, id: producer.id });
     const blessing = detail?.outputs.find((o) => o.artifact.type === 'ModelBlessing')?.artifact;
-    const b = blessing?.customProperties['blessed'];
-    if (b !== undefined) snapshot.blessed = b === 1 || b === true || b === '1';
+    const verdict = blessing ? blessingVerdict(blessing.customProperties) : null;
+    if (verdict !== null) snapshot.blessed = verdict;
   }
   return snapshot;
 }

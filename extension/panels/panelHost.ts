@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { HostToView, ViewKind, ViewToHost } from '../../webviews/protocol';
 import { makeNonce, webviewHtml } from './html';
+import { showError } from '../errors';
 
 /** viewType of each panel (the serializers are registered under these). */
 export const PANEL_VIEW_TYPES: Record<ViewKind, string> = {
@@ -74,7 +75,7 @@ export class TypedWebview<K extends ViewKind> implements vscode.Disposable {
     this.subscriptions.push(
       this.webview.onDidReceiveMessage((data: unknown) => {
         if (!isViewMessage(this.kind, data)) return;
-        Promise.resolve(handler(data)).catch((e: unknown) => showError(e));
+        Promise.resolve(handler(data)).catch((e: unknown) => void showError(e));
       }),
     );
   }
@@ -84,13 +85,7 @@ export class TypedWebview<K extends ViewKind> implements vscode.Disposable {
   }
 }
 
-export function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-export function showError(e: unknown): void {
-  void vscode.window.showErrorMessage(`ML Pipelines: ${errorMessage(e)}`);
-}
+export { errorMessage } from '../errors';
 
 export function isString(v: unknown): v is string {
   return typeof v === 'string' && v.length > 0 && v.length < 10_000;

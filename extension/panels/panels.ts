@@ -7,7 +7,8 @@ import { ApprovalPanel } from './approvalPanel';
 import { DagPreview } from './dagPreview';
 import { EvaluationPanel } from './evaluationPanel';
 import { LineagePanel, setLineageOpeners } from './lineagePanel';
-import { PANEL_VIEW_TYPES, showError } from './panelHost';
+import { showError } from '../errors';
+import { PANEL_VIEW_TYPES } from './panelHost';
 import { StatisticsPanel } from './statisticsPanel';
 import { STATISTICS_VIEW_ID, StatisticsViewProvider } from './statisticsView';
 
@@ -24,7 +25,7 @@ function serializer<K extends ViewKind>(restore: (panel: vscode.WebviewPanel, st
       try {
         await restore(panel, typeof state === 'object' && state !== null ? (state as Partial<ViewState[K]>) : undefined);
       } catch (e) {
-        showError(e);
+        await showError(e);
       }
     },
   };
@@ -37,7 +38,7 @@ export function registerPanels(context: vscode.ExtensionContext, deps: PanelDeps
       try {
         await open(deps, args);
       } catch (e) {
-        showError(e);
+        await showError(e);
       }
     };
   const openers = {

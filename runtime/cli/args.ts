@@ -1,6 +1,6 @@
 // A small, strict argument parser: unknown flags are usage errors (exit 2), never silently ignored.
 
-export class UsageError extends Error {}
+import { UsageError } from '../errors';
 
 export interface FlagSpec {
   /** Flags that take a value (`--db <path>`). */

@@ -1,4 +1,5 @@
 // How a run looks in a terminal: one live line per step on a TTY, plain lines otherwise, JSON lines with --json.
+import { formatDuration } from '../../common/format';
 import type { RunEvent, StepState } from '../orchestrator/events';
 
 const ICON: Record<StepState, string> = {
@@ -13,11 +14,6 @@ const ICON: Record<StepState, string> = {
   rejected: '✘',
 };
 
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  return `${Math.floor(ms / 60_000)} m ${Math.round((ms % 60_000) / 1000)} s`;
-}
 
 /** How to decide a waiting approval from a shell, for the database this run writes to. */
 export type ApproveCommand = (executionId: number) => string;

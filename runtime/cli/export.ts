@@ -6,7 +6,8 @@ import { loadPipelineFile } from '../definition/load';
 import { getComponent } from '../components/registry';
 import { argoWorkflowYaml, DEFAULT_CLAIM, DEFAULT_MOUNT_PATH, pathsOutsideRoot } from '../export/argoWorkflow';
 import { isInside, rootForPipelineFile } from '../workspace';
-import { parseArgs, UsageError } from './args';
+import { UsageError } from '../errors';
+import { parseArgs } from './args';
 
 const TARGETS = ['argo'];
 

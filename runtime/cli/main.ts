@@ -5,20 +5,24 @@ import { resolve } from 'node:path';
 import { formatDiagnostic } from '../definition/ir';
 import { loadPipelineFile } from '../definition/load';
 import { MetadataStore } from '../metadata/store';
-import { ApprovalError, recordApproval } from '../orchestrator/approval';
-import { PipelineInvalidError, RunRequestError, runPipeline } from '../orchestrator/run';
+import { describeUserError, UsageError, UserError } from '../errors';
+import { recordApproval } from '../orchestrator/approval';
+import { PipelineInvalidError, runPipeline } from '../orchestrator/run';
 import { defaultDbPath, findRoot, rootForPipelineFile } from '../workspace';
-import { parseArgs, UsageError } from './args';
-import { formatDuration, jsonDisplay, plainDisplay, ttyDisplay } from './display';
+import { parseArgs } from './args';
+import { formatDuration } from '../../common/format';
+import { jsonDisplay, plainDisplay, ttyDisplay } from './display';
 import { startServerFromCli } from './serve';
 import { writeSchema } from './schema';
 import { cmdExport } from './export';
+import { PYTHON_ENV } from '../model/pythonRuntime';
 
 const USAGE = `mlpipe — TFX-style ML pipelines with an ML Metadata store
 
 Usage:
   mlpipe run <file> [--step <id> | --from <id> | --to <id>] [--no-cache] [--parallelism <n>]
                     [--no-wait] [--run-id <id>] [--db <path>] [--root <dir>] [--json] [--verbose]
+                    [--python <interpreter>]
   mlpipe validate <file> [--json]
   mlpipe runs [--pipeline <name>] [--limit <n>] [--offset <n>] [--db <path>] [--root <dir>] [--json]
   mlpipe show <execution id> [--artifact] [--db <path>] [--root <dir>] [--json]
@@ -65,7 +69,9 @@ function idArg(positionals: string[], what: string): number {
 }
 
 async function cmdRun(argv: string[], out: Out, err: Out): Promise<number> {
-  const a = parseArgs(argv, { values: ['step', 'from', 'to', 'db', 'root', 'parallelism', 'run-id'], switches: ['no-cache', 'json', 'verbose', 'no-wait'] });
+  const a = parseArgs(argv, { values: ['step', 'from', 'to', 'db', 'root', 'parallelism', 'run-id', 'python'], switches: ['no-cache', 'json', 'verbose', 'no-wait'] });
+  // The interpreter of Python Trainer modules and python-format models (else $MLPIPE_PYTHON, else python3).
+  if (a.values['python']) process.env[PYTHON_ENV] = a.values['python'];
   const file = a.positionals[0];
   if (!file) throw new UsageError('mlpipe run needs a pipeline file');
   if (a.positionals.length > 1) throw new UsageError(`unexpected argument ${a.positionals[1]}`);
@@ -112,7 +118,6 @@ async function cmdRun(argv: string[], out: Out, err: Out): Promise<number> {
       else for (const d of e.diagnostics) err.write(`${formatDiagnostic(d)}\n`);
       return 1;
     }
-    if (e instanceof RunRequestError) throw new UsageError(e.message);
     throw e;
   } finally {
     process.off('SIGINT', onSignal);
@@ -238,14 +243,9 @@ function cmdApprove(argv: string[], out: Out): number {
   if (!by) throw new UsageError('--by <name> is required: the decision is recorded with who made it');
   const dbPath = dbFor(a.values);
   if (!existsSync(dbPath)) throw new UsageError(`no metadata database at ${dbPath}`);
-  try {
-    const exec = recordApproval(dbPath, { executionId: id, decision: approve ? 'approved' : 'rejected', by, comment: a.values['comment'] });
-    out.write(a.switches.has('json') ? `${JSON.stringify(exec)}\n` : `execution ${id} (${exec.nodeId}) ${approve ? 'approved' : 'rejected'} by ${by}\n`);
-    return 0;
-  } catch (e) {
-    if (e instanceof ApprovalError) throw new UsageError(e.message);
-    throw e;
-  }
+  const exec = recordApproval(dbPath, { executionId: id, decision: approve ? 'approved' : 'rejected', by, comment: a.values['comment'] });
+  out.write(a.switches.has('json') ? `${JSON.stringify(exec)}\n` : `execution ${id} (${exec.nodeId}) ${approve ? 'approved' : 'rejected'} by ${by}\n`);
+  return 0;
 }
 
 export async function main(argv: string[], out: Out = process.stdout, err: Out = process.stderr): Promise<number> {
@@ -287,17 +287,28 @@ export async function main(argv: string[], out: Out = process.stdout, err: Out =
         throw new UsageError(`unknown command ${command}`);
     }
   } catch (e) {
-    if (e instanceof UsageError) {
-      err.write(`mlpipe: ${e.message}\n`);
-      if (/unknown command|unknown option/.test(e.message)) err.write('run `mlpipe help` for usage\n');
-      return 2;
-    }
-    const message = e instanceof Error ? e.message : String(e);
-    err.write(`mlpipe: internal error: ${message}\n`);
-    if (process.env['MLPIPE_DEBUG'] && e instanceof Error) err.write(`${e.stack}\n`);
-    else err.write('(set MLPIPE_DEBUG=1 for details)\n');
-    return 1;
+    return printError(e, err);
   }
+}
+
+/**
+ * The one place the CLI prints an error. A UserError (a bad flag, file, database, pipeline …) is the
+ * user's to fix: its message and hint, no stack; exit 2 for a usage error, 1 otherwise. Anything else
+ * is mlpipe's own fault: "internal error", with the stack under MLPIPE_DEBUG.
+ */
+function printError(e: unknown, err: Out): number {
+  if (e instanceof UserError) {
+    const { message, hint } = describeUserError(e);
+    err.write(`mlpipe: ${message}\n`);
+    if (hint) err.write(`  hint: ${hint}\n`);
+    if (e instanceof UsageError && /unknown command|unknown option/.test(e.message)) err.write('run `mlpipe help` for usage\n');
+    return e instanceof UsageError ? 2 : 1;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  err.write(`mlpipe: internal error: ${message}\n`);
+  if (process.env['MLPIPE_DEBUG'] && e instanceof Error) err.write(`${e.stack}\n`);
+  else err.write('(set MLPIPE_DEBUG=1 for details)\n');
+  return 1;
 }
 
 if (require.main === module) {

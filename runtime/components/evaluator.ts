@@ -23,13 +23,13 @@ function validateEvaluatorParams(params: Record<string, unknown>): Array<{ param
 
 export const evaluatorSpec: ComponentSpec = {
   type: 'Evaluator',
-  doc: 'Evaluates the candidate model (and the baseline, e.g. the latest blessed model) on the raw eval split, overall and per slice (DuckDB). Classification: accuracy, auc, log_loss, precision, recall, confusion matrix; regression: rmse, mae, r2. TFMA value and change thresholds decide BLESSED / NOT_BLESSED; change thresholds are dropped without a baseline.',
+  doc: 'Evaluates the candidate model (and the baseline, e.g. the latest blessed model; the two may differ in format: tfjs, onnx, python) on the raw eval split, overall and per slice (DuckDB). Without a model input it evaluates a column of predictions already in the examples (TFMA model-agnostic evaluation). Classification: accuracy, auc, log_loss, precision, recall, confusion matrix; regression: rmse, mae, r2. TFMA value and change thresholds decide BLESSED / NOT_BLESSED; change thresholds are dropped without a baseline.',
   executionType: 'tfx.components.evaluator.component.Evaluator',
   baseType: 'mlmd.Evaluate',
   kind: 'executor',
   inputs: {
     examples: { type: 'Examples', doc: 'Raw examples (ExampleGen output); the model applies its own TransformGraph.' },
-    model: { type: 'Model', doc: 'The candidate model.' },
+    model: { type: 'Model', doc: 'The candidate model, of any format (tfjs, onnx, python). Leave it out to evaluate params.prediction_column instead.', optional: true },
     baseline_model: { type: 'Model', doc: 'The model to compare with (usually from a latest_blessed_model Resolver); absent on the first run.', optional: true },
   },
   outputs: {
@@ -66,6 +66,9 @@ export const evaluatorSpec: ComponentSpec = {
       },
     },
     eval_split: { type: 'string', default: 'eval', doc: 'Split to evaluate on.' },
+    prediction_column: { type: 'string', doc: 'Without a model input: the eval column holding predictions (TFMA prediction_key): a score in [0, 1] for a binary label, a class, or a value.' },
+    baseline_prediction_column: { type: 'string', doc: 'Without a model input: a second prediction column, evaluated as the baseline (change thresholds compare with it).' },
+    example_weight_column: { type: 'string', doc: 'Column of example weights: metrics use TFMA’s weighted definitions, and weighted_example_count is reported.' },
   },
   // Loaded on first use: TF.js and DuckDB cost ~0.5 s to load, which a CLI that runs nothing should not pay.
   executor: async (ctx) => (require('../model/evaluatorExecutor') as typeof EvaluatorExecutor).runEvaluator(ctx),

@@ -1,6 +1,7 @@
 // What a component is: a spec (typed inputs, outputs, params, docs) plus an executor.
 // Components never touch the metadata database: the orchestrator's driver resolves their inputs and
 // its publisher records their outputs (the TFX split of responsibilities).
+import { UserError } from '../errors';
 
 /** MLMD property values as the runtime sees them. Objects/arrays are stored as JSON strings. */
 export type PropertyValue = string | number | boolean;
@@ -148,9 +149,8 @@ export interface ComponentSpec {
 }
 
 /** A mistake the user can fix: shown as a message, never as a stack trace. */
-export class ComponentError extends Error {
-  constructor(message: string, readonly hint?: string) {
-    super(message);
-    this.name = 'ComponentError';
+export class ComponentError extends UserError {
+  constructor(message: string, hint?: string) {
+    super(message, hint === undefined ? {} : { hint });
   }
 }

@@ -1,11 +1,12 @@
 // Trainer: a TensorFlow.js DNN from params, or the user's run_fn (params.module), on transformed examples.
+import type * as PythonRuntime from '../model/pythonRuntime';
 import type * as TrainerExecutor from '../model/trainerExecutor';
 import { moduleFingerprint } from './functionModule';
 import type { ComponentSpec } from './spec';
 
 export const trainerSpec: ComponentSpec = {
   type: 'Trainer',
-  doc: 'Trains a TensorFlow.js model (tfjs-node when installed, else wasm, else cpu). Without code: a DNN classifier or regressor from params, early stopping on the eval split. With `module`: your `run(fnArgs)` (TFX run_fn). The Model holds the TF.js model, the TransformGraph and the training curves, so predict() takes raw records.',
+  doc: 'Trains a TensorFlow.js model (tfjs-node when installed, else wasm, else cpu). Without code: a DNN classifier or regressor from params, early stopping on the eval split. With `module`: your `run(fnArgs)` (TS/JS) or `run_fn(fn_args)` (Python: PyTorch exported to ONNX, scikit-learn pickled with a predict_fn). The Model holds the TF.js model, the TransformGraph and the training curves, so predict() takes raw records.',
   executionType: 'tfx.components.trainer.component.Trainer',
   baseType: 'mlmd.Train',
   kind: 'executor',
@@ -33,10 +34,23 @@ export const trainerSpec: ComponentSpec = {
     train_split: { type: 'string', default: 'train', doc: 'Split to train on.' },
     eval_split: { type: 'string', default: 'eval', doc: 'Split for validation and early stopping.' },
     backend: { type: 'string', enum: ['auto', 'tensorflow', 'wasm', 'cpu'], default: 'auto', doc: 'TF.js backend; `auto` = tensorflow (tfjs-node) -> wasm -> cpu.' },
-    module: { type: 'path', mustExist: 'file', doc: 'A TS/JS file exporting `run(fnArgs)` (TFX run_fn); its content is part of the cache key. Trusted workspaces only.' },
+    module: {
+      type: 'path',
+      mustExist: 'file',
+      doc: 'A TS/JS file exporting `run(fnArgs)`, or a Python file defining `run_fn(fn_args)` (TFX run_fn) that writes model.onnx, or model.pkl with a `predict_fn`, into fn_args.serving_model_dir. Its content (and the Python version) is part of the cache key. Trusted workspaces only.',
+    },
+    data_format: { type: 'string', enum: ['parquet', 'csv'], default: 'parquet', doc: 'How a Python module gets the examples: Parquet files (pandas needs pyarrow or fastparquet) or CSV copies (pandas only).' },
+    custom_config: { type: 'object', doc: 'Free-form values passed to a Python module as fn_args.custom_config (TFX custom_config).' },
     hyperparameters: { type: 'object', doc: 'Free-form values passed to a module as fnArgs.hyperparameters.' },
   },
   // Loaded on first use: TF.js costs ~0.3 s to load, which a CLI that runs nothing should not pay.
   executor: async (ctx) => (require('../model/trainerExecutor') as typeof TrainerExecutor).runTrainer(ctx),
-  fingerprint: async ({ params, pipelineDir }) => moduleFingerprint(params['module'], pipelineDir),
+  fingerprint: async ({ params, pipelineDir }) => {
+    const module = moduleFingerprint(params['module'], pipelineDir);
+    if (typeof params['module'] !== 'string' || !params['module'].toLowerCase().endsWith('.py')) return module;
+    // The interpreter's version is part of what trained the model (a missing one fails at run time).
+    const { pythonInterpreter, pythonVersion } = require('../model/pythonRuntime') as typeof PythonRuntime;
+    const version = await pythonVersion(pythonInterpreter()).catch(() => 'no-python');
+    return `${module} python ${version}`;
+  },
 };

@@ -1,10 +1,10 @@
 // Reading protobuf text format (TFX's schema.pbtxt) into plain objects, without the .proto: repeated
 // fields are known by name, everything else is a scalar or a nested message. Errors carry line:column.
+import { UserError } from '../errors';
 
-export class ProtoTextError extends Error {
+export class ProtoTextError extends UserError {
   constructor(message: string, readonly line: number, readonly column: number) {
-    super(`${line}:${column}: ${message}`);
-    this.name = 'ProtoTextError';
+    super(`${line}:${column}: ${message}`, { where: { line, column } });
   }
 }
 

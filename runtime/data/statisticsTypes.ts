@@ -2,7 +2,9 @@
 // field names, enums as their names. 64-bit counts are written as JSON numbers (protobuf JSON parsers
 // accept numbers for int64). Pure types plus small readers, shared by the validator and the webviews.
 
-export type FeatureStatsType = 'INT' | 'FLOAT' | 'STRING' | 'BYTES' | 'STRUCT';
+import type { FeatureType } from '../../common/featureStatistics';
+
+export type FeatureStatsType = FeatureType;
 
 export interface HistogramBucket {
   lowValue: number;

@@ -4,11 +4,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ANOMALIES_FILE, splitDir, splitNames } from '../components/artifacts';
 import { ComponentError, type ExecutorContext, type InputArtifact } from '../components/spec';
-import { alignDistributions, jensenShannon, lInfinity } from './distributionDistance';
+import type { AnomalySummaryRow } from '../../common/anomalies';
+import { alignCategorical, alignHistograms, jensenShannon, lInfinity, type AlignedDistributions } from '../../common/distributions';
 import { readSchemaArtifact } from './schemaInference';
 import { isInactive, stringDomainOf, type FeatureComparator, type Schema, type SchemaFeature } from './schemaTypes';
 import { excludedSplits, readSplitStatistics } from './statisticsFiles';
-import { commonStatsOf, featureName, type DatasetFeatureStatistics, type FeatureNameStatistics } from './statisticsTypes';
+import { commonStatsOf, featureName, type DatasetFeatureStatistics, type FeatureNameStatistics, type Histogram } from './statisticsTypes';
 
 export type Severity = 'ERROR' | 'WARNING';
 
@@ -43,12 +44,29 @@ export interface Anomalies {
   dataMissing: boolean;
 }
 
-export interface AnomalySummaryEntry {
-  split: string;
-  feature: string;
-  type: string;
-  severity: Severity;
-  description: string;
+/**
+ * Two features' distributions aligned for a comparator, through common/distributions.ts (the statistics
+ * view measures with the same code): categorical by value over the rank histogram (else the top values),
+ * numeric over the STANDARD histograms re-bucketed onto their merged boundaries.
+ */
+function alignDistributions(control: FeatureNameStatistics, treatment: FeatureNameStatistics): AlignedDistributions | undefined {
+  if (control.stringStats || treatment.stringStats) return alignCategorical(categoricalCounts(control), categoricalCounts(treatment));
+  const ha = standardHistogram(control);
+  const hb = standardHistogram(treatment);
+  if (!ha || !hb) return undefined;
+  const buckets = (h: Histogram) => h.buckets.map((b) => ({ low: b.lowValue, high: b.highValue, count: b.sampleCount }));
+  return alignHistograms(buckets(ha), buckets(hb));
+}
+
+function categoricalCounts(f: FeatureNameStatistics): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const b of f.stringStats?.rankHistogram.buckets ?? []) m.set(b.label, (m.get(b.label) ?? 0) + b.sampleCount);
+  if (m.size === 0) for (const t of f.stringStats?.topValues ?? []) m.set(t.value, (m.get(t.value) ?? 0) + t.frequency);
+  return m;
+}
+
+function standardHistogram(f: FeatureNameStatistics): Histogram | undefined {
+  return f.numStats?.histograms.find((h) => h.type === 'STANDARD' && h.buckets.length > 0);
 }
 
 /** TFDV reports everything as ERROR; a new column is a WARNING here, since the schema decides what trains. */
@@ -305,8 +323,8 @@ export function validateStatistics(stats: DatasetFeatureStatistics, schema: Sche
 }
 
 /** One line per reason, for the 'anomalies' RunEvent and the summary file. */
-export function summarizeAnomalies(split: string, anomalies: Anomalies): AnomalySummaryEntry[] {
-  const rows: AnomalySummaryEntry[] = [];
+export function summarizeAnomalies(split: string, anomalies: Anomalies): AnomalySummaryRow[] {
+  const rows: AnomalySummaryRow[] = [];
   for (const [feature, a] of Object.entries(anomalies.anomalyInfo)) {
     for (const r of a.reason) rows.push({ split, feature, type: r.type, severity: WARNING_TYPES.has(r.type) ? 'WARNING' : 'ERROR', description: r.description });
   }
@@ -342,7 +360,7 @@ export async function runExampleValidator(ctx: ExecutorContext): Promise<void> {
     skewControlOf.set(treatment, control);
   }
 
-  const summary: AnomalySummaryEntry[] = [];
+  const summary: AnomalySummaryRow[] = [];
   const blessed: Record<string, number> = {};
   for (const split of splits) {
     const ds = readSplitStatistics(stats, split);

@@ -1,10 +1,10 @@
 // How property values land in MLMD's *Property tables and how they are read back (tfx-reference §1.5).
 // Writes fill exactly one value column per row, as MLMD does; reads accept every column any schema
 // version has (byte_value v7+, proto_value and bool_value v10+).
-
 import type { Properties, PropertyValue } from '../components/spec';
 import { PropertyType, type PropertyTypeValue } from './schema';
 import { decodeMlmdStruct } from './structValue';
+import { UserError } from '../errors';
 
 /** What callers may hand to the write API: objects and arrays are stored as JSON strings, null as 'null'. */
 export type PropertyInputValue = PropertyValue | null | readonly unknown[] | { readonly [key: string]: unknown };
@@ -21,12 +21,7 @@ export interface EncodedValue {
 const EMPTY: EncodedValue = { int_value: null, double_value: null, string_value: null, bool_value: null };
 
 /** A property value that cannot be stored under its declared type: a programming or user error with a clear message. */
-export class PropertyTypeError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PropertyTypeError';
-  }
-}
+export class PropertyTypeError extends UserError {}
 
 function asJsonText(value: PropertyInputValue): string {
   if (value === null) return 'null';

@@ -656,6 +656,7 @@ export class MetadataQueries {
     const modelType = this.typeId('Model', TypeKind.ARTIFACT);
     const blessingType = this.typeId('ModelBlessing', TypeKind.ARTIFACT);
     if (ctx === undefined || modelType === undefined || blessingType === undefined) return undefined;
+    // common/blessing.ts isBlessedValue in SQL: the integer 1 or the boolean true, never a string.
     const blessedTrue = this.columns.ArtifactProperty.includes('bool_value')
       ? '(bp.int_value = 1 OR bp.bool_value = 1)'
       : 'bp.int_value = 1';

@@ -224,7 +224,7 @@ export const CONTEXT_LEGACY_COMPONENT_RUN = 'component_run';
 
 /** Custom properties mlpipe adds to executions (MLMD has no column for them). */
 export const PROP_EXECUTION_RESULT = '__execution_result__';
-export const PROP_APPROVAL_STATE = '__approval_state__';
+export { APPROVAL_STATE_KEY as PROP_APPROVAL_STATE } from '../../common/approval';
 /** The decision ('approved'/'rejected') of a HumanApproval execution, also on one that reused it from the cache. */
 export const PROP_APPROVAL_DECISION = '__approval_decision__';
 export const PROP_PID = '__pid__';

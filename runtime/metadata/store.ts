@@ -56,18 +56,16 @@ import {
 import type { ArtifactSummary, ExecutionDetail, ExecutionSummary, Page, ProducedArtifact, RunSummary } from './types';
 import type { Properties } from '../components/spec';
 import packageJson from '../../package.json';
+import { UserError } from '../errors';
 
 export type { PropertyInputs, PropertyInputValue } from './propertyCodec';
 export type { LineageOptions, LineageResult } from './lineage';
 
 /** A problem the user can act on (bad path, not an MLMD file, unsupported version, missing id). */
-export class MetadataStoreError extends Error {
-  constructor(
-    message: string,
-    readonly code: 'open' | 'not-mlmd' | 'version' | 'readonly' | 'not-found' | 'invalid',
-  ) {
-    super(message);
-    this.name = 'MetadataStoreError';
+export class MetadataStoreError extends UserError {
+  declare readonly code: 'open' | 'not-mlmd' | 'version' | 'readonly' | 'not-found' | 'invalid';
+  constructor(message: string, code: MetadataStoreError['code']) {
+    super(message, { code });
   }
 }
 

@@ -4,18 +4,16 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { blessingVerdict } from '../../common/blessing';
 import { ComponentError, type ExecutorContext, type ExecutorResult, type InputArtifact, type PropertyValue } from '../components/spec';
 import { stringParam } from './paramReading';
 import { servingDir } from './predict';
 
-function flag(value: PropertyValue | undefined): boolean {
-  return value === 1 || value === true || value === '1' || value === 'true';
-}
-
 /** Why not to push, or undefined when the model may go out. */
 export function pushRefusal(blessing: InputArtifact, approval: InputArtifact | undefined): string | undefined {
-  if (!flag(blessing.customProperties['blessed'])) {
-    return blessing.customProperties['blessed'] === undefined
+  const verdict = blessingVerdict(blessing.customProperties);
+  if (verdict !== true) {
+    return verdict === null
       ? `blessing ${blessing.id} was not validated (the Evaluator has no thresholds)`
       : `model not blessed (blessing ${blessing.id} is NOT_BLESSED)`;
   }

@@ -6,7 +6,7 @@ import { categoryKey, toNumber } from '../data/transformProgram';
 import { quoteIdent, quoteString, queryRows } from '../data/duckdbEngine';
 import { classifierAuc, precisionRecall, type ClassScores } from './classificationMetrics';
 import { toCell, type CellValue, type Row } from './parquetRows';
-import { predictRaw, type ServingModel } from './predict';
+import type { LoadedModel } from './servingModel';
 
 export const EVAL_TABLE = 'eval_raw';
 const ROW_COLUMN = 'file_row_number';
@@ -24,6 +24,10 @@ export interface ModelMetricsBlock {
   model_id: number;
   model_uri: string;
   task: 'classification' | 'regression';
+  /** The model's format (tfjs, onnx, python); candidate and baseline may differ. */
+  format?: string;
+  /** Model-agnostic evaluation: the column of the eval split that held the predictions. */
+  prediction_column?: string;
   classes?: string[];
   count: number;
   overall: Record<string, number>;
@@ -54,11 +58,12 @@ interface ModelPredictions {
   predicted: number[];
 }
 
-async function insertPredictions(con: DuckDBConnection, model: ServingModel, role: string, rows: Row[], label: string): Promise<ModelPredictions> {
-  const spec = model.spec;
-  const raw = predictRaw(model, rows);
+async function insertPredictions(con: DuckDBConnection, model: LoadedModel, role: string, rows: Row[], label: string): Promise<ModelPredictions> {
+  const signature = model.signature;
+  const raw = await model.predictRaw(rows);
   const table = `pred_${role}`;
-  const classification = spec.label.kind === 'classification';
+  const classification = signature.task === 'classification';
+  const classes = signature.classes ?? [];
   await con.run(
     classification
       ? `CREATE TABLE ${table} (__row BIGINT, __label INTEGER, __pred INTEGER, __p_true DOUBLE, __pred_label VARCHAR)`
@@ -68,11 +73,11 @@ async function insertPredictions(con: DuckDBConnection, model: ServingModel, rol
   const truth: Array<number | null> = [];
   const probabilities: number[][] = [];
   const predicted: number[] = [];
-  const classIndex = spec.label.kind === 'classification' ? new Map(spec.label.classes.map((c, i) => [c, i])) : undefined;
+  const classIndex = classification ? new Map(classes.map((c, i) => [c, i])) : undefined;
   for (let r = 0; r < raw.count; r++) {
     appender.appendBigInt(BigInt(r));
     const value = rows[r]?.[label] ?? null;
-    if (spec.label.kind === 'classification') {
+    if (classification) {
       const key = categoryKey(value);
       const y = key === null ? null : classIndex?.get(key) ?? null;
       const p = Array.from(raw.values.subarray(r * raw.width, (r + 1) * raw.width));
@@ -86,7 +91,7 @@ async function insertPredictions(con: DuckDBConnection, model: ServingModel, rol
       appender.appendInteger(best);
       if (y === null) appender.appendNull();
       else appender.appendDouble(p[y] as number);
-      appender.appendVarchar(spec.label.classes[best] as string);
+      appender.appendVarchar(classes[best] as string);
     } else {
       const y = toNumber(value);
       const v = raw.values[r] as number;
@@ -120,11 +125,11 @@ function finiteMetrics(metrics: Record<string, number | null | undefined>): Reco
   return out;
 }
 
-async function sliceEntries(con: DuckDBConnection, model: ServingModel, preds: ModelPredictions, keys: string[]): Promise<SliceEntry[]> {
+async function sliceEntries(con: DuckDBConnection, model: LoadedModel, preds: ModelPredictions, keys: string[]): Promise<SliceEntry[]> {
   const aliases = keys.map((_, i) => `k${i}`);
   const select = keys.map((k, i) => `r.${quoteIdent(k)} AS ${aliases[i]}, `).join('');
   const groupBy = keys.length ? `GROUP BY ${aliases.join(', ')} ORDER BY ${aliases.map((a) => `${a} NULLS LAST`).join(', ')}` : '';
-  const classification = model.spec.label.kind === 'classification';
+  const classification = model.signature.task === 'classification';
   const measures = classification
     ? `avg(CASE WHEN p.__pred = p.__label THEN 1.0 ELSE 0.0 END) AS accuracy, avg(-ln(greatest(p.__p_true, 1e-15))) AS log_loss`
     : `sqrt(avg(power(p.__pred - p.__label, 2))) AS rmse, avg(abs(p.__pred - p.__label)) AS mae,
@@ -140,8 +145,8 @@ async function sliceEntries(con: DuckDBConnection, model: ServingModel, preds: M
     const slice: Record<string, CellValue> = {};
     keys.forEach((k, i) => (slice[k] = toCell(g[aliases[i] as string])));
     const rows = (g['rows'] as Array<bigint | number>).map((r) => Number(r));
-    if (model.spec.label.kind === 'classification') {
-      const classes = model.spec.label.classes;
+    if (classification) {
+      const classes = model.signature.classes ?? [];
       const matrix = confusion(rows, preds, classes.length);
       const pr = precisionRecall(matrix, classes);
       const auc = classifierAuc(rows.map((r) => preds.probabilities[r] as number[]), rows.map((r) => preds.truth[r] as number), classes.length);
@@ -162,7 +167,7 @@ async function sliceEntries(con: DuckDBConnection, model: ServingModel, preds: M
 /** Metrics of one model on the eval table, overall and for each slicing spec (a list of feature keys). */
 export async function evaluateModel(
   con: DuckDBConnection,
-  model: ServingModel,
+  model: LoadedModel,
   identity: { role: 'candidate' | 'baseline'; id: number; uri: string },
   rows: Row[],
   label: string,
@@ -172,12 +177,13 @@ export async function evaluateModel(
   const [overall] = await sliceEntries(con, model, preds, []);
   const slices: SliceEntry[] = [];
   for (const keys of slicingSpecs) slices.push(...(keys.length === 0 && overall ? [overall] : await sliceEntries(con, model, preds, keys)));
-  const spec = model.spec;
+  const signature = model.signature;
   return {
     model_id: identity.id,
     model_uri: identity.uri,
-    task: spec.label.kind,
-    ...(spec.label.kind === 'classification' ? { classes: spec.label.classes } : {}),
+    task: signature.task,
+    format: signature.format,
+    ...(signature.task === 'classification' ? { classes: signature.classes ?? [] } : {}),
     count: overall?.count ?? 0,
     overall: overall?.metrics ?? {},
     ...(overall?.confusion_matrix ? { confusion_matrix: overall.confusion_matrix, per_class: overall.per_class } : {}),
@@ -186,8 +192,8 @@ export async function evaluateModel(
 }
 
 /** The candidate's predictions next to the raw eval rows, for people and for tests (predictions.parquet). */
-export async function writePredictions(con: DuckDBConnection, model: ServingModel, file: string): Promise<void> {
-  const prediction = model.spec.label.kind === 'classification' ? 'p.__pred_label AS prediction, p.__pred AS prediction_index' : 'p.__pred AS prediction';
+export async function writePredictions(con: DuckDBConnection, model: LoadedModel, file: string): Promise<void> {
+  const prediction = model.signature.task === 'classification' ? 'p.__pred_label AS prediction, p.__pred AS prediction_index' : 'p.__pred AS prediction';
   await con.run(
     `COPY (SELECT r.* EXCLUDE (${ROW_COLUMN}), ${prediction} FROM ${EVAL_TABLE} r JOIN pred_candidate p ON p.__row = r.${ROW_COLUMN} ORDER BY r.${ROW_COLUMN}) TO ${quoteString(file)} (FORMAT parquet)`,
   );

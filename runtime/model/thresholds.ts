@@ -22,7 +22,7 @@ export interface MetricThreshold {
 
 export type Thresholds = Record<string, MetricThreshold>;
 
-export const METRIC_NAMES = ['accuracy', 'auc', 'log_loss', 'precision', 'recall', 'rmse', 'mae', 'r2', 'count'] as const;
+export const METRIC_NAMES = ['accuracy', 'auc', 'log_loss', 'precision', 'recall', 'rmse', 'mae', 'r2', 'count', 'weighted_example_count'] as const;
 
 function finiteOrUndefined(where: string, v: unknown): number | undefined {
   if (v === undefined || v === null) return undefined;

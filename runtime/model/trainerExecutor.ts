@@ -14,6 +14,7 @@ import { loadModelFiles, saveModelFiles } from './modelFiles';
 import { enumParam, integerListParam, numberParam, objectParam, optionalString, stringListParam, stringParam } from './paramReading';
 import { readParquetRows, type Row } from './parquetRows';
 import type { TrainerFnArgs, TrainerSplit } from './trainerModule';
+import { isPythonModule, runPythonTrainer } from './pythonTrainer';
 import { fitModel, withKnownLabels, type EpochRecord, type FitOptions, type FitResult, type TrainSet } from './training';
 
 export const HISTORY_FILE = 'history.json';
@@ -121,6 +122,17 @@ async function warmStart(model: tf.LayersModel, base: InputArtifact, log: (l: st
 
 /** The executor: it waits for its turn with TF.js's process-wide backend (see withModelTurn). */
 export async function runTrainer(ctx: ExecutorContext): Promise<ExecutorResult> {
+  const settings = readTrainerSettings(ctx.params);
+  // A Python run_fn trains in its own process: it needs neither TF.js nor its turn.
+  if (isPythonModule(settings.module)) {
+    return runPythonTrainer(ctx, { ...settings, module: settings.module }, {
+      examples: single(ctx, 'examples', true),
+      transformGraph: single(ctx, 'transform_graph', false),
+      program: readProgram(single(ctx, 'transform_graph', false)),
+      schema: single(ctx, 'schema', false),
+      base: single(ctx, 'base_model', false),
+    });
+  }
   return withModelTurn(ctx.signal, () => trainInTurn(ctx));
 }
 

@@ -10,15 +10,16 @@ import { MetadataStore } from '../metadata/store';
 import type { ArtifactSummary, ExecutionSummary } from '../metadata/types';
 import { artifactDir } from '../workspace';
 import type { ApprovalDecision } from './api';
-import { decisionReason } from './decisionText';
+import { decisionReason } from '../../common/approval';
 import type { RunEvent, StepState } from './events';
+import { UsageError } from '../errors';
+import { APPROVAL_DECISION_KEY, APPROVAL_STATE_KEY } from '../../common/approval';
 
-export const APPROVAL_STATE = '__approval_state__';
-export const APPROVAL_DECISION = '__approval_decision__';
 const CACHE_KEY = '__cache_key__';
 const POLL_MS = 400;
 
-export class ApprovalError extends Error {}
+/** A decision that cannot be recorded (no such execution, not waiting, already decided): a usage error. */
+export class ApprovalError extends UsageError {}
 
 /** Record a decision on a waiting HumanApproval execution (the CLI's `mlpipe approve`, the extension's button). */
 export function recordApproval(dbPath: string, d: ApprovalDecision): ExecutionSummary {
@@ -26,14 +27,14 @@ export function recordApproval(dbPath: string, d: ApprovalDecision): ExecutionSu
   try {
     const exec = store.execution(d.executionId);
     if (!exec) throw new ApprovalError(`no execution ${d.executionId} in ${dbPath}`);
-    if (exec.customProperties[APPROVAL_STATE] === undefined) throw new ApprovalError(`execution ${d.executionId} (${exec.nodeId}) is not a HumanApproval step`);
-    if (exec.state !== 'RUNNING' || exec.customProperties[APPROVAL_STATE] !== 'waiting') {
-      const prior = exec.customProperties[APPROVAL_DECISION];
+    if (exec.customProperties[APPROVAL_STATE_KEY] === undefined) throw new ApprovalError(`execution ${d.executionId} (${exec.nodeId}) is not a HumanApproval step`);
+    if (exec.state !== 'RUNNING' || exec.customProperties[APPROVAL_STATE_KEY] !== 'waiting') {
+      const prior = exec.customProperties[APPROVAL_DECISION_KEY];
       throw new ApprovalError(`execution ${d.executionId} is not waiting for a decision${prior ? ` (already ${String(prior)} by ${String(exec.customProperties['approved_by'] ?? '?')})` : ` (state ${exec.state})`}`);
     }
-    if (exec.customProperties[APPROVAL_DECISION]) throw new ApprovalError(`execution ${d.executionId} already has a decision: ${String(exec.customProperties[APPROVAL_DECISION])}`);
+    if (exec.customProperties[APPROVAL_DECISION_KEY]) throw new ApprovalError(`execution ${d.executionId} already has a decision: ${String(exec.customProperties[APPROVAL_DECISION_KEY])}`);
     store.setExecutionProperties(d.executionId, {
-      [APPROVAL_DECISION]: d.decision,
+      [APPROVAL_DECISION_KEY]: d.decision,
       approved_by: d.by,
       decided_at: new Date().toISOString(),
       comment: d.comment ?? '',
@@ -89,7 +90,7 @@ function decisionOutcome(outputs: Record<string, ArtifactSummary[]>, executionId
 /** Publish a decided wait: an Approval artifact carrying the decision, and the execution COMPLETE. */
 function publishDecision(a: ApprovalStepArgs, exec: ExecutionSummary, nodeId: string): Record<string, ArtifactSummary[]> {
   const p = exec.customProperties;
-  const decision = String(p[APPROVAL_DECISION]);
+  const decision = String(p[APPROVAL_DECISION_KEY]);
   const record = {
     decision,
     approved_by: String(p['approved_by'] ?? ''),
@@ -99,7 +100,7 @@ function publishDecision(a: ApprovalStepArgs, exec: ExecutionSummary, nodeId: st
   const uri = artifactDir(a.root, a.pipeline, nodeId, 'approval', exec.id);
   mkdirSync(uri, { recursive: true });
   writeFileSync(`${uri}/decision.json`, `${JSON.stringify(record, null, 2)}\n`);
-  a.store.setExecutionProperties(exec.id, { [APPROVAL_STATE]: 'decided' });
+  a.store.setExecutionProperties(exec.id, { [APPROVAL_STATE_KEY]: 'decided' });
   // The decision belongs to the inputs that were shown to the reviewer: the wait's own cache key.
   const key = typeof p[CACHE_KEY] === 'string' ? p[CACHE_KEY] : a.cacheKey;
   const ids = a.store.publishSucceeded(exec.id, key, { approval: [{ type: 'Approval', uri, properties: {}, customProperties: record }] });
@@ -112,7 +113,7 @@ function settleEarlierWaits(a: ApprovalStepArgs): ExecutionSummary[] {
   for (const w of a.store.waitingApprovals()) {
     if (w.nodeId !== a.component.id || a.store.execution(w.id)?.pipeline !== a.pipeline) continue;
     if (w.customProperties[CACHE_KEY] === a.cacheKey) continue; // joined below
-    if (w.customProperties[APPROVAL_DECISION]) publishDecision(a, w, a.component.id);
+    if (w.customProperties[APPROVAL_DECISION_KEY]) publishDecision(a, w, a.component.id);
     else stale.push(w);
   }
   return stale;
@@ -130,7 +131,7 @@ export async function waitForApproval(a: ApprovalStepArgs): Promise<Outcome> {
       // The reused decision is recorded on this execution too, so it reads as rejected (or approved) by itself.
       const d = hit.outputs['approval']?.[0]?.customProperties ?? {};
       const executionId = register(a, {
-        [APPROVAL_DECISION]: String(d['decision'] ?? ''),
+        [APPROVAL_DECISION_KEY]: String(d['decision'] ?? ''),
         approved_by: String(d['approved_by'] ?? ''),
         decided_at: String(d['decided_at'] ?? ''),
         comment: String(d['comment'] ?? ''),
@@ -145,11 +146,11 @@ export async function waitForApproval(a: ApprovalStepArgs): Promise<Outcome> {
     .waitingApprovals()
     .find((e) => e.nodeId === step && e.customProperties[CACHE_KEY] === a.cacheKey);
   if (!waiting) {
-    const id = register(a, { [APPROVAL_STATE]: 'waiting', [CACHE_KEY]: a.cacheKey });
+    const id = register(a, { [APPROVAL_STATE_KEY]: 'waiting', [CACHE_KEY]: a.cacheKey });
     waiting = a.store.execution(id)!;
     // Waits for inputs that no longer come are superseded: nobody should approve a model no run will push.
     for (const old of stale) {
-      a.store.setExecutionProperties(old.id, { [APPROVAL_STATE]: 'superseded' });
+      a.store.setExecutionProperties(old.id, { [APPROVAL_STATE_KEY]: 'superseded' });
       a.store.finishExecution(old.id, 'CANCELED', `superseded by execution ${id}: the step's inputs changed, so the decision is asked again there`);
     }
   } else {
@@ -168,13 +169,13 @@ export async function waitForApproval(a: ApprovalStepArgs): Promise<Outcome> {
       return decisionOutcome(outputs, executionId, a.started, false);
     }
     if (exec.state !== 'RUNNING') return { state: 'failed', executionId, durationMs: Date.now() - a.started, reason: exec.error ?? `the approval ended as ${exec.state}` };
-    if (exec.customProperties[APPROVAL_DECISION]) {
+    if (exec.customProperties[APPROVAL_DECISION_KEY]) {
       const outputs = publishDecision(a, exec, step);
       return decisionOutcome(outputs, executionId, a.started, false);
     }
     if (timeoutMs !== undefined && Date.now() - exec.createTime > timeoutMs) {
       const message = `no decision within ${timeoutMs / 1000} s (params.timeout)`;
-      a.store.setExecutionProperties(executionId, { [APPROVAL_STATE]: 'timed_out' });
+      a.store.setExecutionProperties(executionId, { [APPROVAL_STATE_KEY]: 'timed_out' });
       a.store.finishExecution(executionId, 'FAILED', message);
       return { state: 'failed', executionId, durationMs: Date.now() - a.started, reason: message };
     }

@@ -1,16 +1,8 @@
 // The typed event stream of a run. The CLI renders it; the server forwards it to the extension.
+import type { AnomalySummaryRow } from '../../common/anomalies';
+import type { StepState } from '../../common/stepStates';
 
-/** Step states as users see them on the DAG, in the trees and in CodeLens. */
-export type StepState =
-  | 'pending'
-  | 'running'
-  | 'complete'
-  | 'cached'
-  | 'failed'
-  | 'canceled'
-  | 'skipped'
-  | 'waiting'
-  | 'rejected';
+export type { StepState };
 
 /** How a run ended. `rejected`: an approval was rejected, so the steps after it did not run. */
 export type RunState = 'complete' | 'failed' | 'canceled' | 'waiting' | 'rejected';
@@ -62,7 +54,7 @@ export type RunEvent =
       step: string;
       executionId: number;
       /** Anomalies found by an ExampleValidator, for the Problems panel. */
-      anomalies: Array<{ split: string; feature: string; type: string; severity: string; description: string }>;
+      anomalies: AnomalySummaryRow[];
     }
   | {
       kind: 'run-finished';

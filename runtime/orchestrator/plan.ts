@@ -4,6 +4,7 @@
 import { downstreamOf, skippedComponents, topologicalOrder, upstreamEdges, upstreamOf } from '../definition/graph';
 import type { PipelineIR } from '../definition/ir';
 import type { RunScope } from './api';
+import { UsageError } from '../errors';
 
 export interface Plan {
   /** Steps to execute, in a topological order. */
@@ -14,12 +15,13 @@ export interface Plan {
   upstream: Map<string, string[]>;
 }
 
-export class PlanError extends Error {}
+/** A mistake in how the run was asked for (unknown step, missing upstream outputs, a bad run id …): a usage error. */
+export class RunRequestError extends UsageError {}
 
 export function planRun(p: PipelineIR, scope: RunScope = {}): Plan {
   const ids = new Set(p.components.map((c) => c.id));
   for (const [flag, id] of Object.entries(scope)) {
-    if (id !== undefined && !ids.has(id)) throw new PlanError(`--${flag} ${id}: no component with that id in pipeline ${p.name} (components: ${[...ids].join(', ')})`);
+    if (id !== undefined && !ids.has(id)) throw new RunRequestError(`--${flag} ${id}: no component with that id in pipeline ${p.name} (components: ${[...ids].join(', ')})`);
   }
   let inScope = new Set(ids);
   if (scope.step) inScope = new Set([scope.step]);

@@ -15,19 +15,20 @@ import { RUN_ID_PATTERN, type RunOptions, type RunResult } from './api';
 import { waitForApproval } from './approval';
 import { cacheKey } from './cacheKey';
 import type { RunEvent, StepState } from './events';
-import { planRun, PlanError } from './plan';
+import { planRun, RunRequestError } from './plan';
 import { recordRunEnd, recordRunStart } from './runRecord';
 import { addPreviousSpans, stepOutputTypes, stepParams, toInputArtifact, toProperty } from './stepInputs';
+import { UserError } from '../errors';
+import type { AnomalySummaryRow } from '../../common/anomalies';
 
 /** The pipeline file has errors: nothing ran. */
-export class PipelineInvalidError extends Error {
+export class PipelineInvalidError extends UserError {
   constructor(readonly diagnostics: PipelineDiagnostic[]) {
-    super(`the pipeline has ${diagnostics.length} error(s)`);
+    super(`the pipeline has ${diagnostics.length} error(s)`, diagnostics[0] ? { where: { file: diagnostics[0].file, line: diagnostics[0].range.start.line, column: diagnostics[0].range.start.column } } : {});
   }
 }
 
-/** A mistake in how the run was asked for (unknown step, missing upstream outputs …). */
-export class RunRequestError extends Error {}
+export { RunRequestError };
 
 interface StepOutcome {
   state: StepState;
@@ -71,13 +72,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const pipeline = await loadForRun(file, opts.trusted ?? true);
   const root = resolve(opts.root ?? findRoot(dirname(file)));
   const dbPath = resolve(opts.dbPath ?? defaultDbPath(root));
-  let plan;
-  try {
-    plan = planRun(pipeline, opts.scope);
-  } catch (err) {
-    if (err instanceof PlanError) throw new RunRequestError(err.message);
-    throw err;
-  }
+  const plan = planRun(pipeline, opts.scope);
   const store = MetadataStore.open(dbPath);
   try {
     store.recoverInterrupted(INTERRUPTED);
@@ -419,10 +414,10 @@ class Run {
       executionProperties = result?.executionProperties;
     } catch (err) {
       if (stepAbort.signal.aborted) failure = { state: 'canceled', message: 'canceled by the user' };
-      else if (err instanceof ComponentError) failure = { state: 'failed', message: err.hint ? `${err.message} (${err.hint})` : err.message };
+      else if (err instanceof UserError) failure = { state: 'failed', message: err.hint ? `${err.message} (${err.hint})` : err.message };
       else failure = { state: 'failed', message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
       writeLog(`${failure.state === 'canceled' ? 'CANCELED' : 'FAILED'}: ${failure.message}`, 'stderr');
-      if (!(err instanceof ComponentError) && err instanceof Error && err.stack) log.write(`${err.stack}\n`);
+      if (!(err instanceof UserError) && err instanceof Error && err.stack) log.write(`${err.stack}\n`);
     } finally {
       this.abort.signal.removeEventListener('abort', onAbort);
     }
@@ -461,7 +456,7 @@ class Run {
       const summary = join(a.uri, 'anomalies_summary.json');
       if (!existsSync(summary)) continue;
       try {
-        const list = JSON.parse(readFileSync(summary, 'utf8')) as Array<{ split: string; feature: string; type: string; severity: string; description: string }>;
+        const list = JSON.parse(readFileSync(summary, 'utf8')) as AnomalySummaryRow[];
         if (list.length) this.emit({ kind: 'anomalies', runId: this.runId, step, executionId, anomalies: list });
       } catch {
         /* a malformed summary only loses the Problems entries */

@@ -11,7 +11,8 @@ import type { MetadataStore } from '../metadata/store';
 import type { ExecutionDetail, ExecutionSummary } from '../metadata/types';
 import { dirname } from 'node:path';
 import { cacheKey } from './cacheKey';
-import { executionDecisionReason } from './decisionText';
+import { executionDecisionReason } from '../../common/approval';
+import { stepStateOf } from '../../common/stepStates';
 import type { StepState } from './events';
 import { readRunRecord } from './runRecord';
 import { addPreviousSpans, stepOutputTypes, stepParams, toInputArtifact, toProperty } from './stepInputs';
@@ -34,26 +35,8 @@ export interface StepStatus {
 /** How many recent runs are looked through for the latest one that covered each step. */
 const RUNS_LOOKED_AT = 200;
 
-/** The step state of a recorded execution: an approval's decision counts, a waiting one waits. */
-export function executionStepState(e: Pick<ExecutionSummary, 'state' | 'waiting' | 'decision'>): StepState {
-  switch (e.state) {
-    case 'COMPLETE':
-      return e.decision === 'rejected' ? 'rejected' : 'complete';
-    case 'CACHED':
-      return e.decision === 'rejected' ? 'rejected' : 'cached';
-    case 'FAILED':
-      return 'failed';
-    case 'CANCELED':
-      return 'canceled';
-    case 'RUNNING':
-      return e.waiting ? 'waiting' : 'running';
-    default:
-      return 'pending';
-  }
-}
-
 function fromExecution(e: ExecutionDetail): StepStatus {
-  const status: StepStatus = { state: executionStepState(e), executionId: e.id, durationMs: e.durationMs };
+  const status: StepStatus = { state: stepStateOf(e), executionId: e.id, durationMs: e.durationMs };
   if (e.runName !== undefined) status.runId = e.runName;
   const reason = executionDecisionReason(e) ?? e.error;
   if (reason) status.reason = reason;

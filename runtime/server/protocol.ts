@@ -160,8 +160,17 @@ export const RuntimeErrorCode = {
   /** The action is not allowed in an untrusted workspace. */
   Untrusted: -32002,
   NotFound: -32004,
+  /** A fault of mlpipe itself (JSON-RPC's InternalError); the runtime's stderr has the stack. */
+  Internal: -32603,
 } as const;
 export type RuntimeErrorCode = (typeof RuntimeErrorCode)[keyof typeof RuntimeErrorCode];
+
+/** The `data` of a user error's answer: runtime/errors.ts UserError's hint, code and position. */
+export interface UserErrorData {
+  hint?: string;
+  code?: string;
+  where?: { file?: string; line?: number; column?: number };
+}
 
 export const ALL_RUNTIME_METHODS: readonly RuntimeMethod[] = [
   'mlpipe/hello',

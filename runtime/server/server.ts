@@ -11,6 +11,7 @@ import {
   StreamMessageWriter,
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
+import { UserError } from '../errors';
 import { isInside, logPath } from '../workspace';
 import type { RunEvent } from '../orchestrator/events';
 import { DbWatcher } from './dbWatcher';
@@ -26,6 +27,7 @@ import {
   type RunParams,
   type RunStarted,
   type RuntimeMethod,
+  type UserErrorData,
 } from './protocol';
 import {
   approvalModule,
@@ -43,11 +45,27 @@ import {
 const RUNTIME_VERSION = '0.1.0';
 const DEFAULT_LOG_BYTES = 1024 * 1024;
 
-/** A refusal or a user mistake, answered with a message the extension shows as is. */
-class UserFacingError extends Error {
-  constructor(message: string, readonly code: number = RuntimeErrorCode.UserError) {
+/** A refusal or a user mistake found by the server itself, answered with its JSON-RPC code. */
+class UserFacingError extends UserError {
+  constructor(
+    message: string,
+    readonly rpcCode: RuntimeErrorCode = RuntimeErrorCode.UserError,
+  ) {
     super(message);
   }
+}
+
+/** The one place the server turns a thrown error into an answer: a UserError keeps its code, hint and position. */
+function responseFor(method: string, e: unknown): ResponseError<UserErrorData | undefined> {
+  if (e instanceof ResponseError) return e as ResponseError<UserErrorData | undefined>;
+  if (e instanceof UserError) {
+    const rpcCode = e instanceof UserFacingError ? e.rpcCode : e.code === 'not-found' ? RuntimeErrorCode.NotFound : RuntimeErrorCode.UserError;
+    const data: UserErrorData = { ...(e.hint !== undefined ? { hint: e.hint } : {}), ...(e.code !== undefined ? { code: e.code } : {}), ...(e.where ? { where: e.where } : {}) };
+    return new ResponseError(rpcCode, e.message, data);
+  }
+  // An internal error: the stack goes to the runtime's log (stderr), the message to the user.
+  process.stderr.write(`${method} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  return new ResponseError(RuntimeErrorCode.Internal, `internal error: ${e instanceof Error ? e.message : String(e)} (the ML Pipelines output has the details)`, undefined);
 }
 
 type Handler<M extends RuntimeMethod> = (params: RequestParams<M>) => RequestResult<M> | Promise<RequestResult<M>>;
@@ -68,12 +86,8 @@ class StoreCache {
       if (db.readonly) throw new UserFacingError(`The metadata database ${db.path} does not exist.`, RuntimeErrorCode.NotFound);
       return undefined;
     }
-    let store: MetadataStore;
-    try {
-      store = metadataModule().MetadataStore.open(db.path, { readonly: true });
-    } catch (e) {
-      throw new UserFacingError(`${db.path} could not be opened as an ML Metadata database: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    // A file that is not an ML Metadata database is a MetadataStoreError (a UserError) naming the file.
+    const store = metadataModule().MetadataStore.open(db.path, { readonly: true });
     this.stores.set(db.path, store);
     return store;
   }
@@ -152,11 +166,7 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
       try {
         return await handler(params);
       } catch (e) {
-        if (e instanceof ResponseError) throw e;
-        if (e instanceof UserFacingError) throw new ResponseError(e.code, e.message);
-        // An internal error: the stack goes to the runtime's log (stderr), the message to the user.
-        process.stderr.write(`${method} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-        throw new ResponseError(RuntimeErrorCode.UserError, e instanceof Error ? e.message : String(e));
+        throw responseFor(method, e);
       }
     });
   }
@@ -204,7 +214,8 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
         (e: unknown) => {
           const message = e instanceof Error ? e.message : String(e);
           if (runId === undefined) {
-            reject(new UserFacingError(message));
+            // Refused before it started (an invalid pipeline, an unknown step): the request wrapper answers.
+            reject(e);
             return;
           }
           runs.delete(runId);

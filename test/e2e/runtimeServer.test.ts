@@ -219,6 +219,21 @@ describe('mlpipe serve --stdio', () => {
     );
   });
 
+  it("answers a user's mistake with its code and no stack, and a run refused before it started likewise", async () => {
+    const notes = join(workspace, 'notes.txt');
+    writeFileSync(notes, 'not a database\n');
+    const stderrBefore = stderr.length;
+    await assert.rejects(
+      request('mlpipe/listRuns', { db: { path: notes, readonly: true }, limit: 5, offset: 0 }),
+      (e: unknown) => e instanceof ResponseError && e.code === RuntimeErrorCode.UserError && /notes\.txt is not an SQLite database/.test(e.message) && (e.data as { code?: string }).code === 'not-mlmd',
+    );
+    await assert.rejects(
+      request('mlpipe/run', { file: file(), root: workspace, dbPath: db().path, scope: { step: 'nonexistent' }, trusted: true }),
+      (e: unknown) => e instanceof ResponseError && e.code === RuntimeErrorCode.UserError && /nonexistent/.test(e.message),
+    );
+    assert.doesNotMatch(stderr.slice(stderrBefore), /\n\s+at /, 'no stack trace for a user error');
+  });
+
   it('waits for a human approval, lists it, and records the decision with who made it', async () => {
     const approvalFile = join(workspace, 'approval.pipeline.yaml');
     writeFileSync(

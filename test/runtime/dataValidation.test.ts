@@ -12,7 +12,8 @@ import type { InputArtifact } from '../../runtime/components/spec';
 import { statisticsGenSpec } from '../../runtime/components/statisticsGen';
 import type { Schema } from '../../runtime/data/schemaTypes';
 import { readSchemaFile } from '../../runtime/data/schemaInference';
-import type { Anomalies, AnomalySummaryEntry } from '../../runtime/data/validation';
+import type { AnomalySummaryRow } from '../../common/anomalies';
+import type { Anomalies } from '../../runtime/data/validation';
 import { runComponent, tempWorkspace, type Workspace } from './dataHarness';
 import { sharedFixture, skipWithoutFixture } from '../sharedFixtures';
 import { seededRandom } from '../../runtime/model/seededRandom';
@@ -83,7 +84,7 @@ describe('ExampleValidator', () => {
     return (await runComponent(ws, schemaImporterSpec, { schema: file })).outputs['schema']!;
   }
 
-  async function validate(stats: InputArtifact, schema: InputArtifact, params: Record<string, unknown> = { fail_on: 'none' }, extra: Record<string, InputArtifact[]> = {}): Promise<{ summary: AnomalySummaryEntry[]; anomalies: (split: string) => Anomalies; artifact: InputArtifact }> {
+  async function validate(stats: InputArtifact, schema: InputArtifact, params: Record<string, unknown> = { fail_on: 'none' }, extra: Record<string, InputArtifact[]> = {}): Promise<{ summary: AnomalySummaryRow[]; anomalies: (split: string) => Anomalies; artifact: InputArtifact }> {
     const out = (await runComponent(ws, exampleValidatorSpec, params, { statistics: [stats], schema: [schema], ...extra })).outputs['anomalies']!;
     return {
       summary: JSON.parse(readFileSync(join(out.uri, 'anomalies_summary.json'), 'utf8')),
@@ -92,7 +93,7 @@ describe('ExampleValidator', () => {
     };
   }
 
-  const types = (summary: AnomalySummaryEntry[]): string[] => summary.map((s) => `${s.feature}:${s.type}`).sort();
+  const types = (summary: AnomalySummaryRow[]): string[] => summary.map((s) => `${s.feature}:${s.type}`).sort();
 
   before(async () => {
     ws = tempWorkspace();

@@ -1,5 +1,8 @@
-// The architecture, kept by a test: runtime/ never imports `vscode`; webviews import only their own
-// code, the webview protocol and browser packages; the extension host never loads a native module.
+// The architecture, kept by a test. Layers, bottom up: common/ (pure shared knowledge) → runtime/ →
+// extension/ → webviews/ (which talk to the host only through webviews/protocol.ts). common/ imports
+// nothing outside itself; runtime/ never imports `vscode`; webviews import only their own code, common/,
+// the webview protocol and browser packages; the extension host never loads a native module and never
+// imports webview code.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -34,19 +37,61 @@ function importsOf(file: string, withTypeOnly = true): string[] {
 const NATIVE = ['better-sqlite3', '@duckdb/node-api', '@duckdb/node-bindings', '@tensorflow/tfjs-node', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'];
 
 describe('layering', () => {
+  it('common/ is pure: it imports only common/ (no node:, no vscode, no packages, no DOM)', () => {
+    const offenders: string[] = [];
+    for (const f of sources('common')) {
+      for (const s of importsOf(f)) {
+        const inside = s.startsWith('.') && resolve(f, '..', s).startsWith(join(repo, 'common'));
+        if (!inside) offenders.push(`${relative(repo, f)} -> ${s}`);
+      }
+      // Browser or Node globals would tie common/ to one side; it runs in both.
+      const text = readFileSync(f, 'utf8').replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, '');
+      for (const g of ['document', 'window', 'process', 'Buffer', 'require', '__dirname']) {
+        if (new RegExp(`\\b${g}\\b`).test(text)) offenders.push(`${relative(repo, f)} uses ${g}`);
+      }
+    }
+    assert.deepEqual(offenders, []);
+  });
+
+  it('the extension host imports no webview code (only the types of webviews/protocol.ts)', () => {
+    const offenders: string[] = [];
+    for (const f of sources('extension')) {
+      for (const s of importsOf(f)) {
+        if (!s.startsWith('.')) continue;
+        const target = resolve(f, '..', s);
+        if (target.startsWith(join(repo, 'webviews')) && target !== join(repo, 'webviews', 'protocol')) offenders.push(`${relative(repo, f)} -> ${s}`);
+      }
+    }
+    assert.deepEqual(offenders, []);
+  });
+
+  it('durations, step-state wording and distribution distances are defined once, in common/', () => {
+    const copies: string[] = [];
+    for (const dir of ['runtime', 'extension', 'webviews']) {
+      for (const f of sources(dir)) {
+        const text = readFileSync(f, 'utf8');
+        for (const name of ['formatDuration', 'stepStateOf', 'jensenShannon', 'lInfinity', 'rebucket', 'isBlessedValue']) {
+          if (new RegExp(`(function|const)\\s+${name}\\b`).test(text)) copies.push(`${relative(repo, f)} defines ${name}`);
+        }
+        if (/'__approval_state__'/.test(text)) copies.push(`${relative(repo, f)} spells '__approval_state__'`);
+      }
+    }
+    assert.deepEqual(copies, []);
+  });
+
   it('runtime/ never imports vscode', () => {
     const offenders = sources('runtime').filter((f) => importsOf(f).some((s) => s === 'vscode'));
     assert.deepEqual(offenders.map((f) => relative(repo, f)), []);
   });
 
-  it('webviews import only webviews/ code and browser packages (type-only imports of the runtime data contracts excepted)', () => {
+  it('webviews import only webviews/ and common/ code and browser packages (type-only imports of the runtime data contracts excepted)', () => {
     const allowedPackages = ['elkjs', '@vscode-elements/elements'];
     const offenders: string[] = [];
     for (const f of sources('webviews')) {
       for (const s of importsOf(f, false)) {
         if (s.startsWith('.')) {
           const target = resolve(f, '..', s);
-          if (!target.startsWith(join(repo, 'webviews'))) offenders.push(`${relative(repo, f)} -> ${s}`);
+          if (!target.startsWith(join(repo, 'webviews')) && !target.startsWith(join(repo, 'common'))) offenders.push(`${relative(repo, f)} -> ${s}`);
         } else if (!allowedPackages.some((p) => s === p || s.startsWith(`${p}/`))) {
           offenders.push(`${relative(repo, f)} -> ${s}`);
         }

@@ -5,8 +5,8 @@ import type { DagAction, DagGraph, DagNode, DagNodeStatus, DagProblem, DagSnapsh
 import { connect } from '../shared/vscodeApi';
 import { adoptStyles } from '../shared/styles';
 import { clear, fill, h, s } from '../shared/elementBuilder';
-import { formatDuration } from '../shared/numberFormat';
-import { STEP_STATE_TEXT } from '../shared/stepStateText';
+import { formatDuration } from '../../common/format';
+import { NEVER_RUN_TEXT, STEP_STATE_TEXT } from '../../common/stepStates';
 import { onWheelZoom, viewportTransform, zoomedAt } from '../shared/panZoom';
 import css from './dag.css';
 import { collapseGraph, groupStatus, sameShape, type CollapsedGraph } from './collapseGraph';
@@ -39,7 +39,7 @@ const nodeEls = new Map<string, SVGGElement>();
 // The shared wording, plus the DAG's own: a node with no execution, and an ellipsis on a running node
 // (the trees show a spinning icon instead).
 const STATE_LABEL: Record<DagNodeStatus['state'], string> = {
-  'never-run': 'never run',
+  'never-run': NEVER_RUN_TEXT,
   ...STEP_STATE_TEXT,
   running: 'running…',
 };

@@ -4,7 +4,7 @@ import type { EvaluationSnapshot } from '../protocol';
 import { connect } from '../shared/vscodeApi';
 import { adoptStyles } from '../shared/styles';
 import { clear, h } from '../shared/elementBuilder';
-import { formatNumber, formatSlice } from '../shared/numberFormat';
+import { formatNumber, formatSlice } from '../../common/format';
 import { horizontalBarsSvg } from '../shared/histogramChart';
 import { failedMetric, failureList, metricNames, overallTable, thresholdText, verdict } from '../shared/evaluationTables';
 import '../shared/vscodeElements';

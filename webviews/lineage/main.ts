@@ -5,7 +5,7 @@ import type { LineageNode } from '../../runtime/metadata/types';
 import { connect } from '../shared/vscodeApi';
 import { adoptStyles } from '../shared/styles';
 import { clear, h, s } from '../shared/elementBuilder';
-import { formatNumber } from '../shared/numberFormat';
+import { formatNumber } from '../../common/format';
 import { layoutGraph, type Layout } from '../shared/graphLayout';
 import { onWheelZoom, viewportTransform, zoomedAt } from '../shared/panZoom';
 import css from './lineage.css';

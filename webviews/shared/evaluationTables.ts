@@ -1,7 +1,7 @@
 // Evaluation tables shared by the evaluation and approval views: candidate against baseline.
 import type { EvaluationSnapshot, MetricThresholdView, SliceKey } from '../protocol';
 import { h } from './elementBuilder';
-import { formatNumber, formatSlice } from './numberFormat';
+import { formatNumber, formatSlice } from '../../common/format';
 
 export function sameSlice(a: SliceKey, b: SliceKey): boolean {
   const ka = Object.keys(a).sort();

@@ -1,6 +1,6 @@
 // Small SVG bar charts: histograms (optionally two overlaid) and labelled horizontal bars.
 import { s } from './elementBuilder';
-import { formatNumber } from './numberFormat';
+import { formatNumber } from '../../common/format';
 
 export interface BarSeries {
   /** Heights, one per bucket. */

@@ -5,11 +5,11 @@ import type { FeatureStatistics, StatisticsSide, StatisticsSnapshot, StatisticsS
 import { connect } from '../shared/vscodeApi';
 import { adoptStyles } from '../shared/styles';
 import { h, fill, clear } from '../shared/elementBuilder';
-import { formatNumber, formatPercent } from '../shared/numberFormat';
+import { formatNumber, formatPercent } from '../../common/format';
 import { histogramSvg, horizontalBarsSvg } from '../shared/histogramChart';
 import '../shared/vscodeElements';
 import css from './statistics.css';
-import { buildRows, commonOf, filterRows, histogramOf, HIGH_MISSING, sortRows, type FeatureRow } from './featureRows';
+import { buildRows, commonOf, filterRows, histogramOf, HIGH_MISSING, sortRows, type FeatureRow } from '../../common/featureRows';
 
 adoptStyles(css);
 const channel = connect('statistics');

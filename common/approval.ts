@@ -1,7 +1,16 @@
+// The custom properties a HumanApproval execution carries in ML Metadata (DESIGN §6): where it stands,
+// and the decision once made. The store's queries, the orchestrator and the audit read the same keys.
+
+/** Custom property: where the approval stands. The execution stays RUNNING while it is 'waiting'. */
+export const APPROVAL_STATE_KEY = '__approval_state__';
+/** Custom property: the decision, 'approved' or 'rejected' (the value MLMD stores). */
+export const APPROVAL_DECISION_KEY = '__approval_decision__';
+
+export type ApprovalState = 'waiting' | 'decided' | 'superseded' | 'timed_out';
+
 // An approval's decision in the words every view uses (the run's events, the step status, the Runs tree):
 // "rejected by ana: too few island rows", or, reused from the cache, "rejected (decision of 2026-12-01 by
-// ana, reused: same model and inputs): too few island rows". Pure, so the extension host can use it too.
-import type { Properties } from '../components/spec';
+// ana, reused: same model and inputs): too few island rows".
 
 export interface DecisionFacts {
   decision: string;
@@ -21,7 +30,7 @@ export function decisionReason(d: DecisionFacts): string {
 }
 
 /** The decision recorded on a HumanApproval execution (its own, or the one it reused: `reused_decision_of`). */
-export function executionDecisionReason(e: { decision?: string; customProperties: Properties }): string | undefined {
+export function executionDecisionReason(e: { decision?: string; customProperties: Readonly<Record<string, unknown>> }): string | undefined {
   if (!e.decision) return undefined;
   const p = e.customProperties;
   return decisionReason({

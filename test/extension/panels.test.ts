@@ -10,14 +10,13 @@ import { parseAnomalies, parseEvaluation, parseFeatureStats, PayloadError, readF
 import { componentAt, graphFor, stateOfExecution, toDagGraph, toDagProblems } from '../../extension/panels/dagGraph';
 import { buildAudit, mergeGraphs, trainingExamples } from '../../extension/panels/auditSummary';
 import { contentSecurityPolicy, webviewHtml } from '../../extension/panels/html';
-import { alignHistograms, jensenShannon, lInfinity, nonUniformity } from '../../webviews/statistics/distributionDistance';
-import { buildRows, sortRows } from '../../webviews/statistics/featureRows';
+import { buildRows, sortRows } from '../../common/featureRows';
 import { collapseGraph, groupStatus, sameShape } from '../../webviews/dag/collapseGraph';
 import type { LineageSnapshot } from '../../webviews/protocol';
-import { generatedGraph, generatedYaml, penguinGraph } from './syntheticPipelines';
+import { generatedGraph, generatedYaml, penguinGraph } from '../webviews/syntheticPipelines';
 import { parsePipelineText } from '../../runtime/definition/parse';
 
-const FIX = join(__dirname, 'fixtures');
+const FIX = join(__dirname, '..', 'webviews', 'fixtures');
 const ROOT = join(__dirname, '../..');
 
 describe('artifact payloads', () => {
@@ -141,27 +140,7 @@ describe('pipeline graph', () => {
   });
 });
 
-describe('statistics math', () => {
-  it('L-infinity is the largest share difference; JS divergence is 0 for equal and 1 for disjoint histograms', () => {
-    assert.ok(Math.abs(lInfinity(new Map([['a', 50], ['b', 50]]), new Map([['a', 80], ['b', 20]])) - 0.3) < 1e-12);
-    assert.equal(jensenShannon([1, 2, 3], [2, 4, 6]), 0);
-    assert.equal(jensenShannon([5, 0], [0, 5]), 1);
-    const mid = jensenShannon([3, 1], [1, 3]);
-    assert.ok(mid > 0.1 && mid < 0.3, String(mid));
-  });
-
-  it('aligns histograms with different edges by spreading counts over their width', () => {
-    const aligned = alignHistograms([{ low: 0, high: 10, count: 10 }], [{ low: 5, high: 15, count: 10 }]);
-    assert.deepEqual(aligned.edges, [0, 5, 10, 15]);
-    assert.deepEqual(aligned.a, [5, 5, 0]);
-    assert.deepEqual(aligned.b, [0, 5, 5]);
-  });
-
-  it('measures non-uniformity as 1 − normalised entropy', () => {
-    assert.equal(nonUniformity([5, 5, 5, 5]), 0);
-    assert.equal(nonUniformity([10, 0, 0, 0]), 1);
-  });
-
+describe('statistics flags', () => {
   it('flags a dropped column, drift and anomalies, and sorts the most distant features first', () => {
     const train = parseFeatureStats(readJsonFile(join(FIX, 'FeatureStats.train.json')), 't');
     const evalDs = parseFeatureStats(readJsonFile(join(FIX, 'FeatureStats.eval.json')), 'e');
@@ -174,7 +153,7 @@ describe('statistics math', () => {
     assert.equal(rows[0]!.name, 'body_mass_g');
     const distances = rows.filter((r) => r.main && r.compare).map((r) => r.distance!);
     assert.deepEqual(distances, [...distances].sort((a, b) => b - a));
-    assert.ok(buildRows(train, null, []).find((r) => r.name === 'sex')!.flags.some((f) => f.text === 'high missing'));
+    assert.ok(buildRows(train, null, []).find((r) => r.name === 'sex')!.flags.some((f) => f.kind === 'high-missing' && f.text === 'high missing'));
   });
 });
 

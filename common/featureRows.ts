@@ -1,11 +1,16 @@
 // Turns one or two datasets' statistics into the rows the Facets-style overview shows: the figures,
-// the flags that need attention, and the sort keys. Pure, so it is tested without a browser.
-import type { AnomalyEntry, DatasetStatistics, FeatureStatistics, Histogram, StatisticsSort } from '../protocol';
-import { histogramDistance, lInfinity, nonUniformity } from './distributionDistance';
+// the flags that need attention, and the sort keys. The statistics view draws them; the host's approval
+// panel and audit summary take their highlights from the same flags.
+import { alignCategorical, alignHistograms, jensenShannon, lInfinity, nonUniformity } from './distributions';
+import type { AnomalyEntry, DatasetStatistics, FeatureStatistics, Histogram, StatisticsSort } from './featureStatistics';
 
 export type FeatureKind = 'numeric' | 'categorical';
 
+/** Why a feature is flagged; views decide by `kind`, never by the display text. */
+export type FeatureFlagKind = 'dropped' | 'new' | 'all-missing' | 'high-missing' | 'drift' | 'anomaly';
+
 export interface FeatureFlag {
+  kind: FeatureFlagKind;
   level: 'warning' | 'error';
   text: string;
 }
@@ -50,17 +55,18 @@ export function histogramOf(f: FeatureStatistics | null, type: Histogram['type']
   return f?.num?.histograms.find((h) => h.type === type) ?? (type === 'STANDARD' ? f?.num?.histograms[0] : undefined);
 }
 
-function valueCounts(f: FeatureStatistics | null): Map<string, number> {
+/** Value counts of a categorical feature: the rank histogram (up to 1,000 values), else the top values, as the validator reads them. */
+export function valueCounts(f: { string?: Pick<NonNullable<FeatureStatistics['string']>, 'rankHistogram' | 'topValues'> } | null): Map<string, number> {
   const map = new Map<string, number>();
-  const source = f?.string?.topValues.length ? f.string.topValues.map((t) => ({ label: t.value, count: t.frequency })) : f?.string?.rankHistogram ?? [];
+  const source = f?.string?.rankHistogram.length ? f.string.rankHistogram : (f?.string?.topValues ?? []).map((t) => ({ label: t.value, count: t.frequency }));
   for (const v of source) map.set(v.label, (map.get(v.label) ?? 0) + v.count);
   return map;
 }
 
-function valueTotal(f: FeatureStatistics | null): number {
-  const common = commonOf(f);
-  if (!common) return 0;
-  return common.numNonMissing * (common.avgNumValues > 0 ? common.avgNumValues : 1);
+/** Jensen–Shannon divergence of two STANDARD histograms; null when either side has none. */
+export function histogramDistance(a: Histogram | undefined, b: Histogram | undefined): number | null {
+  if (!a || !b) return null;
+  return jensenShannon(alignHistograms(a.buckets, b.buckets));
 }
 
 export function buildRows(
@@ -96,18 +102,18 @@ export function buildRows(
       distance =
         kind === 'numeric'
           ? histogramDistance(histogramOf(pair.main, 'STANDARD'), histogramOf(pair.compare, 'STANDARD'))
-          : lInfinity(valueCounts(pair.main), valueCounts(pair.compare), valueTotal(pair.main), valueTotal(pair.compare));
+          : lInfinity(alignCategorical(valueCounts(pair.main), valueCounts(pair.compare))).value;
     } else if (compare) {
       distance = 1;
     }
     const anomalies = anomaliesByFeature.get(name) ?? [];
     const flags: FeatureFlag[] = [];
-    if (compare && !pair.main) flags.push({ level: 'error', text: 'dropped: missing from this dataset' });
-    if (compare && !pair.compare) flags.push({ level: 'warning', text: 'new: not in the compared dataset' });
-    if (pair.main && miss >= 1) flags.push({ level: 'error', text: 'all values missing' });
-    else if (pair.main && miss >= HIGH_MISSING) flags.push({ level: 'warning', text: `high missing` });
-    if (distance !== null && pair.main && pair.compare && distance > HIGH_DISTANCE) flags.push({ level: 'warning', text: 'drift' });
-    for (const a of anomalies) flags.push({ level: a.severity === 'ERROR' ? 'error' : 'warning', text: a.shortDescription || a.types.join(', ') || 'anomaly' });
+    if (compare && !pair.main) flags.push({ kind: 'dropped', level: 'error', text: 'dropped: missing from this dataset' });
+    if (compare && !pair.compare) flags.push({ kind: 'new', level: 'warning', text: 'new: not in the compared dataset' });
+    if (pair.main && miss >= 1) flags.push({ kind: 'all-missing', level: 'error', text: 'all values missing' });
+    else if (pair.main && miss >= HIGH_MISSING) flags.push({ kind: 'high-missing', level: 'warning', text: `high missing` });
+    if (distance !== null && pair.main && pair.compare && distance > HIGH_DISTANCE) flags.push({ kind: 'drift', level: 'warning', text: 'drift' });
+    for (const a of anomalies) flags.push(anomalyFlag(a));
     rows.push({
       name,
       kind,
@@ -134,10 +140,14 @@ export function buildRows(
       distance: null,
       distanceKind: 'l-infinity',
       anomalies: list,
-      flags: list.map((a) => ({ level: a.severity === 'ERROR' ? 'error' : 'warning', text: a.shortDescription || a.types.join(', ') })),
+      flags: list.map(anomalyFlag),
     });
   }
   return rows;
+}
+
+function anomalyFlag(a: AnomalyEntry): FeatureFlag {
+  return { kind: 'anomaly', level: a.severity === 'ERROR' ? 'error' : 'warning', text: a.shortDescription || a.types.join(', ') || 'anomaly' };
 }
 
 export function filterRows(rows: FeatureRow[], search: string): FeatureRow[] {

@@ -151,6 +151,7 @@ export function activate(context: vscode.ExtensionContext): void {
     client.onDidStop(() => states.invalidate()),
     // Saved params or module files change cache keys: the stale marks follow.
     vscode.workspace.onDidSaveTextDocument(() => states.invalidate()),
+    discovery.onDidChangeFile(() => states.invalidate()),
     discovery.onDidRemoveFile((uri) => index.forget(uri)),
   );
 

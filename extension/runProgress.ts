@@ -331,6 +331,8 @@ export class RunProgress implements vscode.Disposable {
     } catch {
       return;
     }
+    // A decision recorded while no run was waiting is published by the next run: nothing to ask.
+    waiting = waiting.filter((e) => !e.decision);
     const ids = new Set(waiting.map((e) => e.id));
     for (const [id, a] of this.asking) if (a.wait.db.path === path && !ids.has(id)) a.close();
     for (const e of waiting) {

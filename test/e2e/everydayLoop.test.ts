@@ -49,17 +49,22 @@ async function step(session: Session | undefined, name: string, body: () => Prom
   }
 }
 
-/** Both themes: the same view in dark and in light, by switching the user setting in place. */
+/** Both themes: the same view in dark and in light, switched as a user does (Preferences: Color Theme). */
 async function screenshots(session: Session, name: string): Promise<void> {
-  const settings = join(session.userDataDir, 'User', 'settings.json');
-  const original = readFileSync(settings, 'utf8');
+  const page = session.page;
+  const theme = async (label: string): Promise<void> => {
+    await runCommand(page, 'Preferences: Color Theme');
+    const input = page.locator('.quick-input-widget input');
+    await input.fill(label);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+    await page.waitForTimeout(1000);
+  };
   await session.screenshot(`loop-${name}-dark`);
-  writeFileSync(settings, original.replace('Default Dark Modern', 'Default Light Modern'));
-  await session.page.waitForFunction(() => document.querySelector('.monaco-workbench')?.classList.contains('vs'), undefined, { timeout: 15_000 });
-  await session.page.waitForTimeout(800);
+  await theme('Light Modern');
   await session.screenshot(`loop-${name}-light`);
-  writeFileSync(settings, original);
-  await session.page.waitForFunction(() => document.querySelector('.monaco-workbench')?.classList.contains('vs-dark'), undefined, { timeout: 15_000 });
+  await theme('Dark Modern');
 }
 
 function cli(args: string[], cwd: string): Promise<{ code: number | null; out: string }> {
@@ -111,11 +116,12 @@ describe('the everyday loop on the penguin sample (issue 10: groups 1, 4, 7, 10)
       const page = session!.page;
       await page.locator('.activitybar .action-item a[aria-label^="ML Pipelines"], .activitybar .action-item[aria-label^="ML Pipelines"]').first().click();
       await row(page, 'pusher').waitFor({ timeout: 60_000 });
-      await page.keyboard.press('Control+P');
-      await page.locator('.quick-input-widget input').fill('penguin.pipeline.yaml');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'penguin.pipeline.yaml' }).first().waitFor({ timeout: 15_000 });
-      await page.keyboard.press('Enter');
-      await page.locator('.tab.active', { hasText: 'penguin.pipeline.yaml' }).waitFor({ timeout: 15_000 });
+      // Clicking a step in the tree opens the file at it.
+      const tab = page.locator('.tab.active', { hasText: 'penguin.pipeline.yaml' });
+      for (let attempt = 0; attempt < 5 && !(await tab.count()); attempt++) {
+        await row(page, /^example_gen/).click();
+        await tab.waitFor({ timeout: 5_000 }).catch(() => undefined);
+      }
       await page.locator('.codelens-decoration a', { hasText: 'Run pipeline' }).first().click();
       // One progress story: while the run only waits for a person, the Cancel toast is gone and the
       // approval notification and a status bar item say so.

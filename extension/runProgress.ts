@@ -295,9 +295,10 @@ export class RunProgress implements vscode.Disposable {
     });
     this.updateApprovals();
     const link = (label: string): string => `[${label}](command:mlpipe.answerApproval?${encodeURIComponent(JSON.stringify([w.executionId, label]))})`;
+    // The answers first: a collapsed notification shows only its first line.
     const title =
-      `ML Pipelines: "${w.step}" of ${w.pipeline} waits for your approval.${w.instructions ? ` ${w.instructions}` : ''} ` +
-      `${this.actions.review ? `${link('Review…')} · ` : ''}${link('Approve')} · ${link('Reject')}`;
+      `ML Pipelines: "${w.step}" of ${w.pipeline} waits for your approval: ` +
+      `${this.actions.review ? `${link('Review…')} · ` : ''}${link('Approve')} · ${link('Reject')}.${w.instructions ? ` ${w.instructions}` : ''}`;
     void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: false }, () => closed);
   }
 

@@ -53,8 +53,11 @@ async function step(session: Session | undefined, name: string, body: () => Prom
 async function screenshots(session: Session, name: string): Promise<void> {
   const page = session.page;
   const theme = async (label: string): Promise<void> => {
-    await runCommand(page, 'Preferences: Color Theme');
+    // Ctrl+K Ctrl+T: "Preferences: Color Theme" (the palette's first match can be the Marketplace's).
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+T');
     const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
     await input.fill(label);
     await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor({ timeout: 10_000 });
     await page.keyboard.press('Enter');
@@ -139,7 +142,8 @@ describe('the everyday loop on the penguin sample (issue 10: groups 1, 4, 7, 10)
       await rowMatching(page, PIPELINES, [/approval/, /HumanApproval · rejected by .+: island slice worse/]);
       await rowMatching(page, PIPELINES, [/pusher/, /Pusher · skipped: approval rejected by .+: island slice worse/]);
       await waits.waitFor({ state: 'detached', timeout: 15_000 });
-      // CodeLens says the same.
+      // CodeLens says the same (the tree's row reveals the step in the file).
+      await row(page, /^pusher/).click();
       await page.locator('.codelens-decoration a', { hasText: /^skipped: approval rejected by .+: island slice worse/ }).first().waitFor({ timeout: 15_000 });
       // The run's row: its scope and its real outcome.
       await rowMatching(page, RUNS, [/penguin ·/, /whole pipeline · rejected · \d+ executions/]);
@@ -180,6 +184,7 @@ describe('the everyday loop on the penguin sample (issue 10: groups 1, 4, 7, 10)
       const again = await cli(['run', file, '--step', 'approval', '--no-wait'], session!.workspace);
       assert.match(again.out, /rejected/);
       await rowMatching(page, PIPELINES, [/approval/, /rejected \(decision of \d{4}-\d\d-\d\d by .+, reused: same model and inputs\): island slice worse/], 15_000);
+      await row(page, /^approval/).click();
       await page.locator('.codelens-decoration a', { hasText: 'Ask again' }).first().waitFor({ timeout: 15_000 });
       // Edit the trainer's params in the editor and save: the trainer and what follows will re-run.
       const text = readFileSync(file, 'utf8');
@@ -236,7 +241,13 @@ describe('the everyday loop on the penguin sample (issue 10: groups 1, 4, 7, 10)
       await page.keyboard.press('Escape');
       // The DAG node menu: the same answer, and one item highlighted while the pointer moves.
       const dag = dagFrame(page);
-      await page.locator('.tab', { hasText: /Preview penguin/ }).first().click();
+      const preview = page.locator('.tab', { hasText: /Preview penguin/ });
+      if (await preview.count()) await preview.first().click();
+      else {
+        await row(page, /^trainer/).click();
+        await runCommand(page, 'ML Pipelines: Open DAG Preview to the Side');
+      }
+      await dag.locator('.node[data-id="trainer"]').waitFor({ timeout: 30_000 });
       await dag.locator('.node[data-id="trainer"]').click({ button: 'right' });
       const items = dag.locator('.menu button');
       await items.first().waitFor({ timeout: 10_000 });

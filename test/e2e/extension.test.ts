@@ -281,7 +281,7 @@ describe('the extension in code-server, trusted workspace', { skip, timeout: 240
         await tab.waitFor({ timeout: 5_000 }).catch(() => undefined);
       }
       await page.locator('.codelens-decoration a', { hasText: 'Run pipeline' }).first().click();
-      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /"approval" of signoff waits for your approval\. Check the model/ });
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /"approval" of signoff waits for your approval: .*Check the model/ });
       await toast.waitFor({ timeout: 60_000 });
       await page.waitForFunction(
         (sel) => [...document.querySelectorAll(sel)].some((r) => /approval/.test(r.textContent ?? '') && /waiting for approval/.test(r.textContent ?? '')),

@@ -8,6 +8,9 @@ export const APPROVAL_DECISION_KEY = '__approval_decision__';
 
 export type ApprovalState = 'waiting' | 'decided' | 'superseded' | 'timed_out';
 
+/** A person's decision, as MLMD stores it in APPROVAL_DECISION_KEY: one vocabulary for the runtime, host and view. */
+export type ApprovalVerdict = 'approved' | 'rejected';
+
 // An approval's decision in the words every view uses (the run's events, the step status, the Runs tree):
 // "rejected by ana: too few island rows", or, reused from the cache, "rejected (decision of 2026-12-01 by
 // ana, reused: same model and inputs): too few island rows".

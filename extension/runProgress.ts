@@ -1,12 +1,12 @@
 // What a user sees of runs in progress: a notification with Cancel per run, a status bar item, the
 // step logs in the "ML Pipelines" LogOutputChannel, an error with "Open log" / "Re-run" for a failed
 // step, and a prompt with Approve / Reject for a waiting HumanApproval step.
+import { formatDuration } from '../common/format';
 import * as vscode from 'vscode';
-import type { RunEvent, RunState, StepState } from '../runtime/orchestrator/events';
+import type { RunEvent, RunState, StepState } from '../runtime/server/protocol';
 import type { DbRef } from '../runtime/server/protocol';
 import { onlyWaiting, progressCounts, progressMessage, type ProgressCounts } from './model/runView';
 import type { RuntimeClient } from './runtimeClient';
-import { formatDuration } from '../common/format';
 
 export interface RunView {
   runId: string;

@@ -2,7 +2,7 @@
 // cached), and the input/output artifacts of each. Refreshes while runs are going.
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
-import type { ArtifactEvent, ExecutionSummary } from '../runtime/metadata/types';
+import type { ArtifactEvent, ExecutionSummary } from '../runtime/server/protocol';
 import { executionDecisionReason } from '../common/approval';
 import type { DbRef, RecordedRun } from '../runtime/server/protocol';
 import { OUTCOME_TEXT, runDescription, runOutcome, scopeText, type ProgressCounts, type RunOutcome } from './model/runView';

@@ -5,7 +5,7 @@
 // workflow), so runs made elsewhere appear without Refresh.
 import * as vscode from 'vscode';
 import type { StepState } from '../common/stepStates';
-import type { RunEvent } from '../runtime/orchestrator/events';
+import type { RunEvent } from '../runtime/server/protocol';
 import type { DbRef } from '../runtime/server/protocol';
 import { overlay, reduceLive, storedViews, type StepView, type StepViews } from './model/stepView';
 import type { RuntimeClient } from './runtimeClient';

@@ -1,9 +1,7 @@
 // What the views say about a run: its scope ("whole pipeline", "step trainer", "from transform"), its real
 // outcome (a rejected approval makes a rejected run, though every execution in it is COMPLETE), and one
 // step count for the progress notification, the status bar and the Runs tree. Pure: no `vscode` import.
-import type { RunSummary } from '../../runtime/metadata/types';
-import type { RunState, StepState } from '../../runtime/orchestrator/events';
-import type { RecordedScope, RunRecord } from '../../runtime/orchestrator/runRecord';
+import type { RecordedScope, RunRecord, RunState, RunSummary, StepState } from '../../runtime/server/protocol';
 import { formatDuration } from '../../common/format';
 
 export type RunOutcome = RunState | 'running';

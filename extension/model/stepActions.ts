@@ -2,7 +2,7 @@
 // state: the Pipelines tree (as context values its menus match), the DAG node menu and CodeLens all ask
 // this, so an action appears only where it can work ("Show Statistics" on a step with statistics or
 // examples outputs that ran, not on the Trainer). Pure: no `vscode` import.
-import type { ComponentIR } from '../../runtime/definition/ir';
+import type { ComponentIR } from '../../runtime/server/protocol';
 import { STANDARD_OUTPUTS } from './componentOutputs';
 import type { StepView } from './stepView';
 

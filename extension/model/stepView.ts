@@ -2,8 +2,7 @@
 // status of the latest run that covered the step (runtime/orchestrator/stepStatus.ts), overlaid with the
 // live events of a run in progress in this window; and the words for it. Pure: no `vscode` import, so it
 // is tested directly (test/extension/stepView.test.ts), and one reduction serves every view.
-import type { RunEvent, StepState } from '../../runtime/orchestrator/events';
-import type { StepStatus } from '../../runtime/orchestrator/stepStatus';
+import type { RunEvent, StepState, StepStatus } from '../../runtime/server/protocol';
 import { formatDuration } from '../../common/format';
 import { isDecision, NEVER_RUN_TEXT, stepStateLabel } from '../../common/stepStates';
 

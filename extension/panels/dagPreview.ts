@@ -3,12 +3,12 @@
 // file has errors, patches step states live from run events, and turns node actions into runs, logs
 // and panels.
 import * as vscode from 'vscode';
-import type { PipelineIR } from '../../runtime/definition/ir';
-import type { RunEvent } from '../../runtime/orchestrator/events';
+import type { PipelineIR } from '../../runtime/server/protocol';
+import type { RunEvent } from '../../runtime/server/protocol';
 import type { DagAction, DagGraph, DagNodeStatus, DagProblem, DagSnapshot, DagToHost, ViewState } from '../../webviews/protocol';
 import type { DagPreviewArgs, PanelDeps } from '../panelDeps';
 import { rememberInstructions } from './approvalPanel';
-import { componentAt, dagStatus, graphFor, toDagProblems } from './dagGraph';
+import { componentAt, dagStatus, graphFor, rowsPerSplit, toDagProblems } from './dagGraph';
 import { EvaluationPanel } from './evaluationPanel';
 import { LineagePanel } from './lineagePanel';
 import { createPanel, errorMessage, isString, TypedWebview } from './panelHost';
@@ -152,17 +152,53 @@ export class DagPreview {
   }
 
   private async loadStatus(): Promise<void> {
-    this.status = this.ir ? dagStatus(this.ir, this.deps.stepViews(this.file)) : {};
+    this.status = this.ir ? this.withRows(dagStatus(this.ir, this.deps.stepViews(this.file))) : {};
+    void this.fetchRows();
   }
 
   /** Posts the nodes whose status changed. */
   private refreshStatus(): void {
     if (!this.ir) return;
-    const next = dagStatus(this.ir, this.deps.stepViews(this.file));
+    const next = this.withRows(dagStatus(this.ir, this.deps.stepViews(this.file)));
     const changed: Record<string, DagNodeStatus> = {};
     for (const [id, st] of Object.entries(next)) if (JSON.stringify(st) !== JSON.stringify(this.status[id])) changed[id] = st;
     this.status = next;
     if (Object.keys(changed).length) this.view.post({ type: 'dag/status', status: changed });
+    void this.fetchRows();
+  }
+
+  /** Rows per split of data steps, read once per execution, shown while that execution is the node's. */
+  private readonly rows = new Map<string, { executionId: number; rows: Record<string, number> | null }>();
+
+  private withRows(status: Record<string, DagNodeStatus>): Record<string, DagNodeStatus> {
+    for (const [id, st] of Object.entries(status)) {
+      const r = this.rows.get(id);
+      if (r?.rows && st.executionId === r.executionId) st.rows = r.rows;
+    }
+    return status;
+  }
+
+  /**
+   * Rows per split for the data steps (those with an Examples output), from their last successful
+   * outputs: one small request per data step and execution, in parallel.
+   */
+  private async fetchRows(): Promise<void> {
+    const db = this.deps.dbFor(this.file);
+    const pipeline = this.graph?.pipeline ?? this.ir?.name;
+    if (!db || !pipeline) return;
+    const dataSteps = new Set(this.graph?.nodes.filter((n) => n.outputs.some((o) => o.artifactType === 'Examples')).map((n) => n.id) ?? []);
+    const wanted = Object.entries(this.status).filter(
+      ([id, st]) => dataSteps.has(id) && st.executionId !== undefined && ['complete', 'cached'].includes(st.state) && this.rows.get(id)?.executionId !== st.executionId,
+    );
+    if (!wanted.length) return;
+    await Promise.all(
+      wanted.map(async ([id, st]) => {
+        this.rows.set(id, { executionId: st.executionId!, rows: null });
+        const outputs = await this.deps.client.request('mlpipe/latestNodeOutputs', { db, pipeline, nodeId: id }).catch(() => null);
+        this.rows.set(id, { executionId: st.executionId!, rows: rowsPerSplit(outputs) ?? null });
+      }),
+    );
+    this.refreshStatus();
   }
 
   private async onMessage(m: DagToHost): Promise<void> {

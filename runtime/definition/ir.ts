@@ -50,6 +50,17 @@ export interface ComponentIR {
   enabledRange?: SourceRange;
 }
 
+/** `schedule: {cron: "0 3 * * *", timezone: Europe/Berlin}`: when a scheduler (Argo's CronWorkflow, a KFP recurring run, cron) starts the pipeline. Locally a run is still one run. */
+export interface ScheduleIR {
+  /** Five cron fields (minute hour day-of-month month day-of-week) or a macro such as `@daily`. */
+  cron: string;
+  /** IANA time zone name; absent: the scheduler's own (UTC on most clusters). */
+  timezone?: string;
+  range?: SourceRange;
+  cronRange?: SourceRange;
+  timezoneRange?: SourceRange;
+}
+
 export interface PipelineIR {
   name: string;
   description?: string;
@@ -58,6 +69,7 @@ export interface PipelineIR {
   format: 'yaml' | 'json' | 'ts';
   components: ComponentIR[];
   nameRange?: SourceRange;
+  schedule?: ScheduleIR;
 }
 
 export type Severity = 'error' | 'warning' | 'info';

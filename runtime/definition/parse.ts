@@ -9,15 +9,18 @@ import type {
   ParamValue,
   PipelineDiagnostic,
   PipelineIR,
+  ScheduleIR,
   SourceRange,
 } from './ir';
 import { FILE_START, LineIndex } from './sourcePositions';
 import { didYouMean } from './suggestions';
+import { isKnownTimeZone, parseCron } from './cron';
 
 export const PIPELINE_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 export const COMPONENT_ID_PATTERN = /^[a-z][a-z0-9_]*$/;
 
-const TOP_LEVEL_FIELDS = ['pipeline', 'description', 'components'] as const;
+const TOP_LEVEL_FIELDS = ['pipeline', 'description', 'schedule', 'components'] as const;
+const SCHEDULE_FIELDS = ['cron', 'timezone'] as const;
 const COMPONENT_FIELDS = ['type', 'inputs', 'params', 'outputs', 'enabled', 'description'] as const;
 
 export function pipelineFormat(file: string): PipelineIR['format'] {
@@ -458,6 +461,11 @@ export function parsePipelineText(file: string, text: string): LoadResult & { ha
           });
         break;
       }
+      case 'schedule': {
+        const schedule = parseSchedule(c, pair, keyRange);
+        if (schedule) pipeline.schedule = schedule;
+        break;
+      }
       case 'components': {
         sawComponents = true;
         if (isScalar(pair.value) && pair.value.value === null) break;
@@ -507,4 +515,65 @@ export function parsePipelineText(file: string, text: string): LoadResult & { ha
     });
   }
   return { pipeline, diagnostics: c.diagnostics, hasSyntaxErrors };
+}
+
+/** `schedule: {cron, timezone}`; a cron mistake is reported at the very character that is wrong. */
+function parseSchedule(c: Collector, pair: Pair, keyRange: SourceRange): ScheduleIR | undefined {
+  if (!isMap(pair.value)) {
+    c.add({
+      range: pair.value ? c.rangeOf(pair.value) : keyRange,
+      code: 'invalid-schedule',
+      message: '`schedule` must be a mapping with `cron:` (and optionally `timezone:`)',
+      hint: 'For example `schedule: {cron: "0 3 * * *", timezone: Europe/Berlin}` runs it every day at 03:00.',
+    });
+    return undefined;
+  }
+  const schedule: ScheduleIR = { cron: '', range: c.rangeOf(pair.value) };
+  let sawCron = false;
+  eachPair(c, pair.value, '`schedule`', (key, p, range) => {
+    const value = p.value;
+    const text = scalarString(value);
+    const valueRange = value ? c.rangeOf(value) : range;
+    switch (key) {
+      case 'cron': {
+        sawCron = true;
+        schedule.cronRange = valueRange;
+        if (text === undefined) {
+          c.add({ range: valueRange, code: 'invalid-schedule', message: '`cron` must be text such as "0 3 * * *"', hint: 'Quote it: a cron expression starting with `*` or `@` is not plain YAML.' });
+          return;
+        }
+        schedule.cron = text;
+        const parsed = parseCron(text);
+        if (!parsed.ok) {
+          // The scalar's source starts after its opening quote, if any.
+          const node = value as Node & { type?: string };
+          const quote = isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') ? 1 : 0;
+          const start = (node.range?.[0] ?? 0) + quote + parsed.error.offset;
+          c.add({
+            range: node.range ? c.lines.range(start, start + parsed.error.length) : valueRange,
+            code: 'invalid-cron',
+            message: `Invalid cron expression: ${parsed.error.message}`,
+            hint: 'Five fields: minute (0-59) hour (0-23) day-of-month (1-31) month (1-12 or jan-dec) day-of-week (0-7 or sun-sat), with `*`, lists `1,15`, ranges `1-5` and steps `*/10`; or @hourly, @daily, @weekly, @monthly, @yearly.',
+          });
+        }
+        return;
+      }
+      case 'timezone': {
+        schedule.timezoneRange = valueRange;
+        if (text === undefined || !isKnownTimeZone(text)) {
+          c.add({ range: valueRange, code: 'invalid-timezone', message: `${text === undefined ? '`timezone` must be text' : `Unknown time zone \`${text}\``}`, hint: 'Use an IANA name such as `UTC`, `Europe/Berlin` or `America/New_York`.' });
+          return;
+        }
+        schedule.timezone = text;
+        return;
+      }
+      default:
+        unknownField(c, key, range, SCHEDULE_FIELDS, '`schedule`');
+    }
+  });
+  if (!sawCron) {
+    c.add({ range: keyRange, code: 'invalid-schedule', message: '`schedule` needs `cron:`', hint: 'For example `cron: "0 3 * * *"` (every day at 03:00).' });
+    return undefined;
+  }
+  return schedule.cron === '' ? undefined : schedule;
 }

@@ -7,7 +7,7 @@ import { componentManifest, MANIFEST_KEY, type ComponentCatalog } from './compon
 
 type JsonSchema = Record<string, unknown>;
 
-const STANDARD_ARTIFACT_TYPES = [
+export const STANDARD_ARTIFACT_TYPES = [
   'Examples',
   'ExampleStatistics',
   'Schema',
@@ -136,6 +136,16 @@ export function buildPipelineJsonSchema(catalog: ComponentCatalog): object {
     properties: {
       pipeline: { type: 'string', pattern: PIPELINE_NAME_PATTERN.source, ...docs('Pipeline name: lowercase letters, digits, `-` and `_`.') },
       description: { type: 'string', ...docs('What the pipeline is for.') },
+      schedule: {
+        type: 'object',
+        required: ['cron'],
+        additionalProperties: false,
+        properties: {
+          cron: { type: 'string', minLength: 1, ...docs('Five cron fields, `minute hour day-of-month month day-of-week` (e.g. `"0 3 * * *"`: every day at 03:00), or `@hourly`, `@daily`, `@weekly`, `@monthly`, `@yearly`.') },
+          timezone: { type: 'string', ...docs('IANA time zone of the cron times, e.g. `Europe/Berlin` (default: the scheduler\'s, usually UTC).') },
+        },
+        ...docs('When a scheduler starts the pipeline: exported as an Argo CronWorkflow or a KFP recurring run. `mlpipe run` itself stays one run; see the README for cron and CI.'),
+      },
       components: {
         type: 'object',
         propertyNames: { pattern: COMPONENT_ID_PATTERN.source },

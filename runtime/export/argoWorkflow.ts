@@ -42,7 +42,7 @@ export function dnsLabel(text: string, maxLength = 63): string {
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
-/** The Workflow as a plain object (YAML-ready). Disabled components, and what reads from them, are left out, as a local run skips them. */
+/** The Workflow (a CronWorkflow when the pipeline has a schedule) as a plain object (YAML-ready). Disabled components, and what reads from them, are left out, as a local run skips them. */
 export function argoWorkflow(pipeline: PipelineIR, o: ArgoExportOptions): { [key: string]: Json } {
   const mountPath = o.mountPath ?? DEFAULT_MOUNT_PATH;
   const skipped = skippedComponents(pipeline);
@@ -61,39 +61,54 @@ export function argoWorkflow(pipeline: PipelineIR, o: ArgoExportOptions): { [key
   });
   const command = o.command && o.command.length > 0 ? o.command : ['mlpipe'];
   const pipelineFile = posix.join(mountPath, o.pipelinePath);
+  const labels = { 'mlpipe/pipeline': dnsLabel(pipeline.name) };
+  const annotations = {
+    'mlpipe/pipeline-name': pipeline.name,
+    'mlpipe/pipeline-file': o.pipelinePath,
+    'mlpipe/exported-by': 'mlpipe export --to argo',
+  };
+  const spec: { [key: string]: Json } = {
+    entrypoint: 'pipeline',
+    ...(o.serviceAccount ? { serviceAccountName: o.serviceAccount } : {}),
+    volumes: [{ name: 'workspace', persistentVolumeClaim: { claimName: o.claim } }],
+    templates: [
+      { name: 'pipeline', dag: { tasks } },
+      {
+        name: 'step',
+        inputs: { parameters: [{ name: 'step' }] },
+        container: {
+          image: o.image,
+          command: command.slice(0, 1),
+          // No shell anywhere: Argo passes these as the process's argv.
+          args: [...command.slice(1), 'run', pipelineFile, '--step', '{{inputs.parameters.step}}', '--run-id', '{{workflow.name}}', '--root', mountPath],
+          workingDir: mountPath,
+          env: [{ name: 'MLPIPE_METADATA_JOURNAL', value: 'delete' }],
+          volumeMounts: [{ name: 'workspace', mountPath }],
+        },
+      },
+    ],
+  };
+  if (pipeline.schedule) {
+    // A scheduled pipeline is a CronWorkflow: Argo creates one Workflow (one mlpipe run) per tick.
+    // Forbid: a run still going when the next tick comes is not doubled (two runs would share one volume).
+    return {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'CronWorkflow',
+      metadata: { name: dnsLabel(pipeline.name, 52), labels, annotations },
+      spec: {
+        schedules: [pipeline.schedule.cron],
+        ...(pipeline.schedule.timezone ? { timezone: pipeline.schedule.timezone } : {}),
+        concurrencyPolicy: 'Forbid',
+        workflowMetadata: { labels },
+        workflowSpec: spec,
+      },
+    };
+  }
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Workflow',
-    metadata: {
-      generateName: `${dnsLabel(pipeline.name, 50)}-`,
-      labels: { 'mlpipe/pipeline': dnsLabel(pipeline.name) },
-      annotations: {
-        'mlpipe/pipeline-name': pipeline.name,
-        'mlpipe/pipeline-file': o.pipelinePath,
-        'mlpipe/exported-by': 'mlpipe export --to argo',
-      },
-    },
-    spec: {
-      entrypoint: 'pipeline',
-      ...(o.serviceAccount ? { serviceAccountName: o.serviceAccount } : {}),
-      volumes: [{ name: 'workspace', persistentVolumeClaim: { claimName: o.claim } }],
-      templates: [
-        { name: 'pipeline', dag: { tasks } },
-        {
-          name: 'step',
-          inputs: { parameters: [{ name: 'step' }] },
-          container: {
-            image: o.image,
-            command: command.slice(0, 1),
-            // No shell anywhere: Argo passes these as the process's argv.
-            args: [...command.slice(1), 'run', pipelineFile, '--step', '{{inputs.parameters.step}}', '--run-id', '{{workflow.name}}', '--root', mountPath],
-            workingDir: mountPath,
-            env: [{ name: 'MLPIPE_METADATA_JOURNAL', value: 'delete' }],
-            volumeMounts: [{ name: 'workspace', mountPath }],
-          },
-        },
-      ],
-    },
+    metadata: { generateName: `${dnsLabel(pipeline.name, 50)}-`, labels, annotations },
+    spec,
   };
 }
 
@@ -103,7 +118,10 @@ export function argoWorkflowYaml(pipeline: PipelineIR, o: ArgoExportOptions): st
   const header = [
     `# ${pipeline.name} as an Argo Workflow, written by mlpipe export. Each task runs one step with`,
     `# \`mlpipe run --step <id> --run-id {{workflow.name}}\`; the workspace (${o.pipelinePath}, its data and`,
-    `# .mlpipe/) must be on the ReadWriteMany volume claim ${o.claim}, mounted at ${mountPath}. Submit: argo submit <this file>`,
+    `# .mlpipe/) must be on the ReadWriteMany volume claim ${o.claim}, mounted at ${mountPath}.`,
+    pipeline.schedule
+      ? `# A CronWorkflow: one run per schedule tick (${pipeline.schedule.cron}${pipeline.schedule.timezone ? `, ${pipeline.schedule.timezone}` : ''}). Install: argo cron create <this file>`
+      : '# Submit: argo submit <this file>',
   ];
   return `${header.map((l) => l.replace(/\n/g, ' ')).join('\n')}\n${stringify(argoWorkflow(pipeline, o), { lineWidth: 0 })}`;
 }

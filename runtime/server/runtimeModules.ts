@@ -10,6 +10,8 @@ import type * as StepStatusModule from '../orchestrator/stepStatus';
 import type * as RunRecordModule from '../orchestrator/runRecord';
 import type * as ArgoExport from '../export/argoWorkflow';
 import type * as Registry from '../components/registry';
+import type * as Completion from '../definition/completionWithData';
+import type * as FeatureChecks from '../definition/featureChecks';
 
 export type MetadataStore = Metadata.MetadataStore;
 
@@ -28,4 +30,6 @@ export const runRecordModule = cached(() => require('../orchestrator/runRecord')
 export const approvalModule = cached(() => require('../orchestrator/approval') as typeof Approval);
 export const argoExportModule = cached(() => require('../export/argoWorkflow') as typeof ArgoExport);
 export const registryModule = cached(() => require('../components/registry') as typeof Registry);
+export const completionModule = cached(() => require('../definition/completionWithData') as typeof Completion);
+export const featureChecksModule = cached(() => require('../definition/featureChecks') as typeof FeatureChecks);
 /* eslint-enable @typescript-eslint/no-require-imports */

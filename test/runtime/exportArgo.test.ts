@@ -154,7 +154,7 @@ components:
     assert.match(noImage.stderr, /needs --image/);
     const target = await runCli(['export', 'basic.pipeline.yaml', '--to', 'airflow', '--image', 'x'], workspace);
     assert.equal(target.code, 2);
-    assert.match(target.stderr, /--to airflow is not supported; targets: argo/);
+    assert.match(target.stderr, /--to airflow is not supported; targets: argo, kfp/);
     const ws = tempWorkspace();
     try {
       // Data outside the workspace root is not on the workflow's volume: said, but still exported.

@@ -80,11 +80,15 @@ export class StepStates implements vscode.Disposable {
       this.stored.set(file, { db: db ?? { path: '', readonly: true }, views: {} });
       return Promise.resolve();
     }
+    let unchanged = false;
     const job = this.client
       .request('mlpipe/stepStatus', { db, file, root, trusted: this.trusted() })
       .then(
         (result) => {
-          this.stored.set(file, { db, views: storedViews(result.steps) });
+          const views = storedViews(result.steps);
+          // Unchanged states change nothing: the trees are not rebuilt under the user's pointer.
+          if (JSON.stringify(this.stored.get(file)?.views) === JSON.stringify(views)) unchanged = true;
+          this.stored.set(file, { db, views });
         },
         () => {
           // No runtime or no database yet: nothing ran, which is what an empty record says.
@@ -93,7 +97,7 @@ export class StepStates implements vscode.Disposable {
       )
       .finally(() => {
         this.loading.delete(file);
-        this.changed.fire();
+        if (!unchanged) this.changed.fire();
         if (this.again.delete(file)) this.reloadSoon(file);
       });
     this.loading.set(file, job);

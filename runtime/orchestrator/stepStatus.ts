@@ -126,9 +126,9 @@ async function changedSince(store: MetadataStore, pipeline: PipelineIR, root: st
   const key = cacheKey({ pipeline: pipeline.name, nodeId: c.id, spec, inputs, outputs: stepOutputTypes(c, spec), params, fingerprint });
   if (key === recordedKey) return undefined;
 
-  const changedParams = Object.entries(params)
-    .filter(([name, v]) => !sameProperty(toProperty(v), recorded.customProperties[name]))
-    .map(([name]) => name);
+  // The params written in the file: a default is recorded as the executor resolved it (e.g. a backend),
+  // which would read as a change nobody made.
+  const changedParams = Object.keys(c.params).filter((name) => !sameProperty(toProperty(params[name]), recorded.customProperties[name]));
   if (changedParams.length) return `${c.id}'s params changed (${changedParams.join(', ')})`;
   const before = new Map<string, number[]>();
   for (const e of recorded.inputs) before.set(e.key, [...(before.get(e.key) ?? []), e.artifact.id]);

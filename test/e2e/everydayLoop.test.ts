@@ -143,8 +143,12 @@ describe('the everyday loop on the penguin sample (issue 10: groups 1, 4, 7, 10)
       await rowMatching(page, PIPELINES, [/pusher/, /Pusher · skipped: approval rejected by .+: island slice worse/]);
       await waits.waitFor({ state: 'detached', timeout: 15_000 });
       // CodeLens says the same (the tree's row reveals the step in the file).
-      await row(page, /^pusher/).click();
-      await page.locator('.codelens-decoration a', { hasText: /^skipped: approval rejected by .+: island slice worse/ }).first().waitFor({ timeout: 15_000 });
+      const lens = page.locator('.codelens-decoration a', { hasText: /^skipped: approval rejected by .+: island slice worse/ }).first();
+      for (let attempt = 0; attempt < 3 && !(await lens.isVisible()); attempt++) {
+        await row(page, /^pusher/).click();
+        await lens.waitFor({ timeout: 5_000 }).catch(() => undefined);
+      }
+      await lens.waitFor({ timeout: 5_000 });
       // The run's row: its scope and its real outcome.
       await rowMatching(page, RUNS, [/penguin ·/, /whole pipeline · rejected · \d+ executions/]);
       // The status bar counted the steps as the notification did: "<ended>/<total>".

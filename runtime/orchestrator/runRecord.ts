@@ -2,7 +2,7 @@
 // the scope it was asked for, the steps that scope covers, how it ended, and why the steps it did not
 // execute were skipped. MLMD has no execution for a skipped step, so without this a view could only show
 // an older run's state for it (a pusher stopped by a rejected approval would look "complete").
-import type { Properties } from '../components/spec';
+import type { Properties } from '../../common/artifacts';
 import type { MetadataStore } from '../metadata/store';
 import type { RunScope } from './api';
 import type { RunState, StepState } from './events';

@@ -119,7 +119,7 @@ async function changedSince(store: MetadataStore, pipeline: PipelineIR, root: st
   const params = stepParams(c, spec);
   let fingerprint = '';
   try {
-    fingerprint = spec.fingerprint ? await spec.fingerprint({ params, pipelineDir: dirname(pipeline.file), root }) : '';
+    fingerprint = spec.kind === 'executor' && spec.fingerprint ? await spec.fingerprint({ params, pipelineDir: dirname(pipeline.file), root }) : '';
   } catch (e) {
     return `${c.id}'s files cannot be read (${e instanceof Error ? e.message : String(e)})`;
   }
@@ -139,7 +139,7 @@ async function changedSince(store: MetadataStore, pipeline: PipelineIR, root: st
       return ref ? `${ref.component} has new ${ref.output}` : `${c.id}'s ${key} input changed`;
     }
   }
-  return spec.fingerprint ? `${c.id}'s files changed (data, module or schema)` : `${c.id}'s component changed`;
+  return spec.kind === 'executor' && spec.fingerprint ? `${c.id}'s files changed (data, module or schema)` : `${c.id}'s component changed`;
 }
 
 function sameProperty(now: string | number | boolean, recorded: unknown): boolean {

@@ -2,6 +2,7 @@
 // Command pipeline with a HumanApproval gate, against a real SQLite metadata database.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { registryCatalog } from '../../runtime/components/registryCatalog';
 import { loadPipelineFile } from '../../runtime/definition/load';
 import { MetadataStore } from '../../runtime/metadata/store';
 import { recordApproval } from '../../runtime/orchestrator/approval';
@@ -42,7 +43,7 @@ describe('step status: what every view shows per step', () => {
   after(() => ws.dispose());
 
   async function statuses(): Promise<Record<string, StepStatus>> {
-    const loaded = await loadPipelineFile(file, { trusted: true });
+    const loaded = await loadPipelineFile(file, { trusted: true, catalog: registryCatalog });
     const store = MetadataStore.open(ws.db, { readonly: true });
     try {
       return await stepStatuses(store, loaded.pipeline!, ws.root);

@@ -37,12 +37,13 @@ export const NEVER_RUN_TEXT = 'never run';
  * RUNNING in MLMD and is 'waiting' here. NEW (registered, not started) and UNKNOWN (a writer that set
  * no state) are both 'pending': an execution exists, so the step is not "never run".
  */
-export function stepStateOf(e: { state: MlmdExecutionState; waiting?: boolean }): StepState {
+export function stepStateOf(e: { state: MlmdExecutionState; waiting?: boolean; decision?: 'approved' | 'rejected' }): StepState {
   switch (e.state) {
+    // A HumanApproval execution ends COMPLETE (or CACHED, reusing a decision) either way: its decision tells.
     case 'COMPLETE':
-      return 'complete';
+      return e.decision === 'rejected' ? 'rejected' : 'complete';
     case 'CACHED':
-      return 'cached';
+      return e.decision === 'rejected' ? 'rejected' : 'cached';
     case 'FAILED':
       return 'failed';
     case 'CANCELED':
@@ -55,3 +56,36 @@ export function stepStateOf(e: { state: MlmdExecutionState; waiting?: boolean })
   }
 }
 
+
+/** A stale step: why the next run executes it again although it last succeeded. */
+export function staleText(stale: string): string {
+  return `will re-run: ${stale}`;
+}
+
+/** What a step is shown as, with its reason, its recorded duration and its stale mark. */
+export interface StepStateFacts {
+  state: StepState;
+  durationMs?: number;
+  /** Why it failed or was skipped; for an approval, its decision ("rejected by ana: …"). */
+  reason?: string;
+  stale?: string;
+}
+
+/** An approval's decision in words, when the reason is one ("rejected by ana: …"). */
+export function isDecision(reason: string | undefined): reason is string {
+  return reason !== undefined && /^(approved|rejected)\b/.test(reason);
+}
+
+/**
+ * The one-line label of a step: "complete · 311 ms", "skipped: approval rejected by ana: too few rows",
+ * "rejected (decision of 2026-12-01 by ana, reused: same model and inputs)", "complete · 2.1 s · will
+ * re-run: trainer's params changed", "never run". `formatDuration` is common/format's.
+ */
+export function stepStateLabel(v: StepStateFacts | undefined, formatDuration: (ms: number) => string): string {
+  if (!v) return NEVER_RUN_TEXT;
+  let head: string = STEP_STATE_TEXT[v.state];
+  if (v.state === 'skipped' && v.reason) head = `skipped: ${v.reason}`;
+  else if (isDecision(v.reason)) head = v.state === 'cached' ? `cached: ${v.reason}` : v.reason;
+  const timed = v.durationMs !== undefined && v.state !== 'running' && v.state !== 'pending' && v.state !== 'skipped';
+  return `${head}${timed ? ` · ${formatDuration(v.durationMs!)}` : ''}${v.stale ? ` · ${staleText(v.stale)}` : ''}`;
+}

@@ -4,8 +4,8 @@
 import * as vscode from 'vscode';
 import type { DbRef } from '../runtime/server/protocol';
 import { toRange, type PipelineIndex } from './pipelineIndex';
-import { formatDuration } from '../common/format';
-import { STEP_STATE_TEXT } from '../common/stepStates';
+import { factsOf, stepActions } from './model/stepActions';
+import { stepDetail, stepLabel } from './model/stepView';
 import type { StepStates } from './stepStates';
 
 export class PipelineCodeLens implements vscode.CodeLensProvider, vscode.Disposable {
@@ -38,28 +38,34 @@ export class PipelineCodeLens implements vscode.CodeLensProvider, vscode.Disposa
     const top = pipeline.nameRange ? toRange(pipeline.nameRange) : new vscode.Range(0, 0, 0, 0);
     if (trusted) lenses.push(new vscode.CodeLens(top, { title: '$(play) Run pipeline', command: 'mlpipe.runPipeline', arguments: [uri] }));
     lenses.push(new vscode.CodeLens(top, { title: '$(type-hierarchy) DAG preview', command: 'mlpipe.openDagPreview', arguments: [uri] }));
-    const db = this.dbFor(uri);
-    const states = db ? this.states.get(db, pipeline.name) : {};
+    const states = this.states.get(uri);
     for (const c of pipeline.components) {
       const at = c.idRange ?? c.range;
       if (!at) continue;
       const range = toRange(at);
+      const s = states[c.id];
+      const actions = stepActions(factsOf(c), s, states);
       if (trusted) {
+        if (actions.includes('run-step')) {
+          lenses.push(new vscode.CodeLens(range, { title: '$(play) Run step', command: 'mlpipe.runStep', arguments: [uri, c.id], tooltip: `Run only ${c.id}, on its inputs' latest outputs` }));
+        }
         lenses.push(
-          new vscode.CodeLens(range, { title: '$(play) Run step', command: 'mlpipe.runStep', arguments: [uri, c.id], tooltip: `Run only ${c.id}, on its inputs' latest outputs` }),
           new vscode.CodeLens(range, { title: 'Run from here', command: 'mlpipe.runFromStep', arguments: [uri, c.id], tooltip: `Run ${c.id} and everything downstream` }),
           new vscode.CodeLens(range, { title: 'Re-run without cache', command: 'mlpipe.rerunStep', arguments: [uri, c.id] }),
         );
+        if (actions.includes('approve')) lenses.push(new vscode.CodeLens(range, { title: '$(person) Approve or reject…', command: 'mlpipe.approve', arguments: [uri, s!.executionId] }));
+        if (actions.includes('ask-again')) {
+          lenses.push(new vscode.CodeLens(range, { title: 'Ask again', command: 'mlpipe.rerunStep', arguments: [uri, c.id], tooltip: 'The decision was reused from the cache: run this approval without cache to ask for a new one' }));
+        }
       }
-      const s = states[c.id];
       if (s) {
-        const title = `${STEP_STATE_TEXT[s.state]}${s.durationMs !== undefined && s.state !== 'running' ? ` · ${formatDuration(s.durationMs)}` : ''}`;
+        const canOpenLog = actions.includes('open-log') && s.executionId !== undefined;
         lenses.push(
           new vscode.CodeLens(range, {
-            title,
-            tooltip: s.reason ?? (s.executionId !== undefined ? `Execution ${s.executionId}: open its log` : undefined),
-            command: s.executionId !== undefined ? 'mlpipe.openLog' : '',
-            arguments: s.executionId !== undefined ? [uri, s.executionId] : [],
+            title: stepLabel(s),
+            tooltip: `${stepDetail(c.id, s)}${canOpenLog ? '\nClick to open its log.' : ''}`,
+            command: canOpenLog ? 'mlpipe.openLog' : '',
+            arguments: canOpenLog ? [uri, s.executionId] : [],
           }),
         );
       }

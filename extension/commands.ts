@@ -7,6 +7,7 @@ import type { RunScope } from '../runtime/server/protocol';
 import type { DbRef } from '../runtime/server/protocol';
 import * as config from './config';
 import { isPipelineFile, type Discovery } from './discovery';
+import { logUri } from './logDocuments';
 import type { PanelOpeners } from './panelDeps';
 import type { PipelineNode, PipelinesTree } from './pipelinesTree';
 import { toRange, type PipelineIndex } from './pipelineIndex';
@@ -187,8 +188,7 @@ export function registerCommands(d: CommandDeps): void {
     if (isTreeNode(a) && a.kind === 'component') {
       const root = d.rootFor(a.file.uri);
       const db = d.dbFor(a.file.uri);
-      const pipeline = index.pipeline(a.file.uri);
-      const executionId = pipeline && db ? d.states.get(db, pipeline.name)[a.componentId]?.executionId : undefined;
+      const executionId = d.states.step(a.file.uri, a.componentId)?.executionId;
       if (executionId === undefined) {
         void vscode.window.showInformationMessage(`ML Pipelines: ${a.componentId} has not run yet.`);
         return undefined;
@@ -198,18 +198,21 @@ export function registerCommands(d: CommandDeps): void {
     return undefined;
   }
 
-  async function openLog(root: string, executionId: number): Promise<void> {
+  async function openLog(root: string, executionId: number, db?: DbRef): Promise<void> {
     const log = await client.request('mlpipe/readLog', { root, executionId, maxBytes: 1 });
     if (!log.exists) {
       void vscode.window.showInformationMessage(`ML Pipelines: no log was saved for execution ${executionId} (${log.path}).`);
       return;
     }
-    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(log.path));
+    // Named `<pipeline>/<step> #<execution id>` in its tab (extension/logDocuments.ts).
+    const where = db ? await client.request('mlpipe/execution', { db, id: executionId }).catch(() => null) : null;
+    const doc = await vscode.workspace.openTextDocument(logUri(root, executionId, where?.pipeline, where?.nodeId));
+    await vscode.languages.setTextDocumentLanguage(doc, 'log');
     await vscode.window.showTextDocument(doc, { preview: true });
   }
   register('mlpipe.openLog', async (...args) => {
     const e = await executionArg(args);
-    if (e) await openLog(e.root, e.executionId);
+    if (e) await openLog(e.root, e.executionId, e.db);
   });
   register('mlpipe.showLog', () => log.show(true));
 
@@ -359,7 +362,7 @@ export function registerCommands(d: CommandDeps): void {
   register('mlpipe.approve', async (...args) => {
     let target = await (async () => {
       const [a] = args;
-      if (isTreeNode(a) && (a.kind === 'execution' || a.kind === 'component')) return executionArg(args);
+      if ((isTreeNode(a) && (a.kind === 'execution' || a.kind === 'component')) || (a instanceof vscode.Uri && typeof args[1] === 'number')) return executionArg(args);
       return undefined;
     })();
     if (!target) {
@@ -434,8 +437,10 @@ export function registerCommands(d: CommandDeps): void {
     if (pick) await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(pick));
   });
 
-  register('mlpipe.createSampleWorkspace', async () => {
-    const sample = join(context.extensionPath, 'samples', 'basic');
+  register('mlpipe.createSampleWorkspace', async (which) => {
+    // `basic` (three Command steps) or `penguin` (the whole TFX loop; the walkthrough's sample).
+    const name = which === 'penguin' ? 'penguin' : 'basic';
+    const sample = join(context.extensionPath, 'samples', name);
     if (!existsSync(sample)) throw new Error(`the sample is missing from the extension (${sample}).`);
     const folder = vscode.workspace.workspaceFolders?.[0];
     let target: vscode.Uri | undefined = folder?.uri;
@@ -444,10 +449,15 @@ export function registerCommands(d: CommandDeps): void {
       target = picked?.[0];
     }
     if (!target) return;
-    const dest = join(target.fsPath, 'basic');
-    if (existsSync(dest)) throw new Error(`${dest} already exists: remove it or pick another folder.`);
-    cpSync(sample, dest, { recursive: true });
-    const pipelineFile = vscode.Uri.file(join(dest, 'basic.pipeline.yaml'));
+    const dest = join(target.fsPath, name);
+    const pipelineFile = vscode.Uri.file(join(dest, `${name}.pipeline.yaml`));
+    if (existsSync(dest)) {
+      if (!existsSync(pipelineFile.fsPath)) throw new Error(`${dest} already exists: remove it or pick another folder.`);
+      // Already created (the walkthrough's button pressed twice): open it.
+      await vscode.window.showTextDocument(pipelineFile);
+      return;
+    }
+    cpSync(sample, dest, { recursive: true, filter: (src) => !src.includes(`${join('samples', name, '.mlpipe')}`) && !src.includes(join('samples', name, 'serving')) });
     if (!folder) {
       await vscode.commands.executeCommand('vscode.openFolder', target);
       return;

@@ -14,6 +14,7 @@ import { PipelineDiagnostics } from './diagnostics';
 import { Discovery, PIPELINE_GLOB } from './discovery';
 import { PipelineHovers } from './hovers';
 import type { PanelDeps, PanelOpeners, StatisticsArgs } from './panelDeps';
+import { LOG_SCHEME, LogDocuments } from './logDocuments';
 import { PipelineIndex } from './pipelineIndex';
 import { PipelinesTree } from './pipelinesTree';
 import { RunProgress } from './runProgress';
@@ -63,10 +64,17 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const discovery = new Discovery(log);
   const index = new PipelineIndex(client, trusted, dbFor);
-  const states = new StepStates(client, (file) => dbFor(vscode.Uri.file(file)));
+  const states = new StepStates(
+    client,
+    (file) => dbFor(vscode.Uri.file(file)),
+    (file) => rootFor(vscode.Uri.file(file)),
+    trusted,
+  );
   const diagnostics = new PipelineDiagnostics(index);
   const pipelinesTree = new PipelinesTree(discovery, index, states, dbFor);
-  const runsTree = new RunsTree(client, folderSources);
+  // The progress (created below) gives the Runs tree the same step count as its notification.
+  let countsOf: (runId: string) => ReturnType<RunProgress['countsOf']> = () => undefined;
+  const runsTree = new RunsTree(client, folderSources, (runId) => countsOf(runId));
   const panels: Partial<PanelOpeners> = {};
 
   const approve = async (db: DbRef, executionId: number, decision: 'approved' | 'rejected', comment?: string): Promise<void> => {
@@ -86,19 +94,23 @@ export function activate(context: vscode.ExtensionContext): void {
     rerun: async (file, step) => {
       await vscode.commands.executeCommand('mlpipe.rerunStep', vscode.Uri.file(file), step);
     },
-    decide: async (file, executionId, decision, comment) => {
-      const db = dbFor(vscode.Uri.file(file));
-      if (db) await approve(db, executionId, decision, comment).catch((e: unknown) => showError(e, 'recording the decision failed'));
+    decide: async (db, executionId, decision, comment) => {
+      await approve(db, executionId, decision, comment).catch((e: unknown) => showError(e, 'recording the decision failed'));
     },
-    review: async (file, executionId) => {
-      const db = dbFor(vscode.Uri.file(file));
-      const root = rootFor(vscode.Uri.file(file));
-      if (!db || !root) return;
-      if (panels.showApproval) await panels.showApproval({ db, root, executionId });
+    review: async (w) => {
+      if (panels.showApproval) await panels.showApproval({ db: w.db, root: w.root, executionId: w.executionId });
       else await vscode.commands.executeCommand('mlpipe.approve');
     },
+    placeOf: (file) => {
+      const db = dbFor(vscode.Uri.file(file));
+      const root = rootFor(vscode.Uri.file(file));
+      return db && root ? { db, root } : undefined;
+    },
+    folderDbs: () => folderSources().map((s) => ({ db: s.db, root: s.root! })),
     anomalies: (file, step, found) => diagnostics.setAnomalies(vscode.Uri.file(file), step, found),
   });
+
+  countsOf = (runId) => progress.countsOf(runId);
 
   // Several rows can be selected, so two statistics artifacts can be compared from the tree.
   const runsView = vscode.window.createTreeView('mlpipe.runs', { treeDataProvider: runsTree, showCollapseAll: true, canSelectMany: true });
@@ -120,6 +132,10 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.createTreeView('mlpipe.pipelines', { treeDataProvider: pipelinesTree, showCollapseAll: true }),
     runsView,
     vscode.languages.registerCodeLensProvider(selector, codeLens),
+    (() => {
+      const logs = new LogDocuments(client);
+      return vscode.Disposable.from(logs, vscode.workspace.registerTextDocumentContentProvider(LOG_SCHEME, logs));
+    })(),
     vscode.languages.registerHoverProvider(yamlJson, new PipelineHovers(index, client)),
     vscode.languages.registerCompletionItemProvider([{ scheme: 'file', pattern: '**/*.pipeline.{yaml,yml}' }], new PipelineCompletion(client, dbFor), ...COMPLETION_TRIGGERS),
     vscode.languages.registerCodeActionsProvider(selector, diagnostics, { providedCodeActionKinds: PipelineDiagnostics.providedCodeActionKinds }),
@@ -135,6 +151,9 @@ export function activate(context: vscode.ExtensionContext): void {
       for (const f of discovery.list()) void index.update(f.uri);
     }),
     client.onDidStop(() => states.invalidate()),
+    // Saved params or module files change cache keys: the stale marks follow.
+    vscode.workspace.onDidSaveTextDocument(() => states.invalidate()),
+    discovery.onDidChangeFile(() => states.invalidate()),
     // A finished run brings new data: check the features of the open pipelines against it.
     client.onRunEvent((e) => {
       if (e.kind === 'run-finished') for (const d of vscode.workspace.textDocuments) if (/\.pipeline\.(ya?ml|json)$/.test(d.uri.path)) void index.update(d.uri, d);
@@ -163,6 +182,8 @@ export function activate(context: vscode.ExtensionContext): void {
           await vscode.commands.executeCommand('mlpipe.revealComponent', file, componentId);
         },
         approve,
+        stepViews: (file) => states.get(file),
+        onDidChangeStepViews: states.onDidChange,
         setOpeners: (openers) => Object.assign(panels, openers),
       });
       // The panel-area statistics view follows the dataset selected in the Runs view.

@@ -8,6 +8,7 @@ import type { DbRef } from '../runtime/server/protocol';
 import type { RunScope } from '../runtime/server/protocol';
 import type { RunEvent } from '../runtime/server/protocol';
 import type { RuntimeClient } from './runtimeClient';
+import type { StepViews } from './model/stepView';
 
 export interface DagPreviewArgs {
   /** The pipeline file (`*.pipeline.{yaml,yml,json,ts}`). */
@@ -77,6 +78,10 @@ export interface PanelDeps {
   revealComponent(file: vscode.Uri, componentId: string): Promise<void>;
   /** Records an approval decision as the current user (git user.name, else the OS user). */
   approve(db: DbRef, executionId: number, decision: 'approved' | 'rejected', comment?: string): Promise<void>;
+  /** Each step's state as every view shows it (the trees' and CodeLens' source, extension/stepStates.ts). */
+  stepViews(file: vscode.Uri): StepViews;
+  /** Fires when any step state changed (a run's events, a database written by anyone). */
+  onDidChangeStepViews: vscode.Event<void>;
   /** Called once by registerPanels with the panel openers the commands should use. */
   setOpeners(openers: Partial<PanelOpeners>): void;
 }

@@ -5,8 +5,8 @@ import * as vscode from 'vscode';
 import type { DbRef } from '../runtime/server/protocol';
 import type { Discovery, PipelineFile } from './discovery';
 import type { PipelineIndex } from './pipelineIndex';
-import { formatDuration } from '../common/format';
-import { NEVER_RUN_TEXT, STEP_STATE_TEXT } from '../common/stepStates';
+import { componentContextValue, factsOf, stepActions } from './model/stepActions';
+import { stepDetail, stepLabel } from './model/stepView';
 import { STATE_ICONS, type StepStates } from './stepStates';
 
 export type PipelineNode =
@@ -59,8 +59,7 @@ export class PipelinesTree implements vscode.TreeDataProvider<PipelineNode>, vsc
       const first = entry.result?.diagnostics[0];
       return [{ kind: 'message', file: node.file, text: first ? first.message : 'This file has no pipeline.' }];
     }
-    const db = this.dbFor(node.file.uri);
-    const states = db ? this.states.get(db, pipeline.name) : {};
+    const states = this.states.get(node.file.uri);
     return pipeline.components.map((c) => ({ kind: 'component', file: node.file, componentId: c.id, type: c.type, executionId: states[c.id]?.executionId }));
   }
 
@@ -83,18 +82,17 @@ export class PipelinesTree implements vscode.TreeDataProvider<PipelineNode>, vsc
         return item;
       }
       case 'component': {
-        const pipeline = this.index.pipeline(node.file.uri);
         const component = this.index.component(node.file.uri, node.componentId);
-        const db = this.dbFor(node.file.uri);
-        const s = pipeline && db ? this.states.get(db, pipeline.name)[node.componentId] : undefined;
+        const views = this.states.get(node.file.uri);
+        const s = views[node.componentId];
         const item = new vscode.TreeItem(node.componentId, vscode.TreeItemCollapsibleState.None);
         item.id = `component:${node.file.uri.toString()}#${node.componentId}`;
-        const state = s ? `${STEP_STATE_TEXT[s.state]}${s.durationMs !== undefined && s.state !== 'running' ? ` ${formatDuration(s.durationMs)}` : ''}` : NEVER_RUN_TEXT;
-        item.description = `${node.type} · ${state}`;
+        item.description = `${node.type} · ${stepLabel(s)}`;
         const icon = s ? STATE_ICONS[s.state] : { icon: 'circle-large-outline', color: undefined };
         item.iconPath = new vscode.ThemeIcon(icon.icon, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
-        item.tooltip = `${node.componentId} (${node.type}): ${state}${s?.reason ? `\n${s.reason}` : ''}${component?.enabled === false ? '\ndisabled' : ''}`;
-        item.contextValue = `mlpipe.component${s?.state === 'waiting' ? '.waiting' : ''}${s?.executionId !== undefined ? '.ran' : ''}`;
+        item.tooltip = `${stepDetail(node.componentId, s)}\n(${node.type})${component?.enabled === false ? '\ndisabled' : ''}`;
+        // The menus offer what can work on this step (package.json matches these).
+        item.contextValue = component ? componentContextValue(stepActions(factsOf(component), s, views)) : 'mlpipe.component';
         item.command = { title: 'Reveal in file', command: 'mlpipe.revealComponent', arguments: [node.file.uri, node.componentId] };
         return item;
       }

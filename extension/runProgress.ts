@@ -4,6 +4,8 @@
 import { formatDuration } from '../common/format';
 import * as vscode from 'vscode';
 import type { RunEvent, RunState, StepState } from '../runtime/server/protocol';
+import type { DbRef } from '../runtime/server/protocol';
+import { onlyWaiting, progressCounts, progressMessage, type ProgressCounts } from './model/runView';
 import type { RuntimeClient } from './runtimeClient';
 
 export interface RunView {
@@ -16,6 +18,18 @@ export interface RunView {
   finished?: RunState;
   startTime: number;
   done: Promise<RunState>;
+  /** The latest epoch line of a training step, for the notification. */
+  detail?: string;
+}
+
+/** A HumanApproval execution waiting for a decision, from a run in this window or one made elsewhere. */
+export interface WaitingApproval {
+  db: DbRef;
+  root: string;
+  executionId: number;
+  step: string;
+  pipeline: string;
+  instructions?: string;
 }
 
 export interface RunProgressActions {
@@ -23,9 +37,13 @@ export interface RunProgressActions {
   openLog(root: string, executionId: number): Promise<void>;
   rerun(file: string, step: string): Promise<void>;
   /** Approve/Reject a waiting step from the notification. */
-  decide(file: string, executionId: number, decision: 'approved' | 'rejected', comment: string | undefined): Promise<void>;
+  decide(db: DbRef, executionId: number, decision: 'approved' | 'rejected', comment: string | undefined): Promise<void>;
   /** Open the approval panel, when there is one. */
-  review?(file: string, executionId: number): Promise<void>;
+  review?(w: WaitingApproval): Promise<void>;
+  /** The database and workspace folder of a pipeline file. */
+  placeOf(file: string): { db: DbRef; root: string } | undefined;
+  /** The workspace folders' own databases (whose waiting approvals, made by any process, are asked for). */
+  folderDbs(): Array<{ db: DbRef; root: string }>;
   anomalies(file: string, step: string, anomalies: Extract<RunEvent, { kind: 'anomalies' }>['anomalies']): void;
 }
 
@@ -33,8 +51,14 @@ export class RunProgress implements vscode.Disposable {
   private readonly runs = new Map<string, RunView>();
   private readonly finishers = new Map<string, (s: RunState) => void>();
   private readonly statusItem: vscode.StatusBarItem;
+  private readonly approvalItem: vscode.StatusBarItem;
   private readonly subscription: vscode.Disposable;
   private readonly stopSubscription: vscode.Disposable;
+  private readonly dbSubscription: vscode.Disposable;
+  private readonly commandRegistration: vscode.Disposable;
+  /** Approvals asked for, by execution id, with what closes their notification. */
+  private readonly asking = new Map<number, { wait: WaitingApproval; close: () => void }>();
+  private readonly waitChanged = new vscode.EventEmitter<string>();
 
   constructor(
     private readonly client: RuntimeClient,
@@ -44,7 +68,16 @@ export class RunProgress implements vscode.Disposable {
     this.statusItem = vscode.window.createStatusBarItem('mlpipe.runs', vscode.StatusBarAlignment.Left, 10);
     this.statusItem.name = 'ML Pipelines runs';
     this.statusItem.command = 'mlpipe.showLog';
+    this.approvalItem = vscode.window.createStatusBarItem('mlpipe.approvals', vscode.StatusBarAlignment.Left, 9);
+    this.approvalItem.name = 'ML Pipelines approvals';
+    this.approvalItem.command = 'mlpipe.approve';
     this.subscription = client.onRunEvent((e) => this.apply(e));
+    // Waits recorded by any process (a CLI run, another window) are asked for like this window's own.
+    this.dbSubscription = client.onDidChangeDatabase(({ path }) => void this.checkWaiting(path));
+    this.commandRegistration = vscode.commands.registerCommand('mlpipe.answerApproval', (executionId: unknown, choice: unknown) => {
+      if (typeof executionId === 'number' && (choice === 'Approve' || choice === 'Reject' || choice === 'Review…')) return this.answer(executionId, choice);
+      return undefined;
+    });
     this.stopSubscription = client.onDidStop(() => {
       for (const run of this.runs.values()) {
         if (!run.finished) this.finish(run, 'failed', 'the runtime stopped');
@@ -83,30 +116,53 @@ export class RunProgress implements vscode.Disposable {
     return run;
   }
 
-  /** Shows a cancellable progress notification for a run until it ends; resolves with its final state. */
-  track(runId: string, title: string): Promise<RunState> {
+  counts(run: RunView): ProgressCounts {
+    return progressCounts(run.steps, run.states);
+  }
+
+  /** The step count of a run in progress in this window (for the Runs tree: the same as the notification). */
+  countsOf(runId: string): ProgressCounts | undefined {
+    const run = this.runs.get(runId);
+    return run && !run.finished ? this.counts(run) : undefined;
+  }
+
+  /**
+   * Shows a cancellable progress notification for a run until it ends; resolves with its final state.
+   * While the run does nothing but wait for a person, the toast goes away (a wait may last hours, and it
+   * would cover the panels the reviewer reads): the approval's own notification and the status bar say so.
+   */
+  async track(runId: string, title: string): Promise<RunState> {
     const run = this.view(runId);
-    if (run.finished) return Promise.resolve(run.finished);
-    return Promise.resolve(
-      vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title, cancellable: true },
-        (progress, token) => {
-          token.onCancellationRequested(() => {
-            void this.client.request('mlpipe/cancel', { runId }).catch(() => undefined);
-          });
-          let reported = 0;
-          const tick = setInterval(() => {
-            const total = Math.max(1, run.steps.length);
-            const ended = Object.values(run.states).filter((s) => s !== 'running' && s !== 'pending').length;
-            const pct = Math.min(100, Math.round((100 * ended) / total));
-            const running = [...run.running].join(', ');
-            progress.report({ increment: pct - reported, message: `${ended}/${total} steps${running ? ` — ${running}` : ''}` });
-            reported = pct;
-          }, 250);
-          return run.done.finally(() => clearInterval(tick));
-        },
-      ),
-    );
+    while (!run.finished) {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+        token.onCancellationRequested(() => {
+          void this.client.request('mlpipe/cancel', { runId }).catch(() => undefined);
+        });
+        let reported = 0;
+        const tick = setInterval(() => {
+          const c = this.counts(run);
+          const pct = Math.min(100, Math.round((100 * c.ended) / Math.max(1, c.total)));
+          progress.report({ increment: pct - reported, message: progressMessage(c, run.detail) });
+          reported = pct;
+        }, 250);
+        return this.until(run, (r) => r.finished !== undefined || onlyWaiting(this.counts(r))).finally(() => clearInterval(tick));
+      });
+      if (run.finished) break;
+      await this.until(run, (r) => r.finished !== undefined || !onlyWaiting(this.counts(r)));
+    }
+    return run.finished!;
+  }
+
+  private until(run: RunView, done: (r: RunView) => boolean): Promise<void> {
+    if (done(run)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const sub = this.waitChanged.event((id) => {
+        if (id === run.runId && done(run)) {
+          sub.dispose();
+          resolve();
+        }
+      });
+    });
   }
 
   private apply(e: RunEvent): void {
@@ -129,6 +185,8 @@ export class RunProgress implements vscode.Disposable {
         const run = this.view(e.runId);
         run.running.delete(e.step);
         run.states[e.step] = e.state;
+        run.detail = undefined;
+        if (e.executionId !== undefined) this.asking.get(e.executionId)?.close();
         const line = `[${run.pipeline}/${e.step}] ${e.state} in ${formatDuration(e.durationMs)}${e.reason ? `: ${e.reason}` : ''}`;
         if (e.state === 'failed') {
           this.log.error(line);
@@ -141,7 +199,8 @@ export class RunProgress implements vscode.Disposable {
         run.running.delete(e.step);
         run.states[e.step] = 'waiting';
         this.log.info(`[${run.pipeline}/${e.step}] waiting for approval (execution ${e.executionId})`);
-        void this.askApproval(run, e.step, e.executionId, e.instructions);
+        const place = this.actions.placeOf(run.file);
+        if (place) this.askApproval({ ...place, executionId: e.executionId, step: e.step, pipeline: run.pipeline, instructions: e.instructions });
         break;
       }
       case 'log': {
@@ -152,11 +211,9 @@ export class RunProgress implements vscode.Disposable {
         break;
       }
       case 'epoch': {
+        // The step's own log line says the same (a 'log' event): printing both showed every epoch twice.
         const run = this.view(e.runId);
-        const metrics = Object.entries(e.metrics)
-          .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(4)}`)
-          .join(' ');
-        this.log.info(`[${run.pipeline}/${e.step}] epoch ${e.epoch}/${e.epochs} ${metrics}`);
+        run.detail = `${e.step} epoch ${e.epoch}/${e.epochs}`;
         break;
       }
       case 'progress':
@@ -171,9 +228,11 @@ export class RunProgress implements vscode.Disposable {
         const run = this.view(e.runId);
         Object.assign(run.states, e.steps);
         this.finish(run, e.state, undefined, e.durationMs);
+        this.waitChanged.fire(run.runId);
         break;
       }
     }
+    if ('runId' in e) this.waitChanged.fire(e.runId);
     this.updateStatus();
   }
 
@@ -181,6 +240,7 @@ export class RunProgress implements vscode.Disposable {
     run.finished = state;
     run.running.clear();
     this.log.info(`run ${run.runId} of ${run.pipeline} ${state}${durationMs !== undefined ? ` in ${formatDuration(durationMs)}` : ''}${why ? ` (${why})` : ''}`);
+    this.waitChanged.fire(run.runId);
     this.finishers.get(run.runId)?.(state);
     this.finishers.delete(run.runId);
     // Keep a bounded history for `get`.
@@ -197,9 +257,8 @@ export class RunProgress implements vscode.Disposable {
       return;
     }
     const parts = active.map((r) => {
-      const ended = Object.values(r.states).filter((s) => s !== 'running' && s !== 'pending' && s !== 'waiting').length;
-      const waiting = Object.values(r.states).includes('waiting');
-      return `${r.pipeline || 'run'} ${ended}/${r.steps.length || '?'}${waiting ? ' (waiting for approval)' : ''}`;
+      const c = this.counts(r);
+      return `${r.pipeline || 'run'} ${c.ended}/${c.total || '?'}${c.waiting.length ? ' (waiting for approval)' : ''}`;
     });
     this.statusItem.text = `$(sync~spin) ${parts.join(' · ')}`;
     this.statusItem.tooltip = 'ML Pipelines: runs in progress. Click to show the log.';
@@ -217,30 +276,99 @@ export class RunProgress implements vscode.Disposable {
     if (choice === 'Re-run') await this.actions.rerun(run.file, step);
   }
 
-  private async askApproval(run: RunView, step: string, executionId: number, instructions?: string): Promise<void> {
-    const buttons = ['Approve', 'Reject', ...(this.actions.review ? ['Review…'] : [])];
-    const choice = await vscode.window.showInformationMessage(
-      `ML Pipelines: "${step}" of ${run.pipeline} waits for your approval.${instructions ? ` ${instructions}` : ''}`,
-      ...buttons,
-    );
+  /**
+   * One notification per waiting approval, which stays until the decision is made (here, in the panel,
+   * with `mlpipe approve`, or in another window): a progress notification is the one kind VS Code keeps
+   * on screen, and its links answer it. A status bar item counts the waits.
+   */
+  askApproval(w: WaitingApproval): void {
+    if (this.asking.has(w.executionId)) return;
+    let close: () => void = () => undefined;
+    const closed = new Promise<void>((resolve) => (close = resolve));
+    this.asking.set(w.executionId, {
+      wait: w,
+      close: () => {
+        this.asking.delete(w.executionId);
+        this.updateApprovals();
+        close();
+      },
+    });
+    this.updateApprovals();
+    const link = (label: string): string => `[${label}](command:mlpipe.answerApproval?${encodeURIComponent(JSON.stringify([w.executionId, label]))})`;
+    // The answers first: a collapsed notification shows only its first line.
+    const title =
+      `ML Pipelines: "${w.step}" of ${w.pipeline} waits for your approval: ` +
+      `${this.actions.review ? `${link('Review…')} · ` : ''}${link('Approve')} · ${link('Reject')}.${w.instructions ? ` ${w.instructions}` : ''}`;
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: false }, () => closed);
+  }
+
+  /** Answers a waiting approval from its notification's links. */
+  private async answer(executionId: number, choice: 'Approve' | 'Reject' | 'Review…'): Promise<void> {
+    const w = this.asking.get(executionId)?.wait;
+    if (!w) return;
     if (choice === 'Review…' && this.actions.review) {
-      await this.actions.review(run.file, executionId);
+      await this.actions.review(w);
       return;
     }
     if (choice !== 'Approve' && choice !== 'Reject') return;
     const decision = choice === 'Approve' ? 'approved' : 'rejected';
     const comment = await vscode.window.showInputBox({
-      title: `${choice} ${step}`,
+      title: `${choice} ${w.step}`,
       prompt: `A comment recorded with the decision (optional)`,
       placeHolder: decision === 'approved' ? 'Checked the island slices.' : 'Why is it rejected?',
     });
     if (comment === undefined) return;
-    await this.actions.decide(run.file, executionId, decision, comment || undefined);
+    await this.actions.decide(w.db, executionId, decision, comment || undefined);
+    this.asking.get(executionId)?.close();
+  }
+
+  /** After a database changed: asks for new waits (from any process), closes the ones decided elsewhere. */
+  private async checkWaiting(path: string): Promise<void> {
+    const place = this.actions.folderDbs().find((p) => p.db.path === path && !p.db.readonly);
+    if (!place) return;
+    let waiting;
+    try {
+      waiting = await this.client.request('mlpipe/waitingApprovals', { db: place.db });
+    } catch {
+      return;
+    }
+    // A decision recorded while no run was waiting is published by the next run: nothing to ask.
+    waiting = waiting.filter((e) => !e.decision);
+    const ids = new Set(waiting.map((e) => e.id));
+    for (const [id, a] of this.asking) if (a.wait.db.path === path && !ids.has(id)) a.close();
+    for (const e of waiting) {
+      const run = await this.client.request('mlpipe/execution', { db: place.db, id: e.id }).catch(() => null);
+      const instructions = e.customProperties['instructions'];
+      this.askApproval({
+        ...place,
+        executionId: e.id,
+        step: e.nodeId,
+        pipeline: run?.pipeline ?? 'a pipeline',
+        ...(typeof instructions === 'string' ? { instructions } : {}),
+      });
+    }
+  }
+
+  private updateApprovals(): void {
+    const n = this.asking.size;
+    if (n === 0) {
+      this.approvalItem.hide();
+      return;
+    }
+    const first = [...this.asking.values()][0]!.wait;
+    this.approvalItem.text = n === 1 ? `$(person) ${first.pipeline}/${first.step} waits for approval` : `$(person) ${n} approvals waiting`;
+    this.approvalItem.tooltip = 'ML Pipelines: click to review and decide';
+    this.approvalItem.show();
   }
 
   dispose(): void {
     this.subscription.dispose();
     this.stopSubscription.dispose();
+    this.dbSubscription.dispose();
+    this.commandRegistration.dispose();
+    for (const a of [...this.asking.values()]) a.close();
+    this.waitChanged.dispose();
+    this.approvalItem.dispose();
     this.statusItem.dispose();
   }
 }

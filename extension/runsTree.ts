@@ -2,11 +2,13 @@
 // cached), and the input/output artifacts of each. Refreshes while runs are going.
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
-import type { ArtifactEvent, ExecutionSummary, RunSummary } from '../runtime/server/protocol';
-import type { DbRef } from '../runtime/server/protocol';
+import type { ArtifactEvent, ExecutionSummary } from '../runtime/server/protocol';
+import { executionDecisionReason } from '../common/approval';
+import type { DbRef, RecordedRun } from '../runtime/server/protocol';
+import { OUTCOME_TEXT, runDescription, runOutcome, scopeText, type ProgressCounts, type RunOutcome } from './model/runView';
+import { stepLabel } from './model/stepView';
 import type { RuntimeClient } from './runtimeClient';
-import { formatDuration } from '../common/format';
-import { STEP_STATE_TEXT, stepStateOf } from '../common/stepStates';
+import { stepStateOf } from '../common/stepStates';
 import { STATE_ICONS } from './stepStates';
 
 const PAGE_SIZE = 20;
@@ -22,14 +24,14 @@ export interface RunsSource {
 
 export type RunsNode =
   | { kind: 'source'; source: RunsSource }
-  | { kind: 'run'; source: RunsSource; run: RunSummary }
+  | { kind: 'run'; source: RunsSource; run: RecordedRun }
   | { kind: 'execution'; source: RunsSource; execution: ExecutionSummary }
   | { kind: 'artifact'; source: RunsSource; direction: 'input' | 'output'; event: ArtifactEvent; executionId: number }
   | { kind: 'more'; source: RunsSource }
   | { kind: 'message'; text: string; icon?: string };
 
 interface Loaded {
-  runs: RunSummary[];
+  runs: RecordedRun[];
   next?: number;
   total: number;
 }
@@ -45,10 +47,16 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
   constructor(
     private readonly client: RuntimeClient,
     private readonly folderSources: () => RunsSource[],
+    /** The step count of a run in progress in this window (the same the notification shows). */
+    private readonly progressOf: (runId: string) => ProgressCounts | undefined = () => undefined,
   ) {
     this.disposables = [
       client.onRunEvent((e) => {
         if (e.kind === 'run-started' || e.kind === 'step-finished' || e.kind === 'step-waiting' || e.kind === 'run-finished') this.refresh();
+      }),
+      // Runs made elsewhere (the CLI, another window, an exported workflow) appear without Refresh.
+      client.onDidChangeDatabase(({ path }) => {
+        if (this.sources().some((s) => s.db.path === path)) this.refresh();
       }),
     ];
   }
@@ -72,7 +80,7 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
         for (const [id, l] of this.loaded) this.loaded.set(id, { ...l, next: undefined, runs: [], total: -Math.max(PAGE_SIZE, l.runs.length) });
         this.changed.fire(undefined);
       },
-      immediate ? 0 : 500,
+      immediate ? 0 : 200,
     );
   }
 
@@ -151,13 +159,14 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
       }
       case 'run': {
         const r = node.run;
+        const outcome = runOutcome(r, r.record);
         const item = new vscode.TreeItem(`${r.pipeline} · ${new Date(r.createTime).toLocaleString()}`, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `run:${node.source.id}:${r.id}`;
-        item.description = `${r.state.toLowerCase()} · ${r.executionCount} executions · ${formatDuration(Math.max(0, r.updateTime - r.createTime))}`;
-        item.tooltip = `Run ${r.name}\n${r.state}\n${node.source.db.path}`;
-        const icon = r.state === 'COMPLETE' ? STATE_ICONS.complete : r.state === 'FAILED' ? STATE_ICONS.failed : r.state === 'CANCELED' ? STATE_ICONS.canceled : r.state === 'WAITING' ? STATE_ICONS.waiting : STATE_ICONS.running;
+        item.description = runDescription(r, r.record, this.progressOf(r.name));
+        item.tooltip = `Run ${r.name}: ${scopeText(r.record.scope, r.record.steps)}, ${OUTCOME_TEXT[outcome]}\n${node.source.db.path}`;
+        const icon = OUTCOME_ICONS[outcome];
         item.iconPath = new vscode.ThemeIcon(icon.icon, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
-        item.contextValue = r.state === 'RUNNING' || r.state === 'WAITING' ? 'mlpipe.run.active' : 'mlpipe.run';
+        item.contextValue = outcome === 'running' || outcome === 'waiting' ? 'mlpipe.run.active' : 'mlpipe.run';
         return item;
       }
       case 'execution': {
@@ -165,7 +174,9 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
         const state = stepStateOf(e);
         const item = new vscode.TreeItem(e.nodeId || e.type, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `execution:${node.source.id}:${e.id}`;
-        item.description = `${STEP_STATE_TEXT[state]} · ${formatDuration(e.durationMs)}${state === 'cached' ? ' · from cache' : ''}`;
+        // The same label as the Pipelines tree and CodeLens: state or decision, and MLMD's recorded duration.
+        const reason = executionDecisionReason(e);
+        item.description = `${stepLabel({ state, durationMs: e.durationMs, executionId: e.id, live: false, ...(reason ? { reason } : {}) })}${state === 'cached' ? ' · from cache' : ''}`;
         item.tooltip = `Execution ${e.id} (${e.type})${e.error ? `\n${e.error}` : ''}`;
         const icon = STATE_ICONS[state];
         item.iconPath = new vscode.ThemeIcon(icon.icon, icon.color ? new vscode.ThemeColor(icon.color) : undefined);
@@ -206,6 +217,15 @@ export class RunsTree implements vscode.TreeDataProvider<RunsNode>, vscode.Dispo
     this.changed.dispose();
   }
 }
+
+const OUTCOME_ICONS: Record<RunOutcome, { icon: string; color?: string }> = {
+  running: STATE_ICONS.running,
+  waiting: STATE_ICONS.waiting,
+  complete: STATE_ICONS.complete,
+  failed: STATE_ICONS.failed,
+  canceled: STATE_ICONS.canceled,
+  rejected: STATE_ICONS.rejected,
+};
 
 /** A label for a database opened from elsewhere: `<folder>/<file>`. */
 export function sourceLabel(path: string): string {

@@ -10,8 +10,10 @@ import { chooseNode, RuntimeStartError } from './nodeChoice';
 import { choosePython } from './pythonChoice';
 import { PYTHON_ENV } from '../common/pythonInterpreter';
 import {
+  DB_CHANGED_NOTIFICATION,
   PROTOCOL_VERSION,
   RUN_EVENT_NOTIFICATION,
+  type DbChanged,
   type RequestParams,
   type RequestResult,
   type RuntimeMethod,
@@ -27,6 +29,9 @@ export class RuntimeClient implements vscode.Disposable {
   readonly onRunEvent = this.runEvents.event;
   /** The runtime process ended (crash or dispose): runs in flight are gone. */
   readonly onDidStop = this.stopped.event;
+  private readonly dbChanges = new vscode.EventEmitter<DbChanged>();
+  /** A database this client read changed on disk, written by anyone (this runtime, the CLI, another window). */
+  readonly onDidChangeDatabase = this.dbChanges.event;
 
   constructor(
     private readonly extensionPath: string,
@@ -76,6 +81,7 @@ export class RuntimeClient implements vscode.Disposable {
     const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-jsonrpc/node') as typeof import('vscode-jsonrpc/node');
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     connection.onNotification(RUN_EVENT_NOTIFICATION, (e: RunEvent) => this.runEvents.fire(e));
+    connection.onNotification(DB_CHANGED_NOTIFICATION, (e: DbChanged) => this.dbChanges.fire(e));
     const exited = new Promise<never>((_, reject) => {
       child.once('error', (err) => reject(new RuntimeStartError(`The runtime could not be started with ${node.command}: ${err.message}`, true)));
       child.once('exit', (code, signal) => {

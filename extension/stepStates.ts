@@ -1,19 +1,16 @@
-// The last known state of every step of every pipeline: the metadata store's last execution per node,
-// overlaid with the live events of runs in progress. Trees and CodeLens show it.
+// The state of every step of every pipeline file, for the Pipelines tree, CodeLens and the DAG preview:
+// the runtime's step status (the latest run that covered each step, rejected and skipped steps, stale
+// marks), overlaid with the live events of runs in progress in this window (extension/model/stepView.ts).
+// It reloads when the database changes on disk, whoever wrote it (the CLI, another window, an exported
+// workflow), so runs made elsewhere appear without Refresh.
 import * as vscode from 'vscode';
-import { stepStateOf, type StepState } from '../common/stepStates';
+import type { StepState } from '../common/stepStates';
 import type { RunEvent } from '../runtime/server/protocol';
 import type { DbRef } from '../runtime/server/protocol';
+import { overlay, reduceLive, storedViews, type StepView, type StepViews } from './model/stepView';
 import type { RuntimeClient } from './runtimeClient';
 
-export interface StepView {
-  state: StepState;
-  durationMs?: number;
-  executionId?: number;
-  /** Live: the step is part of a run in progress. */
-  live: boolean;
-  reason?: string;
-}
+export type { StepView } from './model/stepView';
 
 export const STATE_ICONS: Record<StepState, { icon: string; color?: string }> = {
   pending: { icon: 'circle-outline' },
@@ -27,111 +24,136 @@ export const STATE_ICONS: Record<StepState, { icon: string; color?: string }> = 
   rejected: { icon: 'thumbsdown', color: 'testing.iconFailed' },
 };
 
-function key(db: DbRef, pipeline: string): string {
-  return `${db.path}\u0000${pipeline}`;
+/** Reloads of one file's stored states are at most this often while its database keeps changing. */
+const RELOAD_MS = 250;
+
+interface Stored {
+  db: DbRef;
+  views: StepViews;
 }
 
 export class StepStates implements vscode.Disposable {
-  private readonly stored = new Map<string, Record<string, StepView>>();
-  private readonly live = new Map<string, Record<string, StepView>>();
+  /** By pipeline file path. */
+  private readonly stored = new Map<string, Stored>();
+  private readonly live = new Map<string, StepViews>();
   private readonly loading = new Map<string, Promise<void>>();
-  /** runId -> state key of its pipeline. */
+  /** Files whose stored states are to be reloaded once the load in flight ends. */
+  private readonly again = new Set<string>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** runId -> pipeline file of the run. */
   private readonly runs = new Map<string, string>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(
     private readonly client: RuntimeClient,
     /** The database a pipeline file's runs are recorded in. */
     private readonly dbForFile: (file: string) => DbRef | undefined,
+    private readonly rootForFile: (file: string) => string | undefined,
+    private readonly trusted: () => boolean,
   ) {
-    this.subscription = client.onRunEvent((e) => this.apply(e));
+    this.subscriptions = [
+      client.onRunEvent((e) => this.apply(e)),
+      client.onDidChangeDatabase(({ path }) => {
+        for (const [file, s] of this.stored) if (s.db.path === path) this.reloadSoon(file);
+      }),
+    ];
   }
 
-  /** States of a pipeline's steps (may be empty until loaded; onDidChange fires when it is). */
-  get(db: DbRef, pipeline: string): Record<string, StepView> {
-    const k = key(db, pipeline);
-    if (!this.stored.has(k) && !this.loading.has(k)) void this.load(db, pipeline);
-    return { ...this.stored.get(k), ...this.live.get(k) };
+  /** States of a pipeline file's steps (empty until loaded; onDidChange fires when they are). */
+  get(file: vscode.Uri | string): StepViews {
+    const path = typeof file === 'string' ? file : file.fsPath;
+    if (!this.stored.has(path) && !this.loading.has(path)) void this.load(path);
+    return overlay(this.stored.get(path)?.views ?? {}, this.live.get(path));
   }
 
-  load(db: DbRef, pipeline: string): Promise<void> {
-    const k = key(db, pipeline);
+  load(file: string): Promise<void> {
+    const running = this.loading.get(file);
+    if (running) {
+      this.again.add(file);
+      return running;
+    }
+    const db = this.dbForFile(file);
+    const root = this.rootForFile(file);
+    if (!db || !root) {
+      this.stored.set(file, { db: db ?? { path: '', readonly: true }, views: {} });
+      return Promise.resolve();
+    }
+    let unchanged = false;
     const job = this.client
-      .request('mlpipe/nodeStates', { db, pipeline })
+      .request('mlpipe/stepStatus', { db, file, root, trusted: this.trusted() })
       .then(
-        (states) => {
-          const views: Record<string, StepView> = {};
-          for (const [node, e] of Object.entries(states)) {
-            views[node] = { state: stepStateOf(e), durationMs: e.durationMs, executionId: e.id, live: false, reason: e.error };
-          }
-          this.stored.set(k, views);
+        (result) => {
+          const views = storedViews(result.steps);
+          // Unchanged states change nothing: the trees are not rebuilt under the user's pointer.
+          if (JSON.stringify(this.stored.get(file)?.views) === JSON.stringify(views)) unchanged = true;
+          this.stored.set(file, { db, views });
         },
         () => {
           // No runtime or no database yet: nothing ran, which is what an empty record says.
-          this.stored.set(k, {});
+          if (!this.stored.has(file)) this.stored.set(file, { db, views: {} });
         },
       )
       .finally(() => {
-        this.loading.delete(k);
-        this.changed.fire();
+        this.loading.delete(file);
+        if (!unchanged) this.changed.fire();
+        if (this.again.delete(file)) this.reloadSoon(file);
       });
-    this.loading.set(k, job);
+    this.loading.set(file, job);
     return job;
   }
 
-  /** Forgets stored states (after a run, a database switch, a refresh). */
-  invalidate(): void {
-    this.stored.clear();
-    this.changed.fire();
+  private reloadSoon(file: string): void {
+    if (this.timers.has(file)) return;
+    this.timers.set(
+      file,
+      setTimeout(() => {
+        this.timers.delete(file);
+        void this.load(file);
+      }, RELOAD_MS),
+    );
+  }
+
+  /** Reloads every stored state (after a database switch, a refresh, a saved pipeline file). */
+  invalidate(file?: string): void {
+    for (const f of file ? [file] : [...this.stored.keys()]) this.reloadSoon(f);
+    if (!file) this.changed.fire();
   }
 
   private apply(e: RunEvent): void {
     if (e.kind === 'run-started') {
-      const db = this.dbForFile(e.file);
-      if (!db) return;
-      const k = key(db, e.pipeline);
-      this.runs.set(e.runId, k);
-      const views: Record<string, StepView> = {};
-      for (const step of e.steps) views[step] = { state: 'pending', live: true };
-      this.live.set(k, views);
+      this.runs.set(e.runId, e.file);
+      this.live.set(e.file, reduceLive({}, e));
       this.changed.fire();
       return;
     }
-    const k = this.runs.get(e.runId);
-    if (!k) return;
-    const views = this.live.get(k) ?? {};
-    switch (e.kind) {
-      case 'step-started':
-        views[e.step] = { state: 'running', executionId: e.executionId, live: true };
-        break;
-      case 'step-finished':
-        views[e.step] = { state: e.state, executionId: e.executionId, durationMs: e.durationMs, live: true, reason: e.reason };
-        break;
-      case 'step-waiting':
-        views[e.step] = { state: 'waiting', executionId: e.executionId, live: true };
-        break;
-      case 'run-finished': {
-        this.runs.delete(e.runId);
-        // Steps that never started keep their last stored state.
-        for (const [step, v] of Object.entries(views)) if (v.state === 'pending') delete views[step];
-        const [dbPath, pipeline] = k.split('\u0000');
-        void this.load({ path: dbPath!, readonly: false }, pipeline!).then(() => {
-          if (![...this.runs.values()].includes(k)) this.live.delete(k);
-          this.changed.fire();
-        });
-        break;
-      }
-      default:
-        return;
+    const file = this.runs.get(e.runId);
+    if (!file) return;
+    if (e.kind === 'run-finished') {
+      this.runs.delete(e.runId);
+      // The database now has the whole story (skipped steps too): drop the overlay once it is read.
+      void this.load(file).then(() => {
+        if (![...this.runs.values()].includes(file)) this.live.delete(file);
+        this.changed.fire();
+      });
+      return;
     }
-    this.live.set(k, views);
+    const before = this.live.get(file) ?? {};
+    const after = reduceLive(before, e);
+    if (after === before) return;
+    this.live.set(file, after);
     this.changed.fire();
   }
 
+  /** The live or stored view of one step. */
+  step(file: vscode.Uri | string, step: string): StepView | undefined {
+    return this.get(file)[step];
+  }
+
   dispose(): void {
-    this.subscription.dispose();
+    for (const t of this.timers.values()) clearTimeout(t);
+    for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }
 }

@@ -27,6 +27,12 @@ export interface DagNodeStatus {
   /** Why a step failed, was skipped or rejected. */
   reason?: string;
   executionId?: number;
+  /** The host's one-line label, as the trees and CodeLens show it ("skipped: approval rejected by ana"). */
+  label?: string;
+  /** Longer text for the node's tooltip. */
+  detail?: string;
+  /** The node-menu actions that can work on this step; absent: all of them. */
+  actions?: DagAction[];
   /** Rows per split of the Examples its last run wrote (ExampleGen's `num_examples`), for data steps. */
   rows?: Record<string, number>;
 }

@@ -4,33 +4,12 @@
 // unknown here still gets a port, typed by what the IR says or `Artifact`.
 import { stepStateOf } from '../../common/stepStates';
 import type { ArtifactSummary, ExecutionSummary, LoadResult, PipelineIR } from '../../runtime/server/protocol';
-import type { DagGraph, DagNode, DagNodeStatus, DagProblem } from '../../webviews/protocol';
+import type { DagAction, DagGraph, DagNode, DagNodeStatus, DagProblem } from '../../webviews/protocol';
+import { STANDARD_OUTPUTS } from '../model/componentOutputs';
+import { factsOf, stepActions } from '../model/stepActions';
+import { stepDetail, stepLabel, type StepViews } from '../model/stepView';
 
-export const STANDARD_OUTPUTS: Readonly<Record<string, ReadonlyArray<readonly [string, string]>>> = {
-  CsvExampleGen: [['examples', 'Examples']],
-  FileExampleGen: [['examples', 'Examples']],
-  ImportExampleGen: [['examples', 'Examples']],
-  StatisticsGen: [['statistics', 'ExampleStatistics']],
-  SchemaGen: [['schema', 'Schema']],
-  SchemaImporter: [['schema', 'Schema']],
-  ImportSchemaGen: [['schema', 'Schema']],
-  ExampleValidator: [['anomalies', 'ExampleAnomalies']],
-  Transform: [
-    ['transform_graph', 'TransformGraph'],
-    ['transformed_examples', 'Examples'],
-  ],
-  Trainer: [['model', 'Model']],
-  Resolver: [
-    ['model', 'Model'],
-    ['blessing', 'ModelBlessing'],
-  ],
-  Evaluator: [
-    ['evaluation', 'ModelEvaluation'],
-    ['blessing', 'ModelBlessing'],
-  ],
-  HumanApproval: [['approval', 'Approval']],
-  Pusher: [['pushed_model', 'PushedModel']],
-};
+export { STANDARD_OUTPUTS };
 
 export function toDagGraph(ir: PipelineIR): DagGraph {
   const outputsOf = new Map<string, Map<string, string>>();
@@ -91,6 +70,23 @@ export function graphFor(result: LoadResult): DagGraph | null {
 /** The DAG status of a node's last execution (the state mapping is common/stepStates.ts's, as the trees'). */
 export function stateOfExecution(e: ExecutionSummary): DagNodeStatus {
   return { state: stepStateOf(e), durationMs: e.durationMs, executionId: e.id, reason: e.error };
+}
+
+const DAG_ACTIONS: ReadonlySet<string> = new Set<DagAction>(['run-step', 'run-from', 'rerun-no-cache', 'show-statistics', 'show-evaluation', 'show-lineage', 'open-log']);
+
+/** The DAG's node status from the host's step views: the same state, label and actions as the trees. */
+export function dagStatus(ir: PipelineIR, views: StepViews): Record<string, DagNodeStatus> {
+  const out: Record<string, DagNodeStatus> = {};
+  for (const c of ir.components) {
+    const v = views[c.id];
+    const actions = stepActions(factsOf(c), v, views).filter((a): a is DagAction => DAG_ACTIONS.has(a));
+    const st: DagNodeStatus = { state: v?.state ?? 'never-run', label: stepLabel(v), detail: stepDetail(c.id, v), actions };
+    if (v?.durationMs !== undefined) st.durationMs = v.durationMs;
+    if (v?.executionId !== undefined) st.executionId = v.executionId;
+    if (v?.reason !== undefined) st.reason = v.reason;
+    out[c.id] = st;
+  }
+  return out;
 }
 
 /** The component whose definition contains a 1-based position. */

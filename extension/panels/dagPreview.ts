@@ -8,7 +8,7 @@ import type { RunEvent } from '../../runtime/server/protocol';
 import type { DagAction, DagGraph, DagNodeStatus, DagProblem, DagSnapshot, DagToHost, ViewState } from '../../webviews/protocol';
 import type { DagPreviewArgs, PanelDeps } from '../panelDeps';
 import { rememberInstructions } from './approvalPanel';
-import { componentAt, graphFor, rowsPerSplit, stateOfExecution, toDagProblems } from './dagGraph';
+import { componentAt, dagStatus, graphFor, rowsPerSplit, toDagProblems } from './dagGraph';
 import { EvaluationPanel } from './evaluationPanel';
 import { LineagePanel } from './lineagePanel';
 import { createPanel, errorMessage, isString, TypedWebview } from './panelHost';
@@ -31,7 +31,6 @@ export class DagPreview {
   private status: Record<string, DagNodeStatus> = {};
   private highlighted: string | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly runs = new Set<string>();
   private validation = 0;
 
   static async show(deps: PanelDeps, args: DagPreviewArgs): Promise<void> {
@@ -81,7 +80,11 @@ export class DagPreview {
           this.view.post({ type: 'dag/highlight', component: id });
         }
       }),
-      deps.onRunEvent((e) => this.onRunEvent(e)),
+      deps.onRunEvent((e) => {
+        if (e.kind === 'step-waiting') rememberInstructions(e.executionId, e.instructions);
+      }),
+      // The same states as the trees and CodeLens, live and after runs made elsewhere.
+      deps.onDidChangeStepViews(() => this.refreshStatus()),
     );
     panel.onDidDispose(() => this.dispose());
   }
@@ -138,7 +141,10 @@ export class DagPreview {
       this.problems = toDagProblems(result);
       if (result.pipeline) this.ir = result.pipeline;
       if (graph) this.graph = graph;
-      if (!quiet) this.view.post({ type: 'dag/graph', graph, problems: this.problems });
+      if (!quiet) {
+        this.view.post({ type: 'dag/graph', graph, problems: this.problems });
+        this.refreshStatus();
+      }
     } catch (e) {
       this.problems = [{ line: 1, column: 1, severity: 'error', message: `The runtime could not check this file: ${errorMessage(e)}` }];
       if (!quiet) this.view.post({ type: 'dag/graph', graph: null, problems: this.problems });
@@ -146,77 +152,53 @@ export class DagPreview {
   }
 
   private async loadStatus(): Promise<void> {
-    const db = this.deps.dbFor(this.file);
-    const pipeline = this.graph?.pipeline ?? this.ir?.name;
-    if (!db || !pipeline) return;
-    try {
-      const states = await this.deps.client.request('mlpipe/nodeStates', { db, pipeline });
-      this.status = Object.fromEntries(Object.entries(states).map(([id, e]) => [id, stateOfExecution(e)]));
-    } catch {
-      // No database yet (never run): every node shows "never run".
-      return;
+    this.status = this.ir ? this.withRows(dagStatus(this.ir, this.deps.stepViews(this.file))) : {};
+    void this.fetchRows();
+  }
+
+  /** Posts the nodes whose status changed. */
+  private refreshStatus(): void {
+    if (!this.ir) return;
+    const next = this.withRows(dagStatus(this.ir, this.deps.stepViews(this.file)));
+    const changed: Record<string, DagNodeStatus> = {};
+    for (const [id, st] of Object.entries(next)) if (JSON.stringify(st) !== JSON.stringify(this.status[id])) changed[id] = st;
+    this.status = next;
+    if (Object.keys(changed).length) this.view.post({ type: 'dag/status', status: changed });
+    void this.fetchRows();
+  }
+
+  /** Rows per split of data steps, read once per execution, shown while that execution is the node's. */
+  private readonly rows = new Map<string, { executionId: number; rows: Record<string, number> | null }>();
+
+  private withRows(status: Record<string, DagNodeStatus>): Record<string, DagNodeStatus> {
+    for (const [id, st] of Object.entries(status)) {
+      const r = this.rows.get(id);
+      if (r?.rows && st.executionId === r.executionId) st.rows = r.rows;
     }
-    Object.assign(this.status, await this.rowsOf(Object.keys(this.status)));
+    return status;
   }
 
   /**
-   * Rows per split for the data steps among `steps` (those with an Examples output), from their last
-   * successful outputs: one small request per data step, in parallel.
+   * Rows per split for the data steps (those with an Examples output), from their last successful
+   * outputs: one small request per data step and execution, in parallel.
    */
-  private async rowsOf(steps: string[]): Promise<Record<string, DagNodeStatus>> {
+  private async fetchRows(): Promise<void> {
     const db = this.deps.dbFor(this.file);
     const pipeline = this.graph?.pipeline ?? this.ir?.name;
+    if (!db || !pipeline) return;
     const dataSteps = new Set(this.graph?.nodes.filter((n) => n.outputs.some((o) => o.artifactType === 'Examples')).map((n) => n.id) ?? []);
-    if (!db || !pipeline) return {};
-    const found = await Promise.all(
-      steps
-        .filter((id) => dataSteps.has(id) && ['complete', 'cached'].includes(this.status[id]?.state ?? ''))
-        .map(async (id) => {
-          const outputs = await this.deps.client.request('mlpipe/latestNodeOutputs', { db, pipeline, nodeId: id }).catch(() => null);
-          return [id, rowsPerSplit(outputs)] as const;
-        }),
+    const wanted = Object.entries(this.status).filter(
+      ([id, st]) => dataSteps.has(id) && st.executionId !== undefined && ['complete', 'cached'].includes(st.state) && this.rows.get(id)?.executionId !== st.executionId,
     );
-    const out: Record<string, DagNodeStatus> = {};
-    for (const [id, rows] of found) if (rows) out[id] = { ...this.status[id]!, rows };
-    return out;
-  }
-
-  private onRunEvent(e: RunEvent): void {
-    if (e.kind === 'run-started') {
-      if (e.file !== this.file.fsPath) return;
-      this.runs.add(e.runId);
-      const pending = Object.fromEntries(e.steps.map((s) => [s, { state: 'pending' as const }]));
-      this.patch(pending);
-      return;
-    }
-    if (!this.runs.has(e.runId)) return;
-    switch (e.kind) {
-      case 'step-started':
-        this.patch({ [e.step]: { state: 'running', executionId: e.executionId } });
-        break;
-      case 'step-finished':
-        this.patch({ [e.step]: { state: e.state === 'pending' ? 'pending' : e.state, durationMs: e.durationMs, executionId: e.executionId, reason: e.reason } });
-        break;
-      case 'step-waiting':
-        rememberInstructions(e.executionId, e.instructions);
-        this.patch({ [e.step]: { state: 'waiting', executionId: e.executionId } });
-        break;
-      case 'run-finished': {
-        this.runs.delete(e.runId);
-        const final: Record<string, DagNodeStatus> = {};
-        for (const [step, state] of Object.entries(e.steps)) final[step] = { ...this.status[step], state };
-        this.patch(final);
-        void this.rowsOf(Object.keys(e.steps)).then((rows) => Object.keys(rows).length && this.patch(rows));
-        break;
-      }
-      default:
-        break;
-    }
-  }
-
-  private patch(status: Record<string, DagNodeStatus>): void {
-    this.status = { ...this.status, ...status };
-    this.view.post({ type: 'dag/status', status });
+    if (!wanted.length) return;
+    await Promise.all(
+      wanted.map(async ([id, st]) => {
+        this.rows.set(id, { executionId: st.executionId!, rows: null });
+        const outputs = await this.deps.client.request('mlpipe/latestNodeOutputs', { db, pipeline, nodeId: id }).catch(() => null);
+        this.rows.set(id, { executionId: st.executionId!, rows: rowsPerSplit(outputs) ?? null });
+      }),
+    );
+    this.refreshStatus();
   }
 
   private async onMessage(m: DagToHost): Promise<void> {

@@ -156,16 +156,24 @@ export class StatisticsPanel {
     } catch (e) {
       items.push({ label: `Earlier runs could not be listed: ${errorMessage(e)}`, kind: vscode.QuickPickItemKind.Separator });
     }
-    items.push({
-      label: 'Another statistics artifact by id…',
-      pick: async () => {
-        const text = await vscode.window.showInputBox({ prompt: 'Artifact id of an ExampleStatistics or Examples artifact', validateInput: (v) => (/^\d+$/.test(v.trim()) ? undefined : 'A number, e.g. 12') });
-        if (!text) return undefined;
-        const source = await resolveStatistics(this.deps, sel.main.db, Number(text.trim()));
-        const splits = splitsIn(source.artifact.uri);
-        return { source, split: splits.includes(sel.split ?? 'train') ? sel.split ?? 'train' : splits[0] ?? 'train' };
-      },
-    });
+    // Every other statistics artifact of this database, named by where it came from: no typed ids.
+    try {
+      const all = await this.deps.client.request('mlpipe/artifactsOfType', { db: sel.main.db, type: 'ExampleStatistics', limit: 200 });
+      const others = all.filter((p) => p.artifact.id !== sel.main.artifact.id);
+      if (others.length) items.push({ label: 'Statistics of any step and run', kind: vscode.QuickPickItemKind.Separator });
+      for (const p of others) {
+        for (const split of splitsIn(p.artifact.uri)) {
+          items.push({
+            label: `${p.pipeline ?? '?'} / ${p.nodeId ?? '?'} · ${split}`,
+            description: `run ${p.runName ?? '?'}`,
+            detail: `ExampleStatistics #${p.artifact.id}, ${new Date(p.artifact.createTime).toLocaleString()}`,
+            pick: async () => ({ source: await resolveStatistics(this.deps, sel.main.db, p.artifact.id), split }),
+          });
+        }
+      }
+    } catch (e) {
+      items.push({ label: `Other statistics could not be listed: ${errorMessage(e)}`, kind: vscode.QuickPickItemKind.Separator });
+    }
     const chosen = await vscode.window.showQuickPick(items, { title: 'Compare these statistics with…' });
     const compare = await chosen?.pick?.();
     if (compare) this.select({ ...sel, compare });

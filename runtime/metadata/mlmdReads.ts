@@ -20,7 +20,9 @@ import {
   EXECUTION_STATES,
   EventTypeCode,
   ExecutionStateCode,
+  PROP_APPROVAL_DECISION,
   PROP_APPROVAL_STATE,
+  CONTEXT_EXECUTION_CACHE,
   PROP_EXECUTION_RESULT,
   PROPERTY_OWNER_COLUMN,
   TypeKind,
@@ -35,6 +37,7 @@ import type {
   ExecutionState,
   ExecutionSummary,
   Page,
+  ProducedArtifact,
   RunSummary,
 } from './types';
 
@@ -193,6 +196,36 @@ export class MlmdReads {
     return this.artifactsByIds([id]).get(id);
   }
 
+  /** LIVE artifacts of a type, newest first, each with the execution, node, run and pipeline that produced it. */
+  artifactsOfType(type: string, limit: number): ProducedArtifact[] {
+    const typeId = this.typeId(type, TypeKind.ARTIFACT);
+    if (typeId === undefined) return [];
+    const rows = this.stmt(
+      'SELECT a.id AS id, (SELECT MIN(ev.execution_id) FROM `Event` ev WHERE ev.artifact_id = a.id AND ev.type = ?) AS execution_id' +
+        ' FROM `Artifact` a WHERE a.type_id = ? AND a.state = ? ORDER BY a.id DESC LIMIT ?',
+    ).all(EventTypeCode.OUTPUT, typeId, ArtifactStateCode.LIVE, Math.max(1, Math.min(limit, 1000))) as Array<{ id: number; execution_id: number | null }>;
+    const artifacts = this.artifactsByIds(rows.map((r) => r.id));
+    const executions = this.executionsByIds(rows.flatMap((r) => (r.execution_id === null ? [] : [r.execution_id])));
+    const out: ProducedArtifact[] = [];
+    for (const r of rows) {
+      const artifact = artifacts.get(r.id);
+      if (!artifact) continue;
+      const item: ProducedArtifact = { artifact };
+      const exec = r.execution_id === null ? undefined : executions.get(r.execution_id);
+      if (exec) {
+        item.executionId = exec.id;
+        item.nodeId = exec.nodeId;
+        const run = this.runOfExecution(exec.id);
+        if (run) {
+          item.runName = run.name;
+          if (run.pipeline !== undefined) item.pipeline = run.pipeline;
+        }
+      }
+      out.push(item);
+    }
+    return out;
+  }
+
   // ---- executions --------------------------------------------------------------------------------
 
   /** Node id per execution: the IR `node` context (`<pipeline>.<node_id>`), else legacy `component_id`. */
@@ -250,6 +283,8 @@ export class MlmdReads {
         if (message !== undefined) summary.error = message;
       }
       if (state === 'RUNNING' && p.customProperties[PROP_APPROVAL_STATE] === 'waiting') summary.waiting = true;
+      const decision = p.customProperties[PROP_APPROVAL_DECISION];
+      if (decision === 'approved' || decision === 'rejected') summary.decision = decision;
       out.set(r.id, summary);
     }
     return out;
@@ -383,6 +418,7 @@ export class MlmdReads {
       legacy: number;
     }>;
     const stats = this.runStats(rows.map((r) => r.id));
+    const runProps = this.propertiesOf('ContextProperty', rows.map((r) => r.id));
     const items: RunSummary[] = rows.map((r) => {
       const s = stats.get(r.id);
       let name = r.name;
@@ -408,6 +444,7 @@ export class MlmdReads {
         updateTime: Math.max(r.ct, s?.updated ?? 0),
         state,
         executionCount: s?.count ?? 0,
+        customProperties: r.legacy ? {} : (runProps.get(r.id)?.customProperties ?? {}),
       };
     });
     const page: Page<RunSummary> = { items, total };
@@ -447,6 +484,15 @@ export class MlmdReads {
   runExecutions(runContextId: number): ExecutionSummary[] {
     const rows = this.stmt('SELECT execution_id AS id FROM `Association` WHERE context_id = ? ORDER BY execution_id').all(runContextId) as Array<{ id: number }>;
     return this.executions(rows.map((r) => r.id));
+  }
+
+  /** The cache key an execution was recorded under (its `execution_cache` context), if any. */
+  executionCacheKey(executionId: number): string | undefined {
+    const type = this.contextTypeId(CONTEXT_EXECUTION_CACHE);
+    const row = this.stmt(
+      'SELECT c.name AS name FROM `Association` a JOIN `Context` c ON c.id = a.context_id WHERE a.execution_id = ? AND c.type_id = ? ORDER BY c.id DESC LIMIT 1',
+    ).get(executionId, type) as { name: string } | undefined;
+    return row?.name;
   }
 
   // ---- nodes -------------------------------------------------------------------------------------

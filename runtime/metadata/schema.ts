@@ -225,6 +225,8 @@ export const CONTEXT_LEGACY_COMPONENT_RUN = 'component_run';
 /** Custom properties mlpipe adds to executions (MLMD has no column for them). */
 export const PROP_EXECUTION_RESULT = '__execution_result__';
 export { APPROVAL_STATE_KEY as PROP_APPROVAL_STATE } from '../../common/approval';
+/** The decision ('approved'/'rejected') of a HumanApproval execution, also on one that reused it from the cache. */
+export const PROP_APPROVAL_DECISION = '__approval_decision__';
 export const PROP_PID = '__pid__';
 export const PROP_HOST = '__host__';
 /** Start time (ms since epoch) of the owning process, to tell a reused pid from the owner. */

@@ -17,7 +17,8 @@ import { MlmdReads } from './mlmdReads';
 import { MlmdWrites } from './mlmdWrites';
 import type { PropertyInputs } from './propertyCodec';
 import { CONTEXT_PIPELINE } from './schema';
-import type { ArtifactSummary, ExecutionDetail, ExecutionSummary, Page, RunSummary } from './types';
+import type { ArtifactSummary, ExecutionDetail, ExecutionSummary, Page, ProducedArtifact, RunSummary } from './types';
+import type { Properties } from '../../common/artifacts';
 
 export type { PropertyInputs, PropertyInputValue } from './propertyCodec';
 export type { LineageOptions, LineageResult } from './lineage';
@@ -112,6 +113,29 @@ export class MetadataStore {
       this.w.putProperties('ExecutionProperty', executionId, exec.type_id, props, `execution ${executionId}`, true);
       this.w.touch('Execution', executionId, Date.now());
     });
+  }
+
+  /** Custom properties on a context (a run's scope and outcome); bumps last_update_time. */
+  setContextProperties(contextId: number, props: PropertyInputs): void {
+    this.conn.write(() => {
+      this.w.putProperties('ContextProperty', contextId, undefined, props, `context ${contextId}`, true);
+      this.conn.stmt('UPDATE `Context` SET last_update_time_since_epoch = ? WHERE id = ?').run(Date.now(), contextId);
+    });
+  }
+
+  /** Custom properties of a context (a run's recorded scope and outcome). */
+  contextProperties(contextId: number): Properties {
+    return this.read(() => this.q.propertiesOf('ContextProperty', [contextId]).get(contextId)?.customProperties ?? {});
+  }
+
+  /** LIVE artifacts of a type, newest first, with the pipeline, node and run that produced each. */
+  artifactsOfType(type: string, limit = 200): ProducedArtifact[] {
+    return this.read(() => this.q.artifactsOfType(type, limit));
+  }
+
+  /** The cache key an execution was recorded under; undefined for resolvers and foreign executions. */
+  executionCacheKey(executionId: number): string | undefined {
+    return this.read(() => this.q.executionCacheKey(executionId));
   }
 
   /** Custom properties on an artifact; bumps last_update_time. */

@@ -31,6 +31,8 @@ export interface RunSummary {
   /** Derived: RUNNING if any execution RUNNING (waiting approvals count as RUNNING/waiting), FAILED if any failed, else COMPLETE. */
   state: 'RUNNING' | 'WAITING' | 'FAILED' | 'CANCELED' | 'COMPLETE';
   executionCount: number;
+  /** The run context's custom properties (the orchestrator records the run's scope and outcome there). */
+  customProperties: Properties;
 }
 
 export interface ExecutionSummary {
@@ -47,6 +49,8 @@ export interface ExecutionSummary {
   error?: string;
   /** True for a HumanApproval execution that waits for a decision. */
   waiting?: boolean;
+  /** A HumanApproval execution's decision (its own, or the one it reused from the cache). */
+  decision?: 'approved' | 'rejected';
   properties: Properties;
   customProperties: Properties;
 }
@@ -61,6 +65,15 @@ export interface ArtifactSummary {
   updateTime: number;
   properties: Properties;
   customProperties: Properties;
+}
+
+/** An artifact with where it came from (for pick lists: pipeline, step, run). */
+export interface ProducedArtifact {
+  artifact: ArtifactSummary;
+  executionId?: number;
+  nodeId?: string;
+  runName?: string;
+  pipeline?: string;
 }
 
 export interface ArtifactEvent {

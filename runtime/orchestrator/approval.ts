@@ -8,6 +8,7 @@ import { MetadataStore, type DeliberatelyRunning } from '../metadata/store';
 import type { ArtifactSummary, ExecutionSummary } from '../metadata/types';
 import { artifactDir } from '../workspace';
 import type { ApprovalDecision } from './api';
+import { decisionReason } from '../../common/approval';
 import { registerStepExecution } from './driver';
 import { idsByKey, type StepContext, type StepOutcome } from './step';
 import { UsageError } from '../errors';
@@ -53,10 +54,15 @@ export function recordApproval(dbPath: string, d: ApprovalDecision): ExecutionSu
 
 function decisionOutcome(outputs: Record<string, ArtifactSummary[]>, executionId: number, started: number, cached: boolean): StepOutcome {
   const artifact = outputs['approval']?.[0];
-  const decision = artifact?.customProperties['decision'];
-  const by = String(artifact?.customProperties['approved_by'] ?? 'unknown');
-  const comment = String(artifact?.customProperties['comment'] ?? '');
-  const words = `${decision === 'approved' ? 'approved' : 'rejected'} by ${by}${comment ? `: ${comment}` : ''}`;
+  const p = artifact?.customProperties ?? {};
+  const decision = p['decision'];
+  const words = decisionReason({
+    decision: String(decision),
+    by: String(p['approved_by'] ?? 'unknown'),
+    decidedAt: typeof p['decided_at'] === 'string' ? p['decided_at'] : undefined,
+    comment: String(p['comment'] ?? ''),
+    reused: cached,
+  });
   if (decision === 'approved') return { state: cached ? 'cached' : 'complete', executionId, durationMs: Date.now() - started, outputs, reason: words };
   return { state: 'rejected', executionId, durationMs: Date.now() - started, outputs, reason: words };
 }
@@ -102,7 +108,20 @@ export async function waitForApproval(a: StepContext): Promise<StepOutcome> {
   if (a.useCache) {
     const hit = a.store.findCached(a.cacheKey);
     if (hit) {
-      const executionId = registerStepExecution(a, a.inputs, {}, false);
+      // The reused decision is recorded on this execution too, so it reads as rejected (or approved) by itself.
+      const d = hit.outputs['approval']?.[0]?.customProperties ?? {};
+      const executionId = registerStepExecution(
+        a,
+        a.inputs,
+        {
+          [APPROVAL_DECISION_KEY]: String(d['decision'] ?? ''),
+          approved_by: String(d['approved_by'] ?? ''),
+          decided_at: String(d['decided_at'] ?? ''),
+          comment: String(d['comment'] ?? ''),
+          reused_decision_of: hit.executionId,
+        },
+        false,
+      );
       a.store.publishCached(executionId, a.cacheKey, idsByKey(hit.outputs));
       return decisionOutcome(hit.outputs, executionId, a.started, true);
     }

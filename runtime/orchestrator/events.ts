@@ -4,7 +4,8 @@ import type { StepState } from '../../common/stepStates';
 
 export type { StepState };
 
-export type RunState = 'complete' | 'failed' | 'canceled' | 'waiting';
+/** How a run ended. `rejected`: an approval was rejected, so the steps after it did not run. */
+export type RunState = 'complete' | 'failed' | 'canceled' | 'waiting' | 'rejected';
 
 export type RunEvent =
   | {

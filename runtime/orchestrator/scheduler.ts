@@ -12,6 +12,7 @@ import type { RunEvent } from './events';
 import { launchExecutorNode } from './launcher';
 import type { StepOutcome } from './step';
 import { SYSTEM_NODE_HANDLERS } from './systemNodes';
+import { recordRunEnd, recordRunStart } from './runRecord';
 
 /** A run id like TFX's LocalDagRunner (ISO time) made unique across concurrent processes. */
 function newRunId(): string {
@@ -54,6 +55,7 @@ export class Scheduler {
   async start(): Promise<RunResult> {
     const { runContextId } = this.store.beginRun(this.pipeline.name, this.runId);
     this.runContextId = runContextId;
+    recordRunStart(this.store, runContextId, this.opts.scope ?? {}, this.steps, this.opts.noCache === true, this.opts.runId !== undefined);
     this.emit({ kind: 'run-started', runId: this.runId, pipeline: this.pipeline.name, file: this.pipeline.file, steps: this.steps, time: this.started });
     const parallelism = Math.max(1, this.opts.parallelism ?? 2);
     const running = new Map<string, Promise<void>>();
@@ -108,8 +110,16 @@ export class Scheduler {
         ? 'failed'
         : states.includes('waiting')
           ? 'waiting'
-          : 'complete';
+          : states.includes('rejected')
+            ? 'rejected'
+            : 'complete';
     const durationMs = Date.now() - this.started;
+    const skipped = Object.fromEntries(
+      Object.entries(steps)
+        .filter(([, v]) => v.executionId === undefined)
+        .map(([k, v]) => [k, { state: v.state, reason: v.reason ?? '' }]),
+    );
+    recordRunEnd(this.store, this.runContextId, state, skipped);
     const finalStates = Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, v.state]));
     this.emit({ kind: 'run-finished', runId: this.runId, state, durationMs, steps: finalStates, time: Date.now() });
     return { runId: this.runId, runContextId: this.runContextId, state, steps, durationMs };
@@ -122,7 +132,9 @@ export class Scheduler {
       const o = this.outcomes.get(up);
       if (!o) return 'wait';
       if (o.state === 'complete' || o.state === 'cached') continue;
-      if (o.state === 'rejected') return { state: 'skipped', durationMs: 0, reason: `the approval at ${up} was rejected${o.reason ? `: ${o.reason}` : ''}` };
+      // The cause is passed down as it is, so every step after a rejected approval names who rejected it.
+      if (o.state === 'rejected') return { state: 'skipped', durationMs: 0, reason: `approval ${o.reason ?? 'rejected'}` };
+      if (o.state === 'skipped' && o.reason?.startsWith('approval rejected')) return { state: 'skipped', durationMs: 0, reason: o.reason };
       if (o.state === 'waiting') return { state: 'skipped', durationMs: 0, reason: `waiting for approval at ${up}` };
       return { state: 'skipped', durationMs: 0, reason: `upstream step ${up} ${o.state}` };
     }
@@ -130,6 +142,12 @@ export class Scheduler {
   }
 
   private finish(step: string, outcome: StepOutcome): void {
+    // One duration per execution everywhere: the one MLMD recorded (create to last update), not this
+    // process's own clock, which starts and stops a few milliseconds apart from it.
+    if (outcome.executionId !== undefined) {
+      const recorded = this.store.execution(outcome.executionId);
+      if (recorded) outcome = { ...outcome, durationMs: recorded.durationMs };
+    }
     this.outcomes.set(step, outcome);
     this.emit({
       kind: 'step-finished',

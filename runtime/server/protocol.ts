@@ -12,10 +12,13 @@ import type {
   ExecutionSummary,
   LineageGraph,
   Page,
+  ProducedArtifact,
   RunSummary,
 } from '../metadata/types';
 import type { ApprovalDecision, RunScope } from '../orchestrator/api';
 import type { RunEvent } from '../orchestrator/events';
+import type { RunRecord } from '../orchestrator/runRecord';
+import type { StepStatus } from '../orchestrator/stepStatus';
 
 // The data the protocol carries, re-exported: the extension host imports runtime types from here only
 // (as rust-analyzer's client does from lsp_ext.ts), so this file is the whole contract.
@@ -24,6 +27,9 @@ export type { ComponentIR, LoadResult, PipelineDiagnostic, PipelineIR, QuickFix 
 export type { ArtifactEvent, ArtifactSummary, ExecutionDetail, ExecutionSummary, LineageGraph, LineageNode, Page, RunSummary } from '../metadata/types';
 export type { ApprovalDecision, RunScope } from '../orchestrator/api';
 export type { RunEvent, RunState, StepState } from '../orchestrator/events';
+export type { NotExecuted, RecordedScope, RunRecord } from '../orchestrator/runRecord';
+export type { StepStatus } from '../orchestrator/stepStatus';
+export type { ProducedArtifact } from '../metadata/types';
 
 /** Bumped when a request or payload changes incompatibly; the client refuses a mismatched runtime. */
 export const PROTOCOL_VERSION = 1;
@@ -83,7 +89,7 @@ export interface RuntimeRequests {
   'mlpipe/cancel': { params: { runId: string }; result: { canceled: boolean } };
   'mlpipe/activeRuns': { params: Record<string, never>; result: { runIds: string[] } };
   'mlpipe/listPipelines': { params: { db: DbRef }; result: string[] };
-  'mlpipe/listRuns': { params: { db: DbRef; pipeline?: string; limit: number; offset: number }; result: Page<RunSummary> };
+  'mlpipe/listRuns': { params: { db: DbRef; pipeline?: string; limit: number; offset: number }; result: Page<RecordedRun> };
   'mlpipe/runExecutions': { params: { db: DbRef; runContextId: number }; result: ExecutionSummary[] };
   'mlpipe/execution': { params: { db: DbRef; id: number }; result: ExecutionDetail | null };
   'mlpipe/artifact': { params: { db: DbRef; id: number }; result: ArtifactSummary | null };
@@ -94,7 +100,14 @@ export interface RuntimeRequests {
   /** Last execution of each node of a pipeline (for trees, CodeLens and the DAG). */
   'mlpipe/nodeStates': { params: { db: DbRef; pipeline: string }; result: Record<string, ExecutionSummary> };
   /** Outputs (key -> artifacts) of the node's latest COMPLETE/CACHED execution; null when it never ran. */
+  /**
+   * Each step's state in the latest run that covered it (rejected, skipped and why, decisions reused from
+   * the cache) and whether it is stale; for every view. Also starts watching `db` (RUNTIME_DB_CHANGED).
+   */
+  'mlpipe/stepStatus': { params: StepStatusParams; result: StepStatusResult };
   'mlpipe/latestNodeOutputs': { params: { db: DbRef; pipeline: string; nodeId: string }; result: Record<string, ArtifactSummary[]> | null };
+  /** LIVE artifacts of a type, newest first, with pipeline, step and run (pick lists, e.g. statistics to compare). */
+  'mlpipe/artifactsOfType': { params: { db: DbRef; type: string; limit?: number }; result: ProducedArtifact[] };
   'mlpipe/waitingApprovals': { params: { db: DbRef }; result: ExecutionSummary[] };
   'mlpipe/approve': { params: { db: DbRef; decision: ApprovalDecision }; result: { ok: true } };
   /** An execution's saved log, `<root>/.mlpipe/logs/<execution_id>.log`. */
@@ -113,6 +126,32 @@ export interface RuntimeRequests {
   'mlpipe/exportArgo': { params: ExportArgoParams; result: { yaml: string; warnings: string[] } };
 }
 
+/** A run with what it recorded about itself: scope, covered steps, outcome (runtime/orchestrator/runRecord.ts). */
+export interface RecordedRun extends RunSummary {
+  record: RunRecord;
+}
+
+export interface StepStatusParams {
+  db: DbRef;
+  /** The pipeline file (its saved content is what a run would execute). */
+  file: string;
+  /** Workspace folder holding `.mlpipe/` (for the input files a cache key covers). */
+  root: string;
+  /** False in untrusted workspaces: a `.pipeline.ts` file is then not evaluated (no stale marking). */
+  trusted: boolean;
+}
+
+export interface StepStatusResult {
+  /** The pipeline's name, as its runs are recorded; null when the file cannot be read. */
+  pipeline: string | null;
+  steps: Record<string, StepStatus>;
+}
+
+export interface DbChanged {
+  /** The database's path, as in DbRef.path. */
+  path: string;
+}
+
 export interface ExportArgoParams {
   file: string;
   /** Workspace folder: the volume's root in the workflow's containers. */
@@ -129,6 +168,12 @@ export type RequestResult<M extends RuntimeMethod> = RuntimeRequests[M]['result'
 
 /** Server -> client: every event of every run, tagged with its run id (params: a RunEvent). */
 export const RUN_EVENT_NOTIFICATION = 'mlpipe/runEvent';
+
+/**
+ * Server -> client: a database the client reads changed on disk (params: DbChanged), written by anyone:
+ * a CLI run, another window, an exported workflow. Coalesced; at most a few per second.
+ */
+export const DB_CHANGED_NOTIFICATION = 'mlpipe/dbChanged';
 
 /** Error codes the server answers with (JSON-RPC application range). The message is for users. */
 export const RuntimeErrorCode = {

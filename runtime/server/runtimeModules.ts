@@ -6,6 +6,8 @@ import type * as Schema from '../definition/jsonSchema';
 import type * as Metadata from '../metadata/store';
 import type * as Run from '../orchestrator/run';
 import type * as Approval from '../orchestrator/approval';
+import type * as StepStatusModule from '../orchestrator/stepStatus';
+import type * as RunRecordModule from '../orchestrator/runRecord';
 import type * as ArgoExport from '../export/argoWorkflow';
 import type * as Registry from '../components/registry';
 import type * as Completion from '../definition/completionWithData';
@@ -23,6 +25,8 @@ export const definitionModule = cached(() => require('../definition/load') as ty
 export const schemaModule = cached(() => require('../definition/jsonSchema') as typeof Schema);
 export const metadataModule = cached(() => require('../metadata/store') as typeof Metadata);
 export const runModule = cached(() => require('../orchestrator/run') as typeof Run);
+export const stepStatusModule = cached(() => require('../orchestrator/stepStatus') as typeof StepStatusModule);
+export const runRecordModule = cached(() => require('../orchestrator/runRecord') as typeof RunRecordModule);
 export const approvalModule = cached(() => require('../orchestrator/approval') as typeof Approval);
 export const argoExportModule = cached(() => require('../export/argoWorkflow') as typeof ArgoExport);
 export const registryModule = cached(() => require('../components/registry') as typeof Registry);

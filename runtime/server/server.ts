@@ -16,7 +16,9 @@ import { MLPIPE_VERSION } from '../version';
 import { isInside, logPath } from '../workspace';
 import { registryCatalog } from '../components/registryCatalog';
 import type { RunEvent } from '../orchestrator/events';
+import { DbWatcher } from './dbWatcher';
 import {
+  DB_CHANGED_NOTIFICATION,
   PROTOCOL_VERSION,
   RUN_EVENT_NOTIFICATION,
   RuntimeErrorCode,
@@ -37,6 +39,8 @@ import {
   definitionModule,
   registryModule,
   metadataModule,
+  stepStatusModule,
+  runRecordModule,
   runModule,
   schemaModule,
   type MetadataStore,
@@ -151,6 +155,12 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
 export function createServer(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): ServerHandle {
   const connection = createMessageConnection(new StreamMessageReader(input), new StreamMessageWriter(protectStdout(output)));
   const stores = new StoreCache();
+  // Every database a request reads is watched, so the views follow runs made elsewhere (DbWatcher's header).
+  const watcher = new DbWatcher((path) => void connection.sendNotification(DB_CHANGED_NOTIFICATION, { path }).catch(() => undefined));
+  const read = (db: DbRef): MetadataStore | undefined => {
+    watcher.add(db.path);
+    return stores.get(db);
+  };
   /** Runs in flight by run id. */
   const runs = new Map<string, AbortController>();
 
@@ -247,8 +257,13 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
       return { canceled: controller !== undefined };
     },
     'mlpipe/activeRuns': () => ({ runIds: [...runs.keys()] }),
-    'mlpipe/listPipelines': ({ db }) => stores.get(db)?.listPipelines() ?? [],
-    'mlpipe/listRuns': ({ db, pipeline, limit, offset }) => stores.get(db)?.listRuns({ pipeline, limit, offset }) ?? emptyPage,
+    'mlpipe/listPipelines': ({ db }) => read(db)?.listPipelines() ?? [],
+    'mlpipe/listRuns': ({ db, pipeline, limit, offset }) => {
+      const page = read(db)?.listRuns({ pipeline, limit, offset });
+      if (!page) return emptyPage;
+      const { readRunRecord } = runRecordModule();
+      return { ...page, items: page.items.map((r) => ({ ...r, record: readRunRecord(r.customProperties) })) };
+    },
     'mlpipe/runExecutions': ({ db, runContextId }) => stores.get(db)?.runExecutions(runContextId) ?? [],
     'mlpipe/execution': ({ db, id }) => stores.get(db)?.execution(id) ?? null,
     'mlpipe/artifact': ({ db, id }) => stores.get(db)?.artifact(id) ?? null,
@@ -258,9 +273,18 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
       return store.lineage(artifactId, { direction, maxDepth });
     },
     'mlpipe/nodeStates': ({ db, pipeline }) => stores.get(db)?.nodeStates(pipeline) ?? {},
+    'mlpipe/stepStatus': async ({ db, file, root, trusted }) => {
+      const store = read(db);
+      const loaded = await definitionModule().loadPipelineFile(file, { trusted, catalog: registryCatalog });
+      const pipeline = loaded.pipeline;
+      if (!pipeline) return { pipeline: null, steps: {} };
+      if (!store) return { pipeline: pipeline.name, steps: {} };
+      return { pipeline: pipeline.name, steps: await stepStatusModule().stepStatuses(store, pipeline, root) };
+    },
     'mlpipe/latestNodeOutputs': ({ db, pipeline, nodeId }) => stores.get(db)?.latestNodeOutputs(pipeline, nodeId) ?? null,
+    'mlpipe/artifactsOfType': ({ db, type, limit }) => read(db)?.artifactsOfType(type, limit) ?? [],
     'mlpipe/waitingApprovals': ({ db }) => {
-      const store = stores.get(db);
+      const store = read(db);
       return store ? approvalModule().waitingApprovals(store) : [];
     },
     'mlpipe/approve': ({ db, decision }) => {
@@ -304,6 +328,7 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
   const dispose = (): void => {
     for (const controller of runs.values()) controller.abort();
     runs.clear();
+    watcher.dispose();
     stores.closeAll();
   };
   connection.onClose(dispose);

@@ -156,7 +156,8 @@ describe('the extension in code-server, trusted workspace', { skip, timeout: 240
     await step(session, 'open-log', async () => {
       const page = session!.page;
       await page.locator('.codelens-decoration a', { hasText: /^complete · / }).first().click();
-      const tab = page.locator('.tab', { hasText: /^\d+\.log/ });
+      // Named for what it is: <pipeline>/<step> #<execution id>.
+      const tab = page.locator('.tab', { hasText: /^basic\u2215prepare #\d+/ });
       await tab.waitFor({ timeout: 30_000 });
       await page.locator('.monaco-editor .view-lines', { hasText: 'wrote 30 rows' }).first().waitFor({ timeout: 15_000 });
     });
@@ -175,7 +176,7 @@ describe('the extension in code-server, trusted workspace', { skip, timeout: 240
         await toast.waitFor({ timeout: 60_000 });
         await toast.locator('.monaco-button', { hasText: 'Re-run' }).waitFor();
         await toast.locator('.monaco-button', { hasText: 'Open log' }).click();
-        await page.locator('.tab.active', { hasText: /^\d+\.log/ }).waitFor({ timeout: 30_000 });
+        await page.locator('.tab.active', { hasText: /^basic\u2215prepare #\d+/ }).waitFor({ timeout: 30_000 });
         await page.locator(ACTIVE_EDITOR, { hasText: 'the input folder is empty' }).waitFor({ timeout: 15_000 });
         await page.waitForFunction(
           (sel) => [...document.querySelectorAll(sel)].some((r) => /prepare/.test(r.textContent ?? '') && /failed/.test(r.textContent ?? '')),
@@ -280,21 +281,22 @@ describe('the extension in code-server, trusted workspace', { skip, timeout: 240
         await tab.waitFor({ timeout: 5_000 }).catch(() => undefined);
       }
       await page.locator('.codelens-decoration a', { hasText: 'Run pipeline' }).first().click();
-      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /"approval" of signoff waits for your approval\. Check the model/ });
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: /"approval" of signoff waits for your approval: .*Check the model/ });
       await toast.waitFor({ timeout: 60_000 });
       await page.waitForFunction(
         (sel) => [...document.querySelectorAll(sel)].some((r) => /approval/.test(r.textContent ?? '') && /waiting for approval/.test(r.textContent ?? '')),
         `${PIPELINES_VIEW} .monaco-list-row`,
         { timeout: 15_000 },
       );
-      await toast.locator('.monaco-button', { hasText: 'Reject' }).waitFor();
-      await toast.locator('.monaco-button', { hasText: 'Approve' }).click();
+      // The notification stays until the decision: its links answer it.
+      await toast.locator('a', { hasText: 'Reject' }).waitFor();
+      await toast.locator('a', { hasText: 'Approve' }).click();
       const input = page.locator('.quick-input-widget input');
       await input.waitFor();
       await input.fill('Looks right to me.');
       await page.keyboard.press('Enter');
       await page.waitForFunction(
-        (sel) => [...document.querySelectorAll(sel)].some((r) => /approval/.test(r.textContent ?? '') && /HumanApproval · complete/.test(r.textContent ?? '')),
+        (sel) => [...document.querySelectorAll(sel)].some((r) => /approval/.test(r.textContent ?? '') && /HumanApproval · approved by .*: Looks right to me\./.test(r.textContent ?? '')),
         `${PIPELINES_VIEW} .monaco-list-row`,
         { timeout: 30_000 },
       );

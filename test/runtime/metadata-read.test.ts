@@ -161,6 +161,8 @@ test('a legacy InteractiveContext database with a crashed run and Windows URIs i
       name: runId,
       pipeline,
       style: 'legacy',
+      // A legacy run's context properties are TFX's (pipeline_name, run_id), not a run record.
+      customProperties: {},
       createTime: 1714564800000,
       updateTime: 1714564800000 + 6500,
       state: 'RUNNING',

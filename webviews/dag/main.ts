@@ -98,6 +98,8 @@ function statusOf(id: string): DagNodeStatus {
 }
 
 function statusText(st: DagNodeStatus): string {
+  // The host's label is the trees' and CodeLens' wording (rejected, skipped and why, will re-run).
+  if (st.label !== undefined && st.state !== 'never-run') return st.label;
   const d = st.durationMs !== undefined && st.state !== 'never-run' ? ` · ${formatDuration(st.durationMs)}` : '';
   return `${STATE_LABEL[st.state]}${d}`;
 }
@@ -163,7 +165,7 @@ function nodeElement(node: DagNode, placed: Layout['nodes'] extends Map<string, 
     'aria-label': node.broken ? `${node.id}, ${node.type}, has errors: ${node.broken}` : describe(node, st),
   });
   g.append(
-    s('title', {}, node.broken ? `${node.id} (${node.type || 'no type'}): ${node.broken}` : `${node.id} (${node.type})`),
+    s('title', {}, node.broken ? `${node.id} (${node.type || 'no type'}): ${node.broken}` : `${node.id} (${node.type})${st.detail ? `\n${st.detail}` : ''}`),
     s('rect', { class: 'box', width: placed.width, height: placed.height }),
     s('rect', { class: 'stripe', width: 5, height: placed.height }),
     nodeText('id', 12, 17, node.id, placed.width - 20),
@@ -175,7 +177,7 @@ function nodeElement(node: DagNode, placed: Layout['nodes'] extends Map<string, 
   });
   if (isDataStep(node)) g.appendChild(s('text', { class: 'rows', x: 12, y: NODE_HEADER + node.outputs.length * PORT_ROW + PORT_ROW / 2 + 4 }, rowsText(st)));
   for (const p of placed.ports) g.appendChild(s('circle', { class: `port-dot ${p.kind}`, cx: p.x, cy: p.y, r: 3 }, s('title', {}, p.kind === 'in' ? `input ${p.key}` : `output ${p.key}`)));
-  g.appendChild(s('text', { class: 'status', x: 12, y: placed.height - 9 }, node.broken ? '✕ has errors (see Problems)' : statusText(st)));
+  g.appendChild(nodeText('status', 12, placed.height - 9, node.broken ? '✕ has errors (see Problems)' : statusText(st), placed.width - 20));
   g.addEventListener('mouseenter', () => setHovered(node.id));
   g.addEventListener('mouseleave', () => setHovered(null));
   g.addEventListener('focus', () => {
@@ -322,8 +324,21 @@ function patchStatus(ids: Iterable<string>): void {
     const st = statusOf(id);
     for (const c of [...el.classList]) if (c.startsWith('state-')) el.classList.remove(c);
     el.classList.add(`state-${st.state}`);
-    const text = el.querySelector('text.status');
-    if (text) text.textContent = statusText(st);
+    const text = el.querySelector<SVGTextElement>('text.status');
+    if (text) {
+      const full = statusText(st);
+      text.textContent = full;
+      const box = el.querySelector('rect.box');
+      const max = Number(box?.getAttribute('width') ?? 0) - 20;
+      if (max > 0 && full.length * 6 > max) {
+        text.setAttribute('data-full', full);
+        text.setAttribute('data-max', String(max));
+        fitTexts(el);
+      }
+    }
+    const title = el.querySelector('title');
+    const shownNode = shown?.graph.nodes.find((n) => n.id === id);
+    if (title && shownNode) title.textContent = `${shownNode.id} (${shownNode.type})${st.detail ? `\n${st.detail}` : ''}`;
     const rows = el.querySelector('text.rows');
     if (rows) rows.textContent = rowsText(st);
     const node = shown?.graph.nodes.find((n) => n.id === id);
@@ -461,6 +476,9 @@ function openMenu(id: string, x: number, y: number): void {
       continue;
     }
     if (item.run && !snapshot?.canRun) continue;
+    // Only what can work on this step (the host derives it from the component's outputs and state).
+    const offered = snapshot?.status[id]?.actions;
+    if (offered && !offered.includes(item.action)) continue;
     const b = h('button', { role: 'menuitem', 'data-action': item.action }, item.label);
     b.addEventListener('click', () => {
       channel.post({ type: 'dag/action', action: item.action, component: id });
@@ -468,6 +486,11 @@ function openMenu(id: string, x: number, y: number): void {
     });
     m.appendChild(b);
   }
+  // One highlighted item at a time: the pointer moves the focus, and only the focused item is highlighted.
+  m.addEventListener('pointermove', (ev) => {
+    const b = (ev.target as Element).closest('button');
+    if (b && document.activeElement !== b) b.focus();
+  });
   m.addEventListener('keydown', (ev) => {
     const buttons = [...m.querySelectorAll('button')];
     const i = buttons.indexOf(document.activeElement as HTMLButtonElement);

@@ -122,8 +122,16 @@ function renderAttention(): void {
 function renderHeader(): void {
   const snapshot = state.snapshot;
   clear(header);
-  if (!snapshot) {
-    header.appendChild(h('p', { class: 'muted empty' }, 'Select an ExampleStatistics artifact in the Runs view to see its statistics.'));
+  if (!snapshot || (!snapshot.main && !snapshot.error)) {
+    // An empty view says how to fill it.
+    header.appendChild(
+      h(
+        'div',
+        { class: 'muted empty', id: 'statistics-empty' },
+        h('p', {}, 'No statistics shown yet.'),
+        h('p', {}, 'Run a pipeline with a StatisticsGen step, then select one of its ExampleStatistics (or Examples) artifacts in the Runs view, or use "Show Statistics" on that step in the Pipelines view.'),
+      ),
+    );
     return;
   }
   header.appendChild(toolbar(snapshot));

@@ -346,7 +346,7 @@ test("a blessing whose 'blessed' is a string ('true', '1') counts nowhere: the r
   for (const text of ['true', '1']) {
     const m = produce('trainer', 'model', 'Model');
     const b = produce('evaluator', 'blessing', 'ModelBlessing', { blessed: text, current_model_id: m });
-    const found = store.latestBlessedModel('p')!;
+    const found = latestBlessedModel(store, 'p')!;
     assert.deepEqual([found.model.id, found.blessing.id], [m1, b1], `blessed = '${text}' is not blessed for the resolver`);
     assert.equal(blessingVerdict(store.artifact(b)!.customProperties), false, `nor for the Pusher, the audit and the evaluation panel ('${text}')`);
   }

@@ -6,7 +6,7 @@
 // (`schemaCovered`) and add only what a schema cannot know: references that the input accepts,
 // feature names from the data, and the snippets. So the list never shows `Trainer` twice.
 import * as vscode from 'vscode';
-import type { CompletionEntry, CompletionKind } from '../runtime/definition/completion';
+import type { CompletionEntry, CompletionKind } from '../runtime/server/protocol';
 import type { DbRef } from '../runtime/server/protocol';
 import { toRange } from './pipelineIndex';
 import type { RuntimeClient } from './runtimeClient';

@@ -2,8 +2,8 @@
 // (debounced), with quick fixes where the runtime knows the fix; and ExampleValidator anomalies from
 // runs, on the ExampleValidator component's line.
 import * as vscode from 'vscode';
-import type { PipelineDiagnostic, QuickFix } from '../runtime/definition/ir';
-import type { RunEvent } from '../runtime/orchestrator/events';
+import type { PipelineDiagnostic, QuickFix } from '../runtime/server/protocol';
+import type { RunEvent } from '../runtime/server/protocol';
 import { isPipelineFile } from './discovery';
 import { toRange, type PipelineIndex } from './pipelineIndex';
 

@@ -3,7 +3,7 @@
 // one file is validated once per change, by the runtime (the definition module needs the component
 // registry, which pulls DuckDB and TF.js: it belongs in the runtime process, not the extension host).
 import * as vscode from 'vscode';
-import type { ComponentIR, LoadResult, PipelineIR } from '../runtime/definition/ir';
+import type { ComponentIR, LoadResult, PipelineIR } from '../runtime/server/protocol';
 import type { DbRef } from '../runtime/server/protocol';
 import type { RuntimeClient } from './runtimeClient';
 

@@ -3,7 +3,7 @@
 // step, and a prompt with Approve / Reject for a waiting HumanApproval step.
 import { formatDuration } from '../common/format';
 import * as vscode from 'vscode';
-import type { RunEvent, RunState, StepState } from '../runtime/orchestrator/events';
+import type { RunEvent, RunState, StepState } from '../runtime/server/protocol';
 import type { RuntimeClient } from './runtimeClient';
 
 export interface RunView {

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
-import type { RunEvent } from '../runtime/orchestrator/events';
+import type { RunEvent } from '../runtime/server/protocol';
 import { chooseNode, RuntimeStartError } from './nodeChoice';
 import { choosePython } from './pythonChoice';
 import { PYTHON_ENV } from '../common/pythonInterpreter';

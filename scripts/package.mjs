@@ -22,6 +22,7 @@
 // libduckdb.so: 70 MB -> 60 MB); Mach-O and PE files are left as published (stripping would break their
 // signatures).
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { homedir } from 'node:os';
@@ -39,6 +40,12 @@ export const TARGETS = {
   'win32-x64': { os: 'win32', cpu: 'x64' },
 };
 const hostTarget = `${process.platform}-${process.arch}`;
+/**
+ * Native packages the runtime loads only when one feature is used (a lazy require with its own error):
+ * a target their publisher has no binary for still ships, without that feature. onnxruntime-node 1.30
+ * publishes no darwin-x64 build.
+ */
+const OPTIONAL_NATIVE = { 'onnxruntime-node': 'ONNX models (Trainer/Evaluator model.onnx)' };
 const NATIVE = /\.(node|so(\.\d+)*|dylib|dll|exe)$/;
 const LICENCE = /^(licen[cs]e|notice|copying)(\.|$)/i;
 
@@ -129,6 +136,9 @@ async function reachableFiles(roots) {
       write: false,
       metafile: true,
       logLevel: 'silent',
+      // A `require(\`…/${process.platform}/…\`)` of a binding matches every platform's .node: they are inputs
+      // here, and the target's are chosen apart (nativeFilesFor).
+      loader: { '.node': 'empty' },
       plugins: [
         {
           // Native binaries (DuckDB requires each platform's by name) are chosen per target below.
@@ -211,6 +221,20 @@ function platformDependencies(pkg, dir, target) {
   return out;
 }
 
+/**
+ * Drops byte-identical copies of one library under several names (the macOS build of onnxruntime-node has
+ * libonnxruntime.1.dylib, which its binding links to, and the same 44 MB as libonnxruntime.1.30.0.dylib,
+ * a symbolic link upstream): the shortest name stays.
+ */
+function withoutDuplicates(files) {
+  const byContent = new Map();
+  for (const f of [...files].sort((a, b) => basename(a).length - basename(b).length)) {
+    const key = `${dirname(f)}:${statSync(f).size}:${createHash('sha256').update(readFileSync(f)).digest('hex')}`;
+    if (!byContent.has(key)) byContent.set(key, f);
+  }
+  return [...byContent.values()];
+}
+
 /** Which of a package's native files belong to the target; throws when it has none for it. */
 function nativeFilesFor(pkgName, dir, files, target) {
   const { os, cpu } = TARGETS[target];
@@ -229,7 +253,7 @@ function nativeFilesFor(pkgName, dir, files, target) {
   if (napiBin.length) {
     const mine = napiBin.filter((f) => new RegExp(`^bin/napi-v\\d+/${os}/${cpu}/`).test(rel(f)));
     if (mine.length === 0) throw new UnavailableTarget(`${pkgName} has no binary for ${target} in bin/napi-v*/`);
-    return mine;
+    return withoutDuplicates(mine);
   }
   // Compiled by `npm install` here (node-gyp): the build's own output, for this machine only.
   const compiled = natives.filter((f) => rel(f).startsWith('build/Release/'));
@@ -346,6 +370,7 @@ function stageTarget(target, stage, analysis) {
   }
   const natives = [];
   const missing = [];
+  const warnings = [];
   for (const [dir, entry] of [...chosen]) {
     const pkg = readJson(join(dir, 'package.json'));
     const all = walk(dir);
@@ -354,6 +379,7 @@ function stageTarget(target, stage, analysis) {
       const b = basename(f);
       if (LICENCE.test(b) || f.endsWith('.wasm')) entry.files.add(f);
     }
+    for (const f of [...entry.files]) if (NATIVE.test(f)) entry.files.delete(f);
     try {
       for (const f of nativeFilesFor(entry.name, dir, all, target)) entry.files.add(f);
       for (const platformDir of platformDependencies(pkg, dir, target)) {
@@ -363,8 +389,12 @@ function stageTarget(target, stage, analysis) {
         for (const f of walk(platformDir)) if (!/\.md$/i.test(f)) p.files.add(f);
       }
     } catch (err) {
-      if (err instanceof UnavailableTarget) missing.push(err.message);
-      else throw err;
+      if (!(err instanceof UnavailableTarget)) throw err;
+      if (OPTIONAL_NATIVE[entry.name]) {
+        // Loaded only on first use by one feature: the target ships without it, and says so.
+        warnings.push(`${err.message}: ${OPTIONAL_NATIVE[entry.name]} will not work on ${target}`);
+        chosen.delete(dir);
+      } else missing.push(err.message);
     }
   }
   if (missing.length) throw new UnavailableTarget(missing.join('; '));
@@ -388,6 +418,7 @@ function stageTarget(target, stage, analysis) {
       }
     }
   }
+  for (const w of warnings) console.log(`${target}: WARNING ${w}`);
   return natives;
 }
 

@@ -6,7 +6,11 @@
 // Types only: nothing here runs, so the file can be imported by the browser bundles, the host and tests.
 
 import type { LineageGraph } from '../runtime/metadata/types';
+
+/** The runtime's lineage shapes, re-exported so that views never reach into runtime/. */
+export type { LineageEdge, LineageGraph, LineageNode } from '../runtime/metadata/types';
 // Type-only imports of the runtime's plain data contracts: erased from the browser bundles.
+import type { ApprovalVerdict } from '../common/approval';
 import type { StepState } from '../common/stepStates';
 
 export type ViewKind = 'dag' | 'statistics' | 'lineage' | 'evaluation' | 'approval';
@@ -223,7 +227,8 @@ export type EvaluationToHost = { type: 'evaluation/ready' } | { type: 'evaluatio
 // ---------------------------------------------------------------------------------------------
 // Approval (the HumanApproval component's decision)
 
-export type ApprovalDecision = 'approve' | 'reject';
+/** The value MLMD stores: the same words in the view, the host and the runtime. */
+export type ApprovalDecision = ApprovalVerdict;
 
 /** Numbers worth a reviewer's glance, one line per feature. */
 export interface StatisticsHighlight {

@@ -3,8 +3,7 @@
 // with declared outputs (Command, Function) brings its own, and any output referenced downstream but
 // unknown here still gets a port, typed by what the IR says or `Artifact`.
 import { stepStateOf } from '../../common/stepStates';
-import type { LoadResult, PipelineIR } from '../../runtime/definition/ir';
-import type { ArtifactSummary, ExecutionSummary } from '../../runtime/metadata/types';
+import type { ArtifactSummary, ExecutionSummary, LoadResult, PipelineIR } from '../../runtime/server/protocol';
 import type { DagGraph, DagNode, DagNodeStatus, DagProblem } from '../../webviews/protocol';
 
 export const STANDARD_OUTPUTS: Readonly<Record<string, ReadonlyArray<readonly [string, string]>>> = {

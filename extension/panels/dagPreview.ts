@@ -3,8 +3,8 @@
 // file has errors, patches step states live from run events, and turns node actions into runs, logs
 // and panels.
 import * as vscode from 'vscode';
-import type { PipelineIR } from '../../runtime/definition/ir';
-import type { RunEvent } from '../../runtime/orchestrator/events';
+import type { PipelineIR } from '../../runtime/server/protocol';
+import type { RunEvent } from '../../runtime/server/protocol';
 import type { DagAction, DagGraph, DagNodeStatus, DagProblem, DagSnapshot, DagToHost, ViewState } from '../../webviews/protocol';
 import type { DagPreviewArgs, PanelDeps } from '../panelDeps';
 import { rememberInstructions } from './approvalPanel';

@@ -54,8 +54,8 @@ import {
   type TypeKindValue,
 } from './schema';
 import type { ArtifactSummary, ExecutionDetail, ExecutionSummary, Page, RunSummary } from './types';
-import packageJson from '../../package.json';
 import { UserError } from '../errors';
+import { MLPIPE_VERSION } from '../version';
 
 export type { PropertyInputs, PropertyInputValue } from './propertyCodec';
 export type { LineageOptions, LineageResult } from './lineage';
@@ -99,7 +99,6 @@ export interface RegisterExecutionArgs {
   inputs: Record<string, readonly number[]>;
 }
 
-const MLPIPE_VERSION: string = packageJson.version;
 const DEFAULT_BUSY_TIMEOUT_MS = 15_000;
 
 /** TFX's ExecutionResult codes are gRPC status codes. */

@@ -17,6 +17,14 @@ import type {
 import type { ApprovalDecision, RunScope } from '../orchestrator/api';
 import type { RunEvent } from '../orchestrator/events';
 
+// The data the protocol carries, re-exported: the extension host imports runtime types from here only
+// (as rust-analyzer's client does from lsp_ext.ts), so this file is the whole contract.
+export type { CompletionEntry, CompletionKind } from '../definition/completion';
+export type { ComponentIR, LoadResult, PipelineDiagnostic, PipelineIR, QuickFix } from '../definition/ir';
+export type { ArtifactEvent, ArtifactSummary, ExecutionDetail, ExecutionSummary, LineageGraph, LineageNode, Page, RunSummary } from '../metadata/types';
+export type { ApprovalDecision, RunScope } from '../orchestrator/api';
+export type { RunEvent, RunState, StepState } from '../orchestrator/events';
+
 /** Bumped when a request or payload changes incompatibly; the client refuses a mismatched runtime. */
 export const PROTOCOL_VERSION = 1;
 
@@ -140,26 +148,3 @@ export interface UserErrorData {
   code?: string;
   where?: { file?: string; line?: number; column?: number };
 }
-
-export const ALL_RUNTIME_METHODS: readonly RuntimeMethod[] = [
-  'mlpipe/hello',
-  'mlpipe/validate',
-  'mlpipe/run',
-  'mlpipe/cancel',
-  'mlpipe/activeRuns',
-  'mlpipe/listPipelines',
-  'mlpipe/listRuns',
-  'mlpipe/runExecutions',
-  'mlpipe/execution',
-  'mlpipe/artifact',
-  'mlpipe/lineage',
-  'mlpipe/nodeStates',
-  'mlpipe/latestNodeOutputs',
-  'mlpipe/waitingApprovals',
-  'mlpipe/approve',
-  'mlpipe/readLog',
-  'mlpipe/hover',
-  'mlpipe/complete',
-  'mlpipe/pipelineSchema',
-  'mlpipe/exportArgo',
-];

@@ -15,8 +15,9 @@ import { MetadataStore } from '../../runtime/metadata/store';
 import { e2eSkipReason, grepFiles, openSession, repo, type Session } from './codeServer';
 
 const TARGET = 'linux-x64';
-/** Issue 16's goal for linux-x64 is under 25 MB and 500 files; see docs/benchmarks.md for the figures. */
-const MAX_MB = 32;
+/** Issue 16's goal for linux-x64 is under 25 MB and 500 files. DuckDB (21 MB compressed) and onnxruntime (17.5 MB) alone
+ * exceed the size goal; the bound catches growth (figures in docs/benchmarks.md). */
+const MAX_MB = 55;
 const MAX_FILES = 500;
 
 const work = mkdtempSync(join(tmpdir(), 'mlpipe-vsix-'));

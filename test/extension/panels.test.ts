@@ -201,7 +201,7 @@ describe('audit summary', () => {
       assert.deepEqual(a.dataValidation.entries.map((e) => `${e.feature}/${e.split}`).sort(), ['<img src=x onerror=alert(1)>/eval', 'body_mass_g/eval', 'sex/eval']);
       assert.equal(a.evaluation.blessed, true);
       assert.deepEqual(a.evaluation.comparison.find((c) => c.metric === 'accuracy'), { metric: 'accuracy', candidate: 0.93, baseline: 0.9 });
-      assert.deepEqual(a.approval, { decision: 'approve', reviewer: 'alice', comment: 'ok', time: Date.parse('2026-11-27T09:30:00.000Z') });
+      assert.deepEqual(a.approval, { decision: 'approved', reviewer: 'alice', comment: 'ok', time: Date.parse('2026-11-27T09:30:00.000Z') });
       assert.deepEqual(a.pushed.map((p) => p.artifactId), [11]);
       // The model's own lineage lacks the statistics computed beside it: the host adds them from the training Examples.
       const withoutStats = { ...snap.graph, nodes: snap.graph.nodes.filter((n) => n.type !== 'ExampleStatistics'), edges: snap.graph.edges.filter((e) => e.from !== 'a2' && e.to !== 'a2') };

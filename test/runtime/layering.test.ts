@@ -65,6 +65,28 @@ describe('layering', () => {
     assert.deepEqual(offenders, []);
   });
 
+  it('the extension host reaches into runtime/ only through the protocol (and the error classes and workspace paths)', () => {
+    const allowed = ['server/protocol', 'errors', 'workspace'].map((m) => join(repo, 'runtime', m));
+    const offenders: string[] = [];
+    for (const f of sources('extension')) {
+      for (const s of importsOf(f)) {
+        if (!s.startsWith('.')) continue;
+        const target = resolve(f, '..', s);
+        if (target.startsWith(join(repo, 'runtime')) && !allowed.includes(target)) offenders.push(`${relative(repo, f)} -> ${s}`);
+      }
+    }
+    assert.deepEqual(offenders, []);
+  });
+
+  it('views reach the runtime only through webviews/protocol.ts', () => {
+    const offenders: string[] = [];
+    for (const f of sources('webviews')) {
+      if (f === join(repo, 'webviews', 'protocol.ts')) continue;
+      for (const s of importsOf(f)) if (s.startsWith('.') && resolve(f, '..', s).startsWith(join(repo, 'runtime'))) offenders.push(`${relative(repo, f)} -> ${s}`);
+    }
+    assert.deepEqual(offenders, []);
+  });
+
   it('durations, step-state wording and distribution distances are defined once, in common/', () => {
     const copies: string[] = [];
     for (const dir of ['runtime', 'extension', 'webviews']) {

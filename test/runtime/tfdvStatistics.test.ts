@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { ComponentError, type InputArtifact } from '../../runtime/components/spec';
+import { planImport } from '../../runtime/components/importerSource';
 import { readSplitStatistics } from '../../runtime/data/statisticsFiles';
 import { runExampleValidator } from '../../runtime/data/validation';
 import { artifact, context, tempDir } from './modelFixtures';
@@ -37,7 +38,12 @@ describe('TFX binary statistics and pbtxt schema', { skip }, () => {
       fs.mkdirSync(path.join(dir, `Split-${split}`), { recursive: true });
       fs.copyFileSync(sharedFixture(`tfx/statistics_gen_Split-${split}_FeatureStats.pb`), path.join(dir, `Split-${split}`, 'FeatureStats.pb'));
     }
-    stats = artifact('ExampleStatistics', dir, {}, { split_names: '["train","eval"]' });
+    // As the Importer registers it: split_names from the Split-* folders, marked external.
+    const plan = planImport({ source: 'statistics', artifact_type: 'ExampleStatistics' }, root);
+    assert.equal(plan.uri, dir);
+    assert.equal(plan.properties['split_names'], '["eval","train"]');
+    assert.equal(plan.customProperties['is_external'], 1);
+    stats = artifact(plan.type, plan.uri, plan.customProperties, plan.properties);
   });
 
   it('decodes FeatureStats.pb, sparse fields filled (rank histograms, empty numeric stats)', () => {
@@ -75,5 +81,16 @@ describe('TFX binary statistics and pbtxt schema', { skip }, () => {
       validate(unnamed, schemaArtifact('schema-any', fs.readFileSync(sharedFixture('tfx/schema_gen_schema.pbtxt'), 'utf8'))),
       (e: unknown) => e instanceof ComponentError && /has no split names/.test(e.message) && /Split-eval, Split-train|Split-train, Split-eval/.test(e.message) && /split_names/.test(e.hint ?? ''),
     );
+  });
+
+  it('the Importer’s checks: a folder without Split-* statistics, a schema file not named schema.pbtxt, split names that are not there', () => {
+    const empty = path.join(root, 'empty');
+    fs.mkdirSync(empty, { recursive: true });
+    assert.throws(() => planImport({ source: 'empty', artifact_type: 'ExampleStatistics' }, root), (e: unknown) => e instanceof ComponentError && /no Split-<name>\/ folders with FeatureStats\.pb/.test(e.message));
+    assert.throws(() => planImport({ source: sharedFixture('tfx/schema_gen_schema.pbtxt'), artifact_type: 'Schema' }, root), (e: unknown) => e instanceof ComponentError && /must be named schema\.pbtxt/.test(e.message));
+    assert.throws(() => planImport({ source: 'statistics', artifact_type: 'ExampleStatistics', properties: { split_names: ['train', 'test'] } }, root), (e: unknown) => e instanceof ComponentError && /names test/.test(e.message));
+    const schemaDir = path.join(root, 'schema-own');
+    assert.equal(planImport({ source: path.join(schemaDir, 'schema.pbtxt'), artifact_type: 'Schema' }, root).uri, schemaDir);
+    assert.equal(planImport({ source: 'statistics', artifact_type: 'ExampleStatistics', reimport: true }, root).reuse, false);
   });
 });

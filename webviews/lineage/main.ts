@@ -3,8 +3,7 @@
 // the sources towards the traced artifact and opens fitted to the whole lineage; repeated runs of one
 // node that share their outputs (cache hits of later runs) are folded into one group a click expands;
 // hovering or focusing a node highlights its path to the traced artifact.
-import type { AuditArtifactRef, AuditSummary, DagGraph, LineageSnapshot } from '../protocol';
-import type { LineageEdge, LineageNode } from '../../runtime/metadata/types';
+import type { AuditArtifactRef, AuditSummary, DagGraph, LineageEdge, LineageNode, LineageSnapshot } from '../protocol';
 import { connect } from '../shared/vscodeApi';
 import { adoptStyles } from '../shared/styles';
 import { clear, h, s } from '../shared/elementBuilder';
@@ -189,7 +188,7 @@ function renderAudit(a: AuditSummary | null): void {
     appr
       ? appr.decision === 'waiting'
         ? h('span', { class: 'muted' }, 'waiting for a decision')
-        : h('span', { class: appr.decision === 'approve' ? 'ok' : 'bad' }, `${appr.decision === 'approve' ? 'approved' : 'rejected'} by ${appr.reviewer} on ${new Date(appr.time).toISOString().slice(0, 16).replace('T', ' ')} UTC`, appr.comment ? h('div', { class: 'muted' }, `“${appr.comment}”`) : null)
+        : h('span', { class: appr.decision === 'approved' ? 'ok' : 'bad' }, `${appr.decision} by ${appr.reviewer} on ${new Date(appr.time).toISOString().slice(0, 16).replace('T', ' ')} UTC`, appr.comment ? h('div', { class: 'muted' }, `“${appr.comment}”`) : null)
       : h('span', { class: 'muted' }, 'no approval step recorded'),
   );
   if (a.pushed.length) {

@@ -47,8 +47,8 @@ document.body.append(toolbar, h('div', { id: 'layout' }, stage, audit));
 const nodeEls = new Map<string, SVGGElement>();
 const edgeEls: Array<{ el: SVGPathElement; from: string; to: string }> = [];
 
-const W = 200;
-const H = 44;
+const W = 190;
+const H = 40;
 
 function toGraph(f: FoldedLineage): DagGraph {
   // Ports: an input per event key into a node, an output per key out of it (one for an artifact).
@@ -100,7 +100,7 @@ function renderGraph(): void {
       'aria-label': `${n.kind === 'group' ? `${n.members.length} executions` : n.kind} ${n.title}, ${n.name}`,
       'aria-expanded': n.kind === 'group' ? 'false' : null,
     });
-    g.append(s('title', {}, n.tooltip), s('rect', { width: W, height: H }), s('text', { class: 'kind', x: 10, y: 15 }, truncate(n.title, 32)), s('text', { class: 'name', x: 10, y: 32 }, truncate(n.name, 28)));
+    g.append(s('title', {}, n.tooltip), s('rect', { width: W, height: H }), s('text', { class: 'kind', x: 10, y: 15 }, truncate(n.title, 30)), s('text', { class: 'name', x: 10, y: 31 }, truncate(n.name, 25)));
     if (n.kind === 'group') g.append(s('rect', { class: 'stack', x: 4, y: H, width: W - 8, height: 4 }));
     g.addEventListener('mouseenter', () => ((hovered = n.key), applyPath()));
     g.addEventListener('mouseleave', () => ((hovered = null), applyPath()));
@@ -220,7 +220,7 @@ async function render(): Promise<void> {
   // From the lineage's shape, never the pane's size; kept while the user expands groups.
   direction = chooseDirection(graphShape(graph.nodes.map((n) => n.id), graph.edges), direction);
   // Tighter than the DAG: the lineage opens fitted whole, so every pixel saved is larger text.
-  const result = await layoutGraph(graph, () => ({ width: W, height: H }), direction, { betweenLayers: 36, nodeNode: 20 });
+  const result = await layoutGraph(graph, () => ({ width: W, height: H }), direction, { betweenLayers: 28, nodeNode: 18 });
   if (mine !== seq) return;
   layout = result;
   folded = f;

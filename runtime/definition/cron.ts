@@ -184,3 +184,17 @@ export function kfpCronExpression(expression: string): string {
   const source = CRON_MACROS[trimmed.toLowerCase()] ?? trimmed;
   return `0 ${source.split(/\s+/).join(' ')}`;
 }
+
+/** How the editor shows a pipeline's schedule: a short label for the tree, Markdown for tooltips and hovers. */
+export function describeSchedule(schedule: { cron: string; timezone?: string }): { label: string; reading: string; markdown: string } {
+  const parsed = parseCron(schedule.cron);
+  const zone = schedule.timezone ? ` (${schedule.timezone})` : ' (the scheduler’s time zone, usually UTC)';
+  const reading = parsed.ok ? `${describeCron(parsed.fields)}${zone}` : `invalid: ${parsed.error.message}`;
+  const label = `${schedule.cron}${schedule.timezone ? ` ${schedule.timezone}` : ''}`;
+  const markdown = [
+    `**Schedule** \`${schedule.cron.replace(/`/g, '')}\`: ${reading.replace(/[\\`*_[\]<>]/g, (c) => `\\${c}`)}`,
+    '',
+    'Exported as an Argo CronWorkflow or a Kubeflow Pipelines recurring run. `mlpipe run` itself runs once: schedule it with cron or a CI job (see the README).',
+  ].join('\n');
+  return { label, reading, markdown };
+}

@@ -7,6 +7,7 @@ import type * as Metadata from '../metadata/store';
 import type * as Run from '../orchestrator/run';
 import type * as Approval from '../orchestrator/approval';
 import type * as ArgoExport from '../export/argoWorkflow';
+import type * as EditorExport from '../export/editorExport';
 import type * as Registry from '../components/registry';
 
 export type MetadataStore = Metadata.MetadataStore;
@@ -23,5 +24,6 @@ export const metadataModule = cached(() => require('../metadata/store') as typeo
 export const runModule = cached(() => require('../orchestrator/run') as typeof Run);
 export const approvalModule = cached(() => require('../orchestrator/approval') as typeof Approval);
 export const argoExportModule = cached(() => require('../export/argoWorkflow') as typeof ArgoExport);
+export const editorExportModule = cached(() => require('../export/editorExport') as typeof EditorExport);
 export const registryModule = cached(() => require('../components/registry') as typeof Registry);
 /* eslint-enable @typescript-eslint/no-require-imports */

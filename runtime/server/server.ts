@@ -2,7 +2,6 @@
 // It validates pipeline files, starts and cancels runs (several at once) and forwards their events,
 // and answers metadata queries. Methods and payloads: ./protocol.ts.
 import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
-import { relative, sep } from 'node:path';
 import { Writable } from 'node:stream';
 import {
   createMessageConnection,
@@ -29,9 +28,8 @@ import {
 } from './protocol';
 import {
   approvalModule,
-  argoExportModule,
+  editorExportModule,
   definitionModule,
-  registryModule,
   metadataModule,
   runModule,
   schemaModule,
@@ -257,20 +255,18 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
   });
   on('mlpipe/hover', ({ type, param }) => ({ markdown: schemaModule().componentHover(type, param) ?? null }));
   on('mlpipe/pipelineSchema', () => schemaModule().pipelineJsonSchema());
-  on('mlpipe/exportArgo', async (p) => {
+  const exportFor = async (target: 'argo' | 'kfp', p: { file: string; root: string; image: string; claim?: string; trusted: boolean }) => {
     const image = p.image.trim();
-    if (!image) throw new UserFacingError('an Argo Workflow needs a container image with Node 20+ and the mlpipe runtime');
+    if (!image) throw new UserFacingError(`${target === 'kfp' ? 'a PipelineSpec' : 'an Argo Workflow'} needs a container image with Node 20+ and the mlpipe runtime`);
     const loaded = await definitionModule().loadPipelineFile(p.file, { trusted: p.trusted });
     const firstError = loaded.diagnostics.find((d) => d.severity === 'error');
     if (firstError || !loaded.pipeline) throw new UserFacingError(`${p.file} has errors; fix them first (${firstError?.message ?? 'it could not be read'})`);
-    const rel = relative(p.root, p.file);
     if (!isInside(p.root, p.file)) throw new UserFacingError(`${p.file} is not inside the workspace folder ${p.root}`);
-    const argo = argoExportModule();
-    return {
-      yaml: argo.argoWorkflowYaml(loaded.pipeline, { pipelinePath: rel.split(sep).join('/'), image, claim: p.claim?.trim() || argo.DEFAULT_CLAIM }),
-      warnings: argo.pathsOutsideRoot(loaded.pipeline, p.root, registryModule().getComponent),
-    };
-  });
+    const { yaml, warnings, check, summary } = editorExportModule().exportForEditor(target, loaded.pipeline, { root: p.root, image, ...(p.claim ? { claim: p.claim } : {}) });
+    return { yaml, warnings, summary, problems: check.problems };
+  };
+  on('mlpipe/exportArgo', (p) => exportFor('argo', p));
+  on('mlpipe/exportKfp', (p) => exportFor('kfp', p));
 
   const dispose = (): void => {
     for (const controller of runs.values()) controller.abort();

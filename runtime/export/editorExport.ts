@@ -1,10 +1,9 @@
 // Exports as VS Code asks for them (runtime/server/server.ts): the YAML text, the warnings, and the
 // check of what was written, so the editor shows "valid PipelineSpec 2.1.0" or the errors with paths.
 import { relative, sep } from 'node:path';
-import { parse } from 'yaml';
 import type { PipelineIR } from '../definition/ir';
 import { getComponent } from '../components/registry';
-import { argoWorkflowYaml, DEFAULT_CLAIM, pathsOutsideRoot } from './argoWorkflow';
+import { argoWorkflow, argoWorkflowYaml, DEFAULT_CLAIM, pathsOutsideRoot } from './argoWorkflow';
 import { summarizeCheck, type ExportCheck } from './exportCheck';
 import { kfpPipelineYaml, kfpRecurringRun } from './kfpPipeline';
 import { checkArgo } from './validateArgo';
@@ -27,10 +26,12 @@ export function exportForEditor(target: 'argo' | 'kfp', pipeline: PipelineIR, o:
     const exported = kfpPipelineYaml(pipeline, { pipelinePath, image: o.image });
     yaml = exported.text;
     warnings.unshift(...exported.warnings, ...(kfpRecurringRun(pipeline, exported.spec)?.warnings ?? []));
-    check = checkKfpPipelineSpec(parse(yaml));
+    check = checkKfpPipelineSpec(exported.spec);
   } else {
-    yaml = argoWorkflowYaml(pipeline, { pipelinePath, image: o.image, claim: o.claim?.trim() || DEFAULT_CLAIM });
-    check = checkArgo(parse(yaml));
+    const options = { pipelinePath, image: o.image, claim: o.claim?.trim() || DEFAULT_CLAIM };
+    const doc = argoWorkflow(pipeline, options);
+    yaml = argoWorkflowYaml(pipeline, options, doc);
+    check = checkArgo(doc);
   }
   return { yaml, warnings, check, summary: summarizeCheck(check) };
 }

@@ -7,3 +7,6 @@ export const APPROVAL_STATE_KEY = '__approval_state__';
 export const APPROVAL_DECISION_KEY = '__approval_decision__';
 
 export type ApprovalState = 'waiting' | 'decided' | 'superseded' | 'timed_out';
+
+/** A person's decision, as MLMD stores it in APPROVAL_DECISION_KEY: one vocabulary for the runtime, host and view. */
+export type ApprovalVerdict = 'approved' | 'rejected';

@@ -3,7 +3,7 @@
 import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import type { RunScope } from '../runtime/orchestrator/api';
+import type { RunScope } from '../runtime/server/protocol';
 import type { DbRef } from '../runtime/server/protocol';
 import * as config from './config';
 import { isPipelineFile, type Discovery } from './discovery';

@@ -6,7 +6,7 @@ import type { DbRef } from '../runtime/server/protocol';
 const SECTION = 'mlpipe';
 
 /** Settings that, when changed, need the runtime restarted or views refreshed. */
-export const RUNTIME_SETTINGS = ['mlpipe.runtime.nodePath'];
+export const RUNTIME_SETTINGS = ['mlpipe.runtime.nodePath', 'mlpipe.python.path'];
 export const VIEW_SETTINGS = ['mlpipe.metadataPath'];
 
 function get<T>(key: string, scope?: vscode.ConfigurationScope): T | undefined {
@@ -36,6 +36,12 @@ export function cacheEnabled(scope?: vscode.ConfigurationScope): boolean {
 /** `mlpipe.runtime.nodePath`; a machine-scoped setting, so a workspace cannot point it elsewhere. */
 export function nodePath(): string | undefined {
   const value = get<string>('runtime.nodePath')?.trim();
+  return value ? value : undefined;
+}
+
+/** `mlpipe.python.path`: machine-scoped like nodePath, so a workspace cannot pick the interpreter. */
+export function pythonPath(): string | undefined {
+  const value = get<string>('python.path')?.trim();
   return value ? value : undefined;
 }
 

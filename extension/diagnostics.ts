@@ -2,8 +2,8 @@
 // (debounced), with quick fixes where the runtime knows the fix; and ExampleValidator anomalies from
 // runs, on the ExampleValidator component's line.
 import * as vscode from 'vscode';
-import type { PipelineDiagnostic, QuickFix } from '../runtime/definition/ir';
-import type { RunEvent } from '../runtime/orchestrator/events';
+import type { PipelineDiagnostic, QuickFix } from '../runtime/server/protocol';
+import type { RunEvent } from '../runtime/server/protocol';
 import { isPipelineFile } from './discovery';
 import { toRange, type PipelineIndex } from './pipelineIndex';
 
@@ -88,7 +88,8 @@ export class PipelineDiagnostics implements vscode.Disposable, vscode.CodeAction
         action.diagnostics = [d];
         action.edit = new vscode.WorkspaceEdit();
         action.edit.replace(document.uri, toRange(fix.range), fix.replacement);
-        action.isPreferred = (this.fixes.get(d)?.length ?? 0) === 1;
+        // The runtime lists the likeliest fix first.
+        action.isPreferred = fix === this.fixes.get(d)?.[0];
         actions.push(action);
       }
     }

@@ -9,6 +9,7 @@ import { setErrorLog, showError } from './errors';
 import * as config from './config';
 import { currentUser } from './currentUser';
 import { PipelineCodeLens } from './codeLens';
+import { COMPLETION_TRIGGERS, PipelineCompletion } from './completion';
 import { PipelineDiagnostics } from './diagnostics';
 import { Discovery, PIPELINE_GLOB } from './discovery';
 import { PipelineHovers } from './hovers';
@@ -47,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const activateCpuStart = process.cpuUsage();
   const log = vscode.window.createOutputChannel('ML Pipelines', { log: true });
   setErrorLog(log);
-  const client = new RuntimeClient(context.extensionPath, log, config.nodePath);
+  const client = new RuntimeClient(context.extensionPath, log, config.nodePath, config.pythonPath);
   const trusted = (): boolean => vscode.workspace.isTrusted;
 
   const folderOf = (uri: vscode.Uri): vscode.WorkspaceFolder | undefined => vscode.workspace.getWorkspaceFolder(uri);
@@ -61,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): void {
     (vscode.workspace.workspaceFolders ?? []).map((folder) => ({ id: folder.uri.toString(), label: folder.name, db: config.folderDb(folder), root: folder.uri.fsPath }));
 
   const discovery = new Discovery(log);
-  const index = new PipelineIndex(client, trusted);
+  const index = new PipelineIndex(client, trusted, dbFor);
   const states = new StepStates(client, (file) => dbFor(vscode.Uri.file(file)));
   const diagnostics = new PipelineDiagnostics(index);
   const pipelinesTree = new PipelinesTree(discovery, index, states, dbFor);
@@ -120,6 +121,7 @@ export function activate(context: vscode.ExtensionContext): void {
     runsView,
     vscode.languages.registerCodeLensProvider(selector, codeLens),
     vscode.languages.registerHoverProvider(yamlJson, new PipelineHovers(index, client)),
+    vscode.languages.registerCompletionItemProvider([{ scheme: 'file', pattern: '**/*.pipeline.{yaml,yml}' }], new PipelineCompletion(client, dbFor), ...COMPLETION_TRIGGERS),
     vscode.languages.registerCodeActionsProvider(selector, diagnostics, { providedCodeActionKinds: PipelineDiagnostics.providedCodeActionKinds }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (config.RUNTIME_SETTINGS.some((s) => e.affectsConfiguration(s))) client.restart();
@@ -133,6 +135,10 @@ export function activate(context: vscode.ExtensionContext): void {
       for (const f of discovery.list()) void index.update(f.uri);
     }),
     client.onDidStop(() => states.invalidate()),
+    // A finished run brings new data: check the features of the open pipelines against it.
+    client.onRunEvent((e) => {
+      if (e.kind === 'run-finished') for (const d of vscode.workspace.textDocuments) if (/\.pipeline\.(ya?ml|json)$/.test(d.uri.path)) void index.update(d.uri, d);
+    }),
     discovery.onDidRemoveFile((uri) => index.forget(uri)),
   );
 

@@ -5,8 +5,8 @@
 // work, with a clear message, in a build without panels.
 import type * as vscode from 'vscode';
 import type { DbRef } from '../runtime/server/protocol';
-import type { RunScope } from '../runtime/orchestrator/api';
-import type { RunEvent } from '../runtime/orchestrator/events';
+import type { RunScope } from '../runtime/server/protocol';
+import type { RunEvent } from '../runtime/server/protocol';
 import type { RuntimeClient } from './runtimeClient';
 
 export interface DagPreviewArgs {

@@ -3,7 +3,8 @@
 // one file is validated once per change, by the runtime (the definition module needs the component
 // registry, which pulls DuckDB and TF.js: it belongs in the runtime process, not the extension host).
 import * as vscode from 'vscode';
-import type { ComponentIR, LoadResult, PipelineIR } from '../runtime/definition/ir';
+import type { ComponentIR, LoadResult, PipelineIR } from '../runtime/server/protocol';
+import type { DbRef } from '../runtime/server/protocol';
 import type { RuntimeClient } from './runtimeClient';
 
 export interface IndexEntry {
@@ -23,6 +24,8 @@ export class PipelineIndex implements vscode.Disposable {
   constructor(
     private readonly client: RuntimeClient,
     private readonly trusted: () => boolean,
+    /** The metadata database of a file: its latest data are checked too (id-like, constant, leaking features). */
+    private readonly dbFor?: (uri: vscode.Uri) => DbRef | undefined,
   ) {}
 
   get(uri: vscode.Uri): IndexEntry | undefined {
@@ -49,7 +52,7 @@ export class PipelineIndex implements vscode.Disposable {
     const text = doc && !isTs ? doc.getText() : undefined;
     const version = text !== undefined ? doc?.version : undefined;
     const job = this.client
-      .request('mlpipe/validate', { file: uri.fsPath, text, trusted: this.trusted() })
+      .request('mlpipe/validate', { file: uri.fsPath, text, trusted: this.trusted(), db: this.dbFor?.(uri) })
       .then(
         (result): IndexEntry => ({ result, version }),
         (e: unknown): IndexEntry => ({ error: e instanceof Error ? e.message : String(e), version }),

@@ -1,8 +1,9 @@
 // What a user sees of runs in progress: a notification with Cancel per run, a status bar item, the
 // step logs in the "ML Pipelines" LogOutputChannel, an error with "Open log" / "Re-run" for a failed
 // step, and a prompt with Approve / Reject for a waiting HumanApproval step.
+import { formatDuration } from '../common/format';
 import * as vscode from 'vscode';
-import type { RunEvent, RunState, StepState } from '../runtime/orchestrator/events';
+import type { RunEvent, RunState, StepState } from '../runtime/server/protocol';
 import type { RuntimeClient } from './runtimeClient';
 
 export interface RunView {
@@ -128,7 +129,7 @@ export class RunProgress implements vscode.Disposable {
         const run = this.view(e.runId);
         run.running.delete(e.step);
         run.states[e.step] = e.state;
-        const line = `[${run.pipeline}/${e.step}] ${e.state} in ${(e.durationMs / 1000).toFixed(1)} s${e.reason ? `: ${e.reason}` : ''}`;
+        const line = `[${run.pipeline}/${e.step}] ${e.state} in ${formatDuration(e.durationMs)}${e.reason ? `: ${e.reason}` : ''}`;
         if (e.state === 'failed') {
           this.log.error(line);
           void this.reportFailure(run, e.step, e.executionId, e.reason);
@@ -179,7 +180,7 @@ export class RunProgress implements vscode.Disposable {
   private finish(run: RunView, state: RunState, why?: string, durationMs?: number): void {
     run.finished = state;
     run.running.clear();
-    this.log.info(`run ${run.runId} of ${run.pipeline} ${state}${durationMs !== undefined ? ` in ${(durationMs / 1000).toFixed(1)} s` : ''}${why ? ` (${why})` : ''}`);
+    this.log.info(`run ${run.runId} of ${run.pipeline} ${state}${durationMs !== undefined ? ` in ${formatDuration(durationMs)}` : ''}${why ? ` (${why})` : ''}`);
     this.finishers.get(run.runId)?.(state);
     this.finishers.delete(run.runId);
     // Keep a bounded history for `get`.

@@ -2,7 +2,7 @@
 // cached), and the input/output artifacts of each. Refreshes while runs are going.
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
-import type { ArtifactEvent, ExecutionSummary, RunSummary } from '../runtime/metadata/types';
+import type { ArtifactEvent, ExecutionSummary, RunSummary } from '../runtime/server/protocol';
 import type { DbRef } from '../runtime/server/protocol';
 import type { RuntimeClient } from './runtimeClient';
 import { formatDuration } from '../common/format';

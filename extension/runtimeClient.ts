@@ -5,8 +5,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
-import type { RunEvent } from '../runtime/orchestrator/events';
+import type { RunEvent } from '../runtime/server/protocol';
 import { chooseNode, RuntimeStartError } from './nodeChoice';
+import { choosePython } from './pythonChoice';
+import { PYTHON_ENV } from '../common/pythonInterpreter';
 import {
   PROTOCOL_VERSION,
   RUN_EVENT_NOTIFICATION,
@@ -30,6 +32,7 @@ export class RuntimeClient implements vscode.Disposable {
     private readonly extensionPath: string,
     private readonly log: vscode.LogOutputChannel,
     private readonly nodePathSetting: () => string | undefined,
+    private readonly pythonPathSetting: () => string | undefined = () => undefined,
   ) {}
 
   get running(): boolean {
@@ -55,9 +58,11 @@ export class RuntimeClient implements vscode.Disposable {
     const node = await chooseNode(this.nodePathSetting());
     const cli = join(this.extensionPath, 'dist', 'runtime', 'cli.js');
     this.log.info(`starting the runtime: ${node.command} (Node ${node.version}) ${cli} serve --stdio`);
+    const python = await choosePython(this.pythonPathSetting());
+    this.log.info(`Python for run_fn modules: ${python.python ?? 'python3'} (${python.source})`);
     const child = spawn(node.command, [cli, 'serve', '--stdio'], {
       cwd: this.extensionPath,
-      env: { ...process.env, ...node.env },
+      env: { ...process.env, ...node.env, ...(python.python ? { [PYTHON_ENV]: python.python } : {}) },
       stdio: ['pipe', 'pipe', 'pipe'],
       shell: false,
       windowsHide: true,

@@ -2,7 +2,7 @@
 // overlaid with the live events of runs in progress. Trees and CodeLens show it.
 import * as vscode from 'vscode';
 import { stepStateOf, type StepState } from '../common/stepStates';
-import type { RunEvent } from '../runtime/orchestrator/events';
+import type { RunEvent } from '../runtime/server/protocol';
 import type { DbRef } from '../runtime/server/protocol';
 import type { RuntimeClient } from './runtimeClient';
 

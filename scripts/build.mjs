@@ -12,7 +12,8 @@ const production = process.argv.includes('--production');
 // Native or heavy packages stay in node_modules and are loaded at run time by the runtime process.
 const runtimeExternals = [
   'better-sqlite3',
-  '@duckdb/node-api',
+  '@photostructure/sqlite',
+  // @duckdb/node-api is plain JavaScript (180 files) and is bundled; its binding loads the native module.
   '@duckdb/node-bindings',
   '@tensorflow/tfjs-node',
   '@tensorflow/tfjs',

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
+// The checkout sits beside shared/; a git worktree one level deeper (MLPIPE_SHARED_FIXTURES overrides both).
 const candidates = [resolve(__dirname, '..', '..', 'shared', 'fixtures'), resolve(__dirname, '..', '..', '..', 'shared', 'fixtures')];
 
 export const SHARED_FIXTURES = process.env['MLPIPE_SHARED_FIXTURES'] ?? candidates.find((c) => existsSync(c)) ?? candidates[0]!;

@@ -6,7 +6,11 @@
 // Types only: nothing here runs, so the file can be imported by the browser bundles, the host and tests.
 
 import type { LineageGraph } from '../runtime/metadata/types';
+
+/** The runtime's lineage shapes, re-exported so that views never reach into runtime/. */
+export type { LineageEdge, LineageGraph, LineageNode } from '../runtime/metadata/types';
 // Type-only imports of the runtime's plain data contracts: erased from the browser bundles.
+import type { ApprovalVerdict } from '../common/approval';
 import type { StepState } from '../common/stepStates';
 
 export type ViewKind = 'dag' | 'statistics' | 'lineage' | 'evaluation' | 'approval';
@@ -23,6 +27,8 @@ export interface DagNodeStatus {
   /** Why a step failed, was skipped or rejected. */
   reason?: string;
   executionId?: number;
+  /** Rows per split of the Examples its last run wrote (ExampleGen's `num_examples`), for data steps. */
+  rows?: Record<string, number>;
 }
 
 export interface DagPort {
@@ -35,6 +41,8 @@ export interface DagNode {
   type: string;
   enabled: boolean;
   outputs: DagPort[];
+  /** The component's first error (`line:column message`) while its definition has errors. */
+  broken?: string;
 }
 
 export interface DagEdge {
@@ -54,6 +62,19 @@ export interface DagGraph {
   edges: DagEdge[];
 }
 
+export type DagLayoutDirection = 'RIGHT' | 'DOWN';
+
+/** The last layout, kept in webview state so a tab shown again draws at once (positions relative to the graph). */
+export interface DagSavedLayout {
+  /** The laid-out graph's shape key: the layout is reused only for the same shape. */
+  shape: string;
+  direction: DagLayoutDirection;
+  width: number;
+  height: number;
+  nodes: Array<{ id: string; x: number; y: number; width: number; height: number; ports: Array<{ key: string; kind: 'in' | 'out'; x: number; y: number }> }>;
+  edges: Array<{ index: number; points: Array<[number, number]> }>;
+}
+
 export interface DagProblem {
   line: number;
   column: number;
@@ -63,7 +84,7 @@ export interface DagProblem {
 }
 
 export interface DagSnapshot {
-  /** The last good graph; null before the file ever parsed. */
+  /** The graph of every component that could be read (broken ones marked); null before the file ever parsed. */
   graph: DagGraph | null;
   status: Record<string, DagNodeStatus>;
   problems: DagProblem[];
@@ -206,7 +227,8 @@ export type EvaluationToHost = { type: 'evaluation/ready' } | { type: 'evaluatio
 // ---------------------------------------------------------------------------------------------
 // Approval (the HumanApproval component's decision)
 
-export type ApprovalDecision = 'approve' | 'reject';
+/** The value MLMD stores: the same words in the view, the host and the runtime. */
+export type ApprovalDecision = ApprovalVerdict;
 
 /** Numbers worth a reviewer's glance, one line per feature. */
 export interface StatisticsHighlight {
@@ -305,7 +327,7 @@ export interface ViewToHost {
 
 /** What each view keeps with setState, so a reloaded panel restores itself before the host answers. */
 export interface ViewState {
-  dag: { snapshot: DagSnapshot | null; zoom: number; panX: number; panY: number };
+  dag: { snapshot: DagSnapshot | null; zoom: number; panX: number; panY: number; layout?: DagSavedLayout | null; autoFit?: boolean };
   statistics: { snapshot: StatisticsSnapshot | null; sort: StatisticsSort; search: string; logScale: boolean; quantiles: boolean };
   lineage: { snapshot: LineageSnapshot | null };
   evaluation: { snapshot: EvaluationSnapshot | null; metric: string | null };

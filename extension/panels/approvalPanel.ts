@@ -1,7 +1,7 @@
 // The approval panel: a waiting HumanApproval step's model with its evaluation and data highlights,
 // and the reviewer's decision, recorded through the runtime (as `mlpipe approve` does).
 import * as vscode from 'vscode';
-import type { ExecutionDetail } from '../../runtime/metadata/types';
+import type { ExecutionDetail } from '../../runtime/server/protocol';
 import type { ApprovalSnapshot, ApprovalToHost, ViewState } from '../../webviews/protocol';
 import type { ApprovalArgs, PanelDeps } from '../panelDeps';
 import { buildAudit } from './auditSummary';
@@ -20,7 +20,7 @@ function decidedOf(detail: ExecutionDetail): ApprovalSnapshot['decided'] {
   const d = String(p['__approval_decision__'] ?? p['decision'] ?? '');
   if (d !== 'approved' && d !== 'rejected') return null;
   const t = Date.parse(String(p['decided_at'] ?? ''));
-  return { decision: d === 'approved' ? 'approve' : 'reject', reviewer: String(p['approved_by'] ?? 'unknown'), comment: String(p['comment'] ?? ''), time: Number.isFinite(t) ? t : detail.updateTime };
+  return { decision: d === 'approved' ? 'approved' : 'rejected', reviewer: String(p['approved_by'] ?? 'unknown'), comment: String(p['comment'] ?? ''), time: Number.isFinite(t) ? t : detail.updateTime };
 }
 
 export async function loadApproval(deps: PanelDeps, args: ApprovalArgs): Promise<ApprovalSnapshot> {
@@ -111,15 +111,15 @@ export class ApprovalPanel {
         if (isId(m.artifactId)) await EvaluationPanel.show(this.deps, { db: this.args.db, artifactId: m.artifactId });
         return;
       case 'approval/decide': {
-        if (m.executionId !== this.args.executionId || (m.decision !== 'approve' && m.decision !== 'reject')) return;
+        if (m.executionId !== this.args.executionId || (m.decision !== 'approved' && m.decision !== 'rejected')) return;
         const comment = typeof m.comment === 'string' ? m.comment.slice(0, 10_000) : '';
         if (!this.deps.isTrusted()) {
           this.view.post({ type: 'approval/result', ok: false, message: 'Decisions are disabled in restricted mode: trust the workspace first.' });
           return;
         }
         try {
-          await this.deps.approve(this.args.db, this.args.executionId, m.decision === 'approve' ? 'approved' : 'rejected', comment);
-          this.view.post({ type: 'approval/result', ok: true, message: m.decision === 'approve' ? 'Approved. The run continues.' : 'Rejected. Downstream steps will not run.' });
+          await this.deps.approve(this.args.db, this.args.executionId, m.decision, comment);
+          this.view.post({ type: 'approval/result', ok: true, message: m.decision === 'approved' ? 'Approved. The run continues.' : 'Rejected. Downstream steps will not run.' });
           this.update(await loadApproval(this.deps, this.args));
         } catch (e) {
           this.view.post({ type: 'approval/result', ok: false, message: errorMessage(e) });

@@ -3,9 +3,9 @@
 // approved it and where it was pushed. Pure data + fs (no `vscode`), so it is tested directly.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LineageGraph, LineageNode } from '../../runtime/metadata/types';
+import type { LineageGraph, LineageNode } from '../../runtime/server/protocol';
 import type { AnomalyEntry, AuditArtifactRef, AuditSummary, EvaluationSnapshot, StatisticsHighlight } from '../../webviews/protocol';
-import { APPROVAL_DECISION_KEY } from '../../common/approval';
+import { APPROVAL_DECISION_KEY, type ApprovalVerdict } from '../../common/approval';
 import { blessingVerdict } from '../../common/blessing';
 import { buildRows } from '../../common/featureRows';
 import { readAnomalies, readEvaluation, readFeatureStats, splitsIn } from './artifactPayloads';
@@ -87,9 +87,9 @@ function blessingOf(n: LineageNode | undefined): boolean | null {
   return null;
 }
 
-function decisionOf(n: LineageNode): 'approve' | 'reject' | null {
+function decisionOf(n: LineageNode): ApprovalVerdict | null {
   const d = String(n.customProperties['decision'] ?? n.customProperties[APPROVAL_DECISION_KEY] ?? '');
-  return d === 'approved' ? 'approve' : d === 'rejected' ? 'reject' : null;
+  return d === 'approved' || d === 'rejected' ? d : null;
 }
 
 function timeOf(n: LineageNode): number {

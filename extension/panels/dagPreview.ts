@@ -3,12 +3,12 @@
 // file has errors, patches step states live from run events, and turns node actions into runs, logs
 // and panels.
 import * as vscode from 'vscode';
-import type { PipelineIR } from '../../runtime/definition/ir';
-import type { RunEvent } from '../../runtime/orchestrator/events';
+import type { PipelineIR } from '../../runtime/server/protocol';
+import type { RunEvent } from '../../runtime/server/protocol';
 import type { DagAction, DagGraph, DagNodeStatus, DagProblem, DagSnapshot, DagToHost, ViewState } from '../../webviews/protocol';
 import type { DagPreviewArgs, PanelDeps } from '../panelDeps';
 import { rememberInstructions } from './approvalPanel';
-import { componentAt, graphFor, stateOfExecution, toDagProblems } from './dagGraph';
+import { componentAt, graphFor, rowsPerSplit, stateOfExecution, toDagProblems } from './dagGraph';
 import { EvaluationPanel } from './evaluationPanel';
 import { LineagePanel } from './lineagePanel';
 import { createPanel, errorMessage, isString, TypedWebview } from './panelHost';
@@ -154,7 +154,31 @@ export class DagPreview {
       this.status = Object.fromEntries(Object.entries(states).map(([id, e]) => [id, stateOfExecution(e)]));
     } catch {
       // No database yet (never run): every node shows "never run".
+      return;
     }
+    Object.assign(this.status, await this.rowsOf(Object.keys(this.status)));
+  }
+
+  /**
+   * Rows per split for the data steps among `steps` (those with an Examples output), from their last
+   * successful outputs: one small request per data step, in parallel.
+   */
+  private async rowsOf(steps: string[]): Promise<Record<string, DagNodeStatus>> {
+    const db = this.deps.dbFor(this.file);
+    const pipeline = this.graph?.pipeline ?? this.ir?.name;
+    const dataSteps = new Set(this.graph?.nodes.filter((n) => n.outputs.some((o) => o.artifactType === 'Examples')).map((n) => n.id) ?? []);
+    if (!db || !pipeline) return {};
+    const found = await Promise.all(
+      steps
+        .filter((id) => dataSteps.has(id) && ['complete', 'cached'].includes(this.status[id]?.state ?? ''))
+        .map(async (id) => {
+          const outputs = await this.deps.client.request('mlpipe/latestNodeOutputs', { db, pipeline, nodeId: id }).catch(() => null);
+          return [id, rowsPerSplit(outputs)] as const;
+        }),
+    );
+    const out: Record<string, DagNodeStatus> = {};
+    for (const [id, rows] of found) if (rows) out[id] = { ...this.status[id]!, rows };
+    return out;
   }
 
   private onRunEvent(e: RunEvent): void {
@@ -182,6 +206,7 @@ export class DagPreview {
         const final: Record<string, DagNodeStatus> = {};
         for (const [step, state] of Object.entries(e.steps)) final[step] = { ...this.status[step], state };
         this.patch(final);
+        void this.rowsOf(Object.keys(e.steps)).then((rows) => Object.keys(rows).length && this.patch(rows));
         break;
       }
       default:

@@ -1,6 +1,6 @@
 // Lineage panels beside the editor: the graph around an artifact across runs, and the audit answers.
 import * as vscode from 'vscode';
-import type { LineageGraph } from '../../runtime/metadata/types';
+import type { LineageGraph } from '../../runtime/server/protocol';
 import type { DbRef } from '../../runtime/server/protocol';
 import type { LineageSnapshot, LineageToHost, ViewState } from '../../webviews/protocol';
 import type { LineageArgs, PanelDeps } from '../panelDeps';

@@ -1,7 +1,7 @@
 // Finds the files behind a statistics request (an ExampleStatistics artifact, or the statistics of an
 // Examples artifact, plus the ExampleValidator's anomalies next to them) and reads them into the
 // statistics view's snapshot. The metadata goes through the runtime; the files are read here.
-import type { ArtifactSummary, LineageGraph } from '../../runtime/metadata/types';
+import type { ArtifactSummary, LineageGraph } from '../../runtime/server/protocol';
 import type { DbRef } from '../../runtime/server/protocol';
 import type { StatisticsSide, StatisticsSnapshot } from '../../webviews/protocol';
 import type { PanelDeps } from '../panelDeps';

@@ -1,14 +1,16 @@
 // `mlpipe`: everything the extension can do, headless. Exit codes: 0 success, 1 a failed or invalid
 // pipeline, 2 a usage error. A user's mistake prints a message, never a stack trace.
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { formatDiagnostic } from '../definition/ir';
 import { loadPipelineFile } from '../definition/load';
 import { MetadataStore } from '../metadata/store';
+import type { RunSummary } from '../metadata/types';
+import { STEP_STATE_TEXT, stepStateOf } from '../../common/stepStates';
 import { describeUserError, UsageError, UserError } from '../errors';
 import { recordApproval } from '../orchestrator/approval';
 import { PipelineInvalidError, runPipeline } from '../orchestrator/run';
-import { defaultDbPath, findRoot, rootForPipelineFile } from '../workspace';
+import { databaseFor, defaultDbPath, findRoot, rootForPipelineFile } from '../workspace';
 import { parseArgs } from './args';
 import { formatDuration } from '../../common/format';
 import { jsonDisplay, plainDisplay, ttyDisplay } from './display';
@@ -26,7 +28,7 @@ Usage:
                     [--python <interpreter>]
   mlpipe validate <file> [--json]
   mlpipe runs [--pipeline <name>] [--limit <n>] [--offset <n>] [--db <path>] [--root <dir>] [--json]
-  mlpipe show <execution id> [--artifact] [--db <path>] [--root <dir>] [--json]
+  mlpipe show <execution id> | <run id> | --artifact <artifact id> [--db <path>] [--root <dir>] [--json]
   mlpipe lineage <artifact id> [--db <path>] [--root <dir>] [--json]
   mlpipe approve <execution id> --approve|--reject --by <name> [--comment <text>] [--db <path>]
   mlpipe export <file> --to argo --image <image> [--claim <pvc>] [--mount <dir>] [--command <cmd>]
@@ -38,8 +40,9 @@ Usage:
   mlpipe serve --stdio
   mlpipe schema [--out <file>]
 
-The workspace root is the nearest folder above the current one that holds .mlpipe/, else the current
-folder; for run, the nearest above the pipeline file, else the current folder when the file is inside it,
+The workspace root is the nearest folder above the current one that holds .mlpipe/; runs, show, lineage
+and approve, finding none, read the newest .mlpipe/ below the current folder (where run put it), else the
+current folder's; for run, the nearest above the pipeline file, else the current folder when the file is inside it,
 else the file's folder (--root overrides). Its database is .mlpipe/metadata.sqlite (--db overrides, e.g.
 a TFX metadata.sqlite).
 Exit codes: 0 success, 1 failed or invalid pipeline, 2 usage error.
@@ -47,9 +50,20 @@ Exit codes: 0 success, 1 failed or invalid pipeline, 2 usage error.
 
 type Out = NodeJS.WriteStream;
 
-function dbFor(values: Record<string, string>): string {
+/**
+ * The database a reading command uses: --db, else --root's, else the one `run` used from here (the
+ * workspace root above, else the newest .mlpipe/ below: see databaseFor). A database found below is
+ * named on stderr, so the user knows which one answered and output on stdout stays clean for pipes.
+ */
+function dbFor(values: Record<string, string>, err: Out): string {
   if (values['db']) return resolve(values['db']);
-  return defaultDbPath(findRoot(values['root'] ?? process.cwd()));
+  if (values['root']) return defaultDbPath(findRoot(values['root']));
+  const db = databaseFor(process.cwd());
+  if (db.found === 'below') {
+    const rel = (p: string) => relative(process.cwd(), p) || p;
+    err.write(`mlpipe: using ${rel(db.path)}${db.others.length ? ` (the newest of ${db.others.length + 1} below this folder; also ${db.others.map(rel).join(', ')})` : ''}; --db chooses another\n`);
+  }
+  return db.path;
 }
 
 function openForReading(path: string): MetadataStore {
@@ -85,8 +99,8 @@ async function cmdRun(argv: string[], out: Out, err: Out): Promise<number> {
   const json = a.switches.has('json');
   const root = resolve(a.values['root'] ?? rootForPipelineFile(file, process.cwd()));
   const dbPath = resolve(a.values['db'] ?? defaultDbPath(root));
-  // `mlpipe approve` run from here finds this database by itself only if it is the current folder's.
-  const dbFlag = dbPath === defaultDbPath(findRoot(process.cwd())) ? '' : ` --db ${/^[\w./-]+$/.test(dbPath) ? dbPath : JSON.stringify(dbPath)}`;
+  // `mlpipe approve` run from here finds this database by itself only if it is the one it would pick.
+  const dbFlag = dbPath === databaseFor(process.cwd()).path ? '' : ` --db ${/^[\w./-]+$/.test(dbPath) ? dbPath : JSON.stringify(dbPath)}`;
   const approveCommand = (id: number) => `mlpipe approve ${id} --approve|--reject --by <name> [--comment <text>]${dbFlag}`;
   const display = json ? jsonDisplay(out) : out.isTTY ? ttyDisplay(out, approveCommand) : plainDisplay(out, a.switches.has('verbose'), approveCommand);
   const controller = new AbortController();
@@ -147,9 +161,9 @@ async function cmdValidate(argv: string[], out: Out, err: Out): Promise<number> 
   return errors.length ? 1 : 0;
 }
 
-function cmdRuns(argv: string[], out: Out): number {
+function cmdRuns(argv: string[], out: Out, err: Out): number {
   const a = parseArgs(argv, { values: ['pipeline', 'db', 'root', 'limit', 'offset'], switches: ['json'] });
-  const store = openForReading(dbFor(a.values));
+  const store = openForReading(dbFor(a.values, err));
   try {
     const page = store.listRuns({ pipeline: a.values['pipeline'], limit: intFlag(a.values, 'limit', 50), offset: intFlag(a.values, 'offset', 0) });
     if (a.switches.has('json')) {
@@ -165,9 +179,9 @@ function cmdRuns(argv: string[], out: Out): number {
       );
       return 0;
     }
-    for (const r of page.items) {
-      out.write(`${String(r.id).padStart(6)}  ${new Date(r.createTime).toISOString()}  ${r.state.padEnd(8)}  ${r.pipeline}  ${r.name}  (${r.executionCount} executions, ${formatDuration(Math.max(0, r.updateTime - r.createTime))})\n`);
-    }
+    // The run id is the one `mlpipe run` printed and `mlpipe show <run id>` takes.
+    const rows = page.items.map((r) => [r.name, r.pipeline, r.state.toLowerCase(), new Date(r.createTime).toISOString(), String(r.executionCount), formatDuration(Math.max(0, r.updateTime - r.createTime))]);
+    out.write(table(['RUN ID', 'PIPELINE', 'STATE', 'STARTED', 'EXECUTIONS', 'DURATION'], rows, [4]));
     if (page.next !== undefined) out.write(`… ${page.total} runs in all; next page: --offset ${page.next}\n`);
     return 0;
   } finally {
@@ -175,11 +189,53 @@ function cmdRuns(argv: string[], out: Out): number {
   }
 }
 
-function cmdShow(argv: string[], out: Out): number {
-  const a = parseArgs(argv, { values: ['db', 'root'], switches: ['json', 'artifact'] });
-  const id = idArg(a.positionals, a.switches.has('artifact') ? 'artifact id' : 'execution id');
-  const store = openForReading(dbFor(a.values));
+/** Left-aligned columns (right-aligned where `right` says), two spaces apart, a header first. */
+function table(header: string[], rows: string[][], right: number[] = []): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => (right.includes(c) ? cell.padStart(widths[c]!) : c === cells.length - 1 ? cell : cell.padEnd(widths[c]!)))
+      .join('  ')
+      .trimEnd();
+  return `${[header, ...rows].map(line).join('\n')}\n`;
+}
+
+/** A run's executions, for `mlpipe show <run id>`. */
+function showRun(store: MetadataStore, runId: string, json: boolean, out: Out): number {
+  const matches: RunSummary[] = [];
+  // Runs are few next to executions; page through them rather than add a lookup to the store.
+  for (let offset: number | undefined = 0; offset !== undefined; ) {
+    const page = store.listRuns({ limit: 500, offset });
+    matches.push(...page.items.filter((r) => r.name === runId));
+    offset = page.next;
+  }
+  if (matches.length === 0) throw new UsageError(`no run ${runId} in ${store.path}`, { hint: 'list the runs with `mlpipe runs`' });
+  const runs = matches.map((run) => ({ run, executions: store.runExecutions(run.id) }));
+  if (json) {
+    out.write(`${JSON.stringify(runs.length === 1 ? runs[0] : runs, null, 2)}\n`);
+    return 0;
+  }
+  for (const { run, executions } of runs) {
+    out.write(`run ${run.name} of ${run.pipeline}: ${run.state.toLowerCase()}, ${executions.length} execution(s), started ${new Date(run.createTime).toISOString()}\n`);
+    const rows = executions.map((e) => [`${e.id}`, e.nodeId, STEP_STATE_TEXT[stepStateOf(e)], formatDuration(e.durationMs), e.type]);
+    out.write(table(['EXECUTION', 'STEP', 'STATE', 'DURATION', 'TYPE'], rows, [0]).replace(/^(?=.)/gm, '  '));
+  }
+  return 0;
+}
+
+function cmdShow(argv: string[], out: Out, err: Out): number {
+  const a = parseArgs(argv, { values: ['db', 'root'], switches: ['json', 'artifact', 'run', 'execution'] });
+  const kinds = ['artifact', 'run', 'execution'].filter((k) => a.switches.has(k));
+  if (kinds.length > 1) throw new UsageError(`say one of --${kinds.join(', --')}`);
+  const raw = a.positionals[0];
+  if (raw === undefined) throw new UsageError('missing execution id, run id or artifact id (see `mlpipe help`)');
+  if (a.positionals.length > 1) throw new UsageError(`unexpected argument ${a.positionals[1]}`);
+  // An execution id is a number; a run id is what `mlpipe run` printed (`mlpipe runs` lists them).
+  const isRun = a.switches.has('run') || (!a.switches.has('artifact') && !a.switches.has('execution') && !/^\d+$/.test(raw));
+  const id = isRun ? 0 : idArg(a.positionals, a.switches.has('artifact') ? 'artifact id' : 'execution id');
+  const store = openForReading(dbFor(a.values, err));
   try {
+    if (isRun) return showRun(store, raw, a.switches.has('json'), out);
     if (a.switches.has('artifact')) {
       const art = store.artifact(id);
       if (!art) throw new UsageError(`no artifact ${id}`);
@@ -213,10 +269,10 @@ function props(p: Record<string, unknown>, c: Record<string, unknown>): string {
   return lines.length ? `  properties:\n${lines.join('\n')}\n` : '';
 }
 
-function cmdLineage(argv: string[], out: Out): number {
+function cmdLineage(argv: string[], out: Out, err: Out): number {
   const a = parseArgs(argv, { values: ['db', 'root', 'depth'], switches: ['json'] });
   const id = idArg(a.positionals, 'artifact id');
-  const store = openForReading(dbFor(a.values));
+  const store = openForReading(dbFor(a.values, err));
   try {
     if (!store.artifact(id)) throw new UsageError(`no artifact ${id}`);
     const graph = store.lineage(id, { direction: 'both', maxDepth: a.values['depth'] ? intFlag(a.values, 'depth', 50) : undefined });
@@ -238,7 +294,7 @@ function cmdLineage(argv: string[], out: Out): number {
   }
 }
 
-function cmdApprove(argv: string[], out: Out): number {
+function cmdApprove(argv: string[], out: Out, err: Out): number {
   const a = parseArgs(argv, { values: ['by', 'comment', 'db', 'root'], switches: ['approve', 'reject', 'json'] });
   const id = idArg(a.positionals, 'execution id');
   const approve = a.switches.has('approve');
@@ -246,7 +302,7 @@ function cmdApprove(argv: string[], out: Out): number {
   if (approve === reject) throw new UsageError('say --approve or --reject');
   const by = a.values['by'];
   if (!by) throw new UsageError('--by <name> is required: the decision is recorded with who made it');
-  const dbPath = dbFor(a.values);
+  const dbPath = dbFor(a.values, err);
   if (!existsSync(dbPath)) throw new UsageError(`no metadata database at ${dbPath}`);
   const exec = recordApproval(dbPath, { executionId: id, decision: approve ? 'approved' : 'rejected', by, comment: a.values['comment'] });
   out.write(a.switches.has('json') ? `${JSON.stringify(exec)}\n` : `execution ${id} (${exec.nodeId}) ${approve ? 'approved' : 'rejected'} by ${by}\n`);
@@ -262,13 +318,13 @@ export async function main(argv: string[], out: Out = process.stdout, err: Out =
       case 'validate':
         return await cmdValidate(rest, out, err);
       case 'runs':
-        return cmdRuns(rest, out);
+        return cmdRuns(rest, out, err);
       case 'show':
-        return cmdShow(rest, out);
+        return cmdShow(rest, out, err);
       case 'lineage':
-        return cmdLineage(rest, out);
+        return cmdLineage(rest, out, err);
       case 'approve':
-        return cmdApprove(rest, out);
+        return cmdApprove(rest, out, err);
       case 'serve': {
         const a = parseArgs(rest, { values: [], switches: ['stdio'] });
         if (!a.switches.has('stdio')) throw new UsageError('mlpipe serve needs --stdio');
@@ -318,10 +374,29 @@ function printError(e: unknown, err: Out): number {
   return 1;
 }
 
+/**
+ * A reader that stops early (`mlpipe runs | head -2`) closes the pipe: the output simply ends, with no
+ * EPIPE stack. The command itself finishes (a run still records every step); only its printing stops.
+ */
+function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream): { closed: boolean } {
+  const state = { closed: false };
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') {
+      state.closed = true;
+      return;
+    }
+    process.exitCode = 1;
+  });
+  return state;
+}
+
 if (require.main === module) {
+  const stdout = endQuietlyOnClosedPipe(process.stdout);
+  endQuietlyOnClosedPipe(process.stderr);
   main(process.argv.slice(2)).then(
     (code) => {
       // Exit explicitly: native engines (DuckDB, TF.js) may keep handles open after the work is done.
+      if (stdout.closed || process.stdout.destroyed) process.exit(code);
       process.stdout.write('', () => process.exit(code));
     },
     (e: unknown) => {

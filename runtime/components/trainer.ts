@@ -21,7 +21,7 @@ export const trainerSpec: ComponentSpec = {
   },
   params: {
     label: { type: 'string', required: true, doc: 'Label column (raw name; Transform may encode it).' },
-    task: { type: 'string', enum: ['auto', 'classification', 'regression'], default: 'auto', doc: '`auto`: text or class-encoded labels -> classification, numbers -> regression.' },
+    task: { type: 'string', enum: ['auto', 'classification', 'regression'], default: 'auto', doc: '`auto`: text, class-encoded labels and a few distinct whole numbers (0/1, up to 10 values) -> classification, other numbers -> regression; the log says which and why.' },
     hidden_units: { type: 'array', default: [16, 8], doc: 'Units of each hidden ReLU layer.', schema: { items: { type: 'integer', minimum: 1 } } },
     epochs: { type: 'integer', default: 40, doc: 'Maximum epochs.' },
     batch_size: { type: 'integer', default: 32, doc: 'Mini-batch size.' },

@@ -1,6 +1,6 @@
 // ExampleValidator: TFDV's validate_statistics (schema checks), plus drift against a baseline span and
 // skew against another split or serving data, writing TFDV-like Anomalies JSON.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ANOMALIES_FILE, splitDir, splitNames } from '../components/artifacts';
 import { ComponentError, type ExecutorContext, type InputArtifact } from '../components/spec';
@@ -350,7 +350,16 @@ export async function runExampleValidator(ctx: ExecutorContext): Promise<void> {
   const baseline = ctx.inputs['baseline_statistics']?.[0];
   const serving = ctx.inputs['serving_statistics']?.[0];
   const excluded = excludedSplits(ctx.params);
-  const splits = splitNames(stats.properties).filter((s) => !excluded.has(s));
+  const named = splitNames(stats.properties);
+  if (named.length === 0) {
+    // Validating nothing and reporting success would let any data through: say what is wrong instead.
+    const onDisk = existsSync(stats.uri) ? readdirSync(stats.uri).filter((f) => f.startsWith('Split-')) : [];
+    throw new ComponentError(
+      `statistics artifact ${stats.id} has no split names, so there is nothing to validate${onDisk.length ? ` (its folder holds ${onDisk.join(', ')})` : ''}`,
+      onDisk.length ? `Import it with properties: {split_names: '${JSON.stringify(onDisk.map((f) => f.slice('Split-'.length)))}'}, or wire a StatisticsGen output.` : 'Wire a StatisticsGen output (or an Importer of a TFX statistics folder with Split-*/FeatureStats.pb).',
+    );
+  }
+  const splits = named.filter((s) => !excluded.has(s));
   const skewRaw = ctx.params['skew'];
   const skewPairs = skewRaw && typeof skewRaw === 'object' && !Array.isArray(skewRaw) ? Object.entries(skewRaw as Record<string, unknown>) : [];
   const skewControlOf = new Map<string, string>();

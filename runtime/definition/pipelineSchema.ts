@@ -7,7 +7,7 @@ import { componentManifest, MANIFEST_KEY, type ComponentCatalog } from './compon
 
 type JsonSchema = Record<string, unknown>;
 
-const STANDARD_ARTIFACT_TYPES = [
+export const STANDARD_ARTIFACT_TYPES = [
   'Examples',
   'ExampleStatistics',
   'Schema',

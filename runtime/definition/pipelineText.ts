@@ -2,6 +2,8 @@
 // the extension host can bundle it and validate as the user types with catalogFromSchema(...).
 import type { LoadResult, PipelineDiagnostic, PipelineIR } from './ir';
 import { parsePipelineText, pipelineFormat } from './parse';
+import { addQuickFixes } from './quickFixes';
+import { parseAroundSyntaxError, restoreBroken } from './syntaxRecovery';
 import { FILE_START, LineIndex } from './sourcePositions';
 import { validatePipeline, type ValidateOptions } from './validate';
 
@@ -14,6 +16,8 @@ function keepQuotes(ds: PipelineDiagnostic[], text: string): void {
   const lines = new LineIndex(text);
   for (const d of ds) {
     for (const fix of d.fixes ?? []) {
+      // An insertion (an empty range) writes whole entries, not one quoted scalar.
+      if (fix.range.start.line === fix.range.end.line && fix.range.start.column === fix.range.end.column) continue;
       const quote = text[lines.offset(fix.range.start)];
       if (quote === '"') fix.replacement = JSON.stringify(fix.replacement);
       else if (quote === "'") fix.replacement = `'${fix.replacement.replace(/'/g, "''")}'`;
@@ -40,6 +44,23 @@ function beforeSyntaxErrors(ds: PipelineDiagnostic[], p: PipelineIR): PipelineDi
 }
 
 /**
+ * A syntax error inside one component of a YAML file: check everything else without that component's
+ * block (syntaxRecovery.ts), and keep the component in the IR, marked by the syntax error.
+ */
+function recoverSyntaxError(file: string, text: string, parsedDiagnostics: PipelineDiagnostic[], opts: ValidateOptions): { pipeline: PipelineIR; diagnostics: PipelineDiagnostic[] } | undefined {
+  if (pipelineFormat(file) !== 'yaml') return undefined;
+  const syntax = parsedDiagnostics.find((d) => d.code === 'yaml-syntax');
+  const rec = syntax ? parseAroundSyntaxError(file, text, syntax.range.start.line) : undefined;
+  const pipeline = rec?.parsed.pipeline;
+  if (!syntax || !rec || !pipeline) return undefined;
+  const brokenId = rec.broken.id;
+  const others = [...rec.parsed.diagnostics, ...validatePipeline(pipeline, opts)].filter((d) => d.component !== brokenId && d.code !== 'yaml-warning');
+  restoreBroken(pipeline, rec.broken);
+  const marked = { ...syntax, component: brokenId, hint: `Fix the syntax here; the rest of the file was checked without \`${brokenId}\`.` };
+  return { pipeline, diagnostics: [marked, ...parsedDiagnostics.filter((d) => d.code === 'yaml-warning'), ...others] };
+}
+
+/**
  * Parse and validate YAML/JSON pipeline text (as-you-type in the editor; never throws). The IR is
  * returned whenever one could be built, even with errors, so previews keep working while typing.
  */
@@ -49,12 +70,18 @@ export function checkPipelineText(file: string, text: string, opts: ValidateOpti
   try {
     const parsed = parsePipelineText(file, text);
     let diagnostics = [...parsed.diagnostics];
-    if (parsed.pipeline) diagnostics.push(...validatePipeline(parsed.pipeline, opts));
-    if (parsed.hasSyntaxErrors && parsed.pipeline) diagnostics = beforeSyntaxErrors(diagnostics, parsed.pipeline);
+    let pipeline = parsed.pipeline;
+    const recovered = parsed.hasSyntaxErrors ? recoverSyntaxError(file, text, parsed.diagnostics, opts) : undefined;
+    if (recovered) ({ pipeline, diagnostics } = recovered);
+    else {
+      if (parsed.pipeline) diagnostics.push(...validatePipeline(parsed.pipeline, opts));
+      if (parsed.hasSyntaxErrors && parsed.pipeline) diagnostics = beforeSyntaxErrors(diagnostics, parsed.pipeline);
+    }
     // "No components:" already says it; "no components" on top would be the same news twice.
     if (diagnostics.some((d) => d.code === 'missing-components')) diagnostics = diagnostics.filter((d) => d.code !== 'empty-pipeline');
+    if (pipeline) addQuickFixes(diagnostics, pipeline, text, opts.catalog);
     keepQuotes(diagnostics, text);
-    return { pipeline: parsed.pipeline, diagnostics: sortDiagnostics(diagnostics) };
+    return { pipeline, diagnostics: sortDiagnostics(diagnostics) };
   } catch (err) {
     // A bug of ours must still come out as a positioned diagnostic, not a crash of the editor.
     return {

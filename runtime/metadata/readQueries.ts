@@ -3,7 +3,7 @@
 // Batch loaders take id lists bound as one JSON array (`json_each`), so a page costs a fixed number of
 // statements, whatever its size.
 
-import type Database from 'better-sqlite3';
+import type Database from './sqlite';
 import type { Properties } from '../components/spec';
 import { groupProperties, type PropertyRow } from './propertyCodec';
 import {

@@ -21,7 +21,7 @@
 // returns BUSY without waiting), no transaction spans an await, and every connection waits up to
 // busy_timeout (15 s by default; MLMD itself gives up after ~2 s) for a lock.
 
-import Database from 'better-sqlite3';
+import Database from './sqlite';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -54,8 +54,8 @@ import {
   type TypeKindValue,
 } from './schema';
 import type { ArtifactSummary, ExecutionDetail, ExecutionSummary, Page, RunSummary } from './types';
-import packageJson from '../../package.json';
 import { UserError } from '../errors';
+import { MLPIPE_VERSION } from '../version';
 
 export type { PropertyInputs, PropertyInputValue } from './propertyCodec';
 export type { LineageOptions, LineageResult } from './lineage';
@@ -67,6 +67,9 @@ export class MetadataStoreError extends UserError {
     super(message, { code });
   }
 }
+
+/** The tables of every ML Metadata schema version mlpipe reads (6 and up). */
+const MLMD_CORE_TABLES = ['Type', 'Artifact', 'ArtifactProperty', 'Execution', 'ExecutionProperty', 'Context', 'ContextProperty', 'Event', 'EventPath', 'Association', 'Attribution'];
 
 export interface OpenOptions {
   readonly?: boolean;
@@ -96,7 +99,6 @@ export interface RegisterExecutionArgs {
   inputs: Record<string, readonly number[]>;
 }
 
-const MLPIPE_VERSION: string = packageJson.version;
 const DEFAULT_BUSY_TIMEOUT_MS = 15_000;
 
 /** TFX's ExecutionResult codes are gRPC status codes. */
@@ -209,6 +211,12 @@ export class MetadataStore {
         `${file} has ML Metadata schema version ${version}; mlpipe reads versions 8 to ${SCHEMA_VERSION}. Upgrade it with a current ml-metadata release.`,
         'version',
       );
+    }
+    // Every version mlpipe reads has these tables; a file that lacks one is damaged, not ours to guess at.
+    const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((r) => r.name));
+    const missing = MLMD_CORE_TABLES.filter((t) => !tables.has(t));
+    if (missing.length) {
+      throw new MetadataStoreError(`${file} says ML Metadata schema version ${version} but has no ${missing.join(', ')} table${missing.length > 1 ? 's' : ''}: the file is damaged or was not written by ML Metadata.`, 'not-mlmd');
     }
     return version;
   }
@@ -686,8 +694,16 @@ export class MetadataStore {
    * called inside a write.
    */
   private read<T>(fn: () => T): T {
-    if (this.db.inTransaction) return fn();
-    return this.db.transaction(fn).deferred();
+    try {
+      if (this.db.inTransaction) return fn();
+      return this.db.transaction(fn).deferred();
+    } catch (err) {
+      // Damage found while reading is the file's, not a fault of mlpipe.
+      if ((err as { code?: unknown }).code === 'SQLITE_CORRUPT' || (err as { code?: unknown }).code === 'SQLITE_NOTADB') {
+        throw new MetadataStoreError(`${this.path} is damaged (${(err as Error).message}); open a copy with sqlite3 and run .recover, or use another file.`, 'not-mlmd');
+      }
+      throw err;
+    }
   }
 }
 

@@ -30,7 +30,7 @@ function only(ctx: ExecutorContext, key: string): InputArtifact | undefined {
 
 async function load(ctx: ExecutorContext, artifact: InputArtifact, role: string): Promise<LoadedModel> {
   try {
-    const model = await loadAnyModel(artifact.uri, { tmpDir: ctx.tmpDir, signal: ctx.signal, log: (line, stream) => ctx.log(line, stream) });
+    const model = await loadAnyModel(artifact.uri, { tmpDir: ctx.tmpDir, signal: ctx.signal, trusted: ctx.trusted, log: (line, stream) => ctx.log(line, stream) });
     ctx.log(`${role} model ${artifact.id}: ${model.format}, ${model.signature.task}${model.signature.classes ? ` (${model.signature.classes.join(', ')})` : ''}`);
     return model;
   } catch (err) {

@@ -4,6 +4,7 @@
 import { categoryKey, toNumber, type TransformProgram, transformedFeatureInfo } from '../data/transformProgram';
 import { ComponentError } from '../components/spec';
 import type { CellValue, Row } from './parquetRows';
+import { chooseTask } from './taskChoice';
 
 export const FEATURE_SPEC_FILE = 'feature_spec.json';
 
@@ -40,6 +41,8 @@ export interface FeatureSpecOptions {
   embeddingDim: number;
   /** Columns to leave out of the model. */
   exclude: string[];
+  /** Told which task `auto` chose and why (the Trainer logs it). */
+  onTaskChosen?: (reason: string) => void;
 }
 
 /** TF.js layer/tensor names allow [A-Za-z0-9_.-/]: column names are data (`Beak Length (mm)`), so map them. */
@@ -102,10 +105,16 @@ export function buildFeatureSpec(columns: string[], trainRows: Row[], program: T
   let label: LabelSpec;
   const labelValues = column(labelColumn);
   if (labelInfo?.classes && options.task !== 'regression') {
+    if (options.task === 'auto') options.onTaskChosen?.(`label "${options.label}" is encoded by Transform as ${labelInfo.classes.length} classes, so task: auto chose classification`);
     label = { kind: 'classification', column: labelColumn, source: labelInfo.source, classes: labelInfo.classes, encoded: 'index' };
   } else {
     const numeric = isNumericColumn(labelValues);
-    const task: Task = options.task === 'auto' ? (numeric ? 'regression' : 'classification') : options.task;
+    let task: Task = options.task;
+    if (task === 'auto') {
+      const choice = chooseTask(options.label, labelValues, numeric);
+      task = choice.task;
+      options.onTaskChosen?.(choice.reason);
+    }
     if (task === 'regression') {
       if (!numeric) throw new ComponentError(`label "${options.label}" is not numeric, so it cannot be a regression target`, 'Use task: classification, or a numeric label.');
       label = { kind: 'regression', column: labelColumn, source: labelInfo?.source ?? options.label, ...numericStats(labelValues.map(toNumber)) };

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { blessingVerdict } from '../../common/blessing';
 import { ComponentError, type ExecutorContext, type ExecutorResult, type InputArtifact, type PropertyValue } from '../components/spec';
 import { stringParam } from './paramReading';
-import { servingDir } from './predict';
+import { writePushManifest } from './modelManifest';
+import { modelFolder } from './servingModel';
 
 /** Why not to push, or undefined when the model may go out. */
 export function pushRefusal(blessing: InputArtifact, approval: InputArtifact | undefined): string | undefined {
@@ -54,7 +55,7 @@ export async function runPusher(ctx: ExecutorContext): Promise<ExecutorResult> {
     return { executionProperties: { pushed: 0 } };
   }
 
-  const source = servingDir(model.uri);
+  const source = modelFolder(model.uri);
   if (!fs.existsSync(source)) throw new ComponentError(`model ${model.id} has no files at ${source}`, 'Re-run the Trainer.');
   try {
     fs.mkdirSync(destination, { recursive: true });
@@ -67,13 +68,16 @@ export async function runPusher(ctx: ExecutorContext): Promise<ExecutorResult> {
   const target = path.join(destination, String(version));
   try {
     fs.cpSync(source, staging, { recursive: true });
+    // Self-describing: format, signature and how to call it, whatever framework trained it.
+    const manifest = writePushManifest(staging, { modelId: model.id, version: String(version) });
+    if (manifest) out.customProperties['format'] = manifest.format;
     fs.renameSync(staging, target);
   } catch (err) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw new ComponentError(`push to ${target} failed: ${err instanceof Error ? err.message : String(err)}`);
   }
   // Like TFX, the PushedModel artifact holds its own copy of what was pushed.
-  fs.cpSync(source, out.uri, { recursive: true });
+  fs.cpSync(target, out.uri, { recursive: true });
   out.customProperties['pushed'] = 1;
   out.customProperties['pushed_destination'] = target;
   out.customProperties['pushed_version'] = String(version);

@@ -30,6 +30,7 @@ export function rowsToCsv(columns: string[], rows: RawRow[]): string {
 }
 
 export async function loadPythonModel(dir: string, options: ModelLoadOptions): Promise<LoadedModel> {
+  if (options.trusted === false) throw new ComponentError(`the python-format model in ${dir} runs its module's predict_fn, and this workspace is not trusted`, 'Trust the workspace to evaluate it, or export the model to ONNX.');
   const program = readStoredProgram(dir);
   const signature = readSignatureFile(path.join(dir, SIGNATURE_FILE), program, 'python');
   if (!signature) throw new ComponentError(`python-format model ${dir} has no ${SIGNATURE_FILE}`, 'Re-run the Trainer: it writes one for every Python model.');

@@ -7,9 +7,10 @@ import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
+import { PYTHON_ENV } from '../../common/pythonInterpreter';
 import { ComponentError } from '../components/spec';
 
-export const PYTHON_ENV = 'MLPIPE_PYTHON';
+export { PYTHON_ENV };
 const MARK = '@@mlpipe ';
 const SETTING_HINT = 'set mlpipe.python.path in VS Code settings (CLI: --python /usr/bin/python3)';
 

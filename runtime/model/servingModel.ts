@@ -31,6 +31,8 @@ export interface ModelLoadOptions {
   tmpDir?: string;
   signal?: AbortSignal;
   log?: (line: string, stream?: 'stdout' | 'stderr') => void;
+  /** False in an untrusted workspace: a python-format model runs its module's code, so it is refused. */
+  trusted?: boolean;
 }
 
 /** The Format-Serving folder of a Model artifact uri, or the folder itself (a pushed copy). */

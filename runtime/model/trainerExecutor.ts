@@ -163,6 +163,7 @@ async function trainInTurn(ctx: ExecutorContext): Promise<ExecutorResult> {
     categorical: settings.categorical,
     embeddingDim: settings.embeddingDim,
     exclude: settings.exclude,
+    onTaskChosen: (reason) => ctx.log(`task: ${reason}`),
   });
   ctx.log(`features: ${spec.features.map((f) => `${f.column} (${f.kind})`).join(', ')}; label ${spec.label.column} (${spec.label.kind})`);
   const trainSetData = trainSet(spec, train.rows);

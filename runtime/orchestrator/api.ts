@@ -1,4 +1,5 @@
 // The orchestrator's public surface, used by the CLI and the JSON-RPC server.
+import type { ApprovalVerdict } from '../../common/approval';
 import type { RunEventListener, RunState, StepState } from './events';
 
 export interface RunScope {
@@ -50,7 +51,7 @@ export interface RunResult {
 
 export interface ApprovalDecision {
   executionId: number;
-  decision: 'approved' | 'rejected';
+  decision: ApprovalVerdict;
   by: string;
   comment?: string;
 }

@@ -122,7 +122,7 @@ export async function waitForApproval(a: ApprovalStepArgs): Promise<Outcome> {
   if (a.useCache) {
     const hit = a.store.findCached(a.cacheKey);
     if (hit) {
-      const executionId = register(a, {});
+      const executionId = register(a, {}, false);
       a.store.publishCached(executionId, a.cacheKey, Object.fromEntries(Object.entries(hit.outputs).map(([k, l]) => [k, l.map((x) => x.id)])));
       return decisionOutcome(hit.outputs, executionId, a.started, true);
     }
@@ -186,7 +186,7 @@ export async function waitForApproval(a: ApprovalStepArgs): Promise<Outcome> {
   }
 }
 
-function register(a: ApprovalStepArgs, extra: Properties): number {
+function register(a: ApprovalStepArgs, extra: Properties, announce = true): number {
   const executionId = a.store.registerExecution({
     pipeline: a.pipeline,
     runContextId: a.runContextId,
@@ -196,6 +196,7 @@ function register(a: ApprovalStepArgs, extra: Properties): number {
     customProperties: { ...a.execProps, ...extra },
     inputs: Object.fromEntries(Object.entries(a.inputs).map(([k, list]) => [k, list.map((x) => x.id)])),
   });
-  a.emit({ kind: 'step-started', runId: a.runId, step: a.component.id, executionId, time: Date.now() });
+  // A decision reused from the cache is not announced as started: the step only finishes ('cached').
+  if (announce) a.emit({ kind: 'step-started', runId: a.runId, step: a.component.id, executionId, time: Date.now() });
   return executionId;
 }

@@ -330,16 +330,16 @@ class Run {
       customProperties: execProps,
       inputs: Object.fromEntries(Object.entries(inputs).map(([k, list]) => [k, list.map((a) => a.id)])),
     });
-    this.emit({ kind: 'step-started', runId: this.runId, step, executionId, time: Date.now() });
-
     if (useCache) {
       const hit = this.store.findCached(key);
       if (hit) {
         const reused = Object.fromEntries(Object.entries(hit.outputs).map(([k, list]) => [k, list.map((a) => a.id)]));
         this.store.publishCached(executionId, key, reused);
+        // No step-started: a cached step never runs (as in TFX, it never reaches the launcher); it only finishes.
         return { state: 'cached', executionId, durationMs: Date.now() - started, outputs: hit.outputs, reason: `outputs of execution ${hit.executionId}` };
       }
     }
+    this.emit({ kind: 'step-started', runId: this.runId, step, executionId, time: Date.now() });
     return this.executeAndPublish(component, spec, executionId, inputs, params, outputTypes, key, started);
   }
 

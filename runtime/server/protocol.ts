@@ -4,6 +4,7 @@
 // Requests are sent by method name with one by-name params object (what a one-parameter RequestType
 // sends too); this file imports nothing from vscode-jsonrpc, so the extension can load that library
 // only when it starts the runtime, not at activation.
+import type { CompletionResult } from '../definition/completion';
 import type { LoadResult } from '../definition/ir';
 import type {
   ArtifactSummary,
@@ -15,6 +16,14 @@ import type {
 } from '../metadata/types';
 import type { ApprovalDecision, RunScope } from '../orchestrator/api';
 import type { RunEvent } from '../orchestrator/events';
+
+// The data the protocol carries, re-exported: the extension host imports runtime types from here only
+// (as rust-analyzer's client does from lsp_ext.ts), so this file is the whole contract.
+export type { CompletionEntry, CompletionKind } from '../definition/completion';
+export type { ComponentIR, LoadResult, PipelineDiagnostic, PipelineIR, QuickFix } from '../definition/ir';
+export type { ArtifactEvent, ArtifactSummary, ExecutionDetail, ExecutionSummary, LineageGraph, LineageNode, Page, RunSummary } from '../metadata/types';
+export type { ApprovalDecision, RunScope } from '../orchestrator/api';
+export type { RunEvent, RunState, StepState } from '../orchestrator/events';
 
 /** Bumped when a request or payload changes incompatibly; the client refuses a mismatched runtime. */
 export const PROTOCOL_VERSION = 1;
@@ -64,7 +73,11 @@ export interface LogResult {
 export interface RuntimeRequests {
   'mlpipe/hello': { params: Record<string, never>; result: HelloResult };
   /** Validates a pipeline file; `text` is the editor's unsaved content (YAML/JSON only). */
-  'mlpipe/validate': { params: { file: string; text?: string; trusted: boolean }; result: LoadResult };
+  'mlpipe/validate': {
+    /** With `db`, features of the latest examples upstream of each Transform/Trainer are checked too (id-like, constant, leakage). */
+    params: { file: string; text?: string; trusted: boolean; db?: DbRef };
+    result: LoadResult;
+  };
   /** Starts a run and answers as soon as it has a run id; progress arrives as `mlpipe/runEvent`. */
   'mlpipe/run': { params: RunParams; result: RunStarted };
   'mlpipe/cancel': { params: { runId: string }; result: { canceled: boolean } };
@@ -88,6 +101,12 @@ export interface RuntimeRequests {
   'mlpipe/readLog': { params: { root: string; executionId: number; maxBytes?: number }; result: LogResult };
   /** Markdown docs of a component type (and one of its params) from the registry, for hovers. */
   'mlpipe/hover': { params: { type: string; param?: string }; result: { markdown: string | null } };
+  /**
+   * Completion at a 0-based position of a YAML pipeline's (unsaved) text, from the registry and, with
+   * `db`, feature names from the latest statistics upstream. `schemaCovered`: another extension
+   * already completes what the JSON Schema knows (types, params, values), so those are left out.
+   */
+  'mlpipe/complete': { params: { file: string; text: string; line: number; column: number; db?: DbRef; schemaCovered?: boolean }; result: CompletionResult };
   /** JSON Schema of pipeline files, for `jsonValidation`. */
   'mlpipe/pipelineSchema': { params: Record<string, never>; result: object };
   /** The pipeline as an Argo Workflow (YAML text), as `mlpipe export --to argo` writes it. */
@@ -147,26 +166,3 @@ export interface UserErrorData {
   code?: string;
   where?: { file?: string; line?: number; column?: number };
 }
-
-export const ALL_RUNTIME_METHODS: readonly RuntimeMethod[] = [
-  'mlpipe/hello',
-  'mlpipe/validate',
-  'mlpipe/run',
-  'mlpipe/cancel',
-  'mlpipe/activeRuns',
-  'mlpipe/listPipelines',
-  'mlpipe/listRuns',
-  'mlpipe/runExecutions',
-  'mlpipe/execution',
-  'mlpipe/artifact',
-  'mlpipe/lineage',
-  'mlpipe/nodeStates',
-  'mlpipe/latestNodeOutputs',
-  'mlpipe/waitingApprovals',
-  'mlpipe/approve',
-  'mlpipe/readLog',
-  'mlpipe/hover',
-  'mlpipe/pipelineSchema',
-  'mlpipe/exportArgo',
-  'mlpipe/exportKfp',
-];

@@ -9,6 +9,8 @@ import type * as Approval from '../orchestrator/approval';
 import type * as ArgoExport from '../export/argoWorkflow';
 import type * as EditorExport from '../export/editorExport';
 import type * as Registry from '../components/registry';
+import type * as Completion from '../definition/completionWithData';
+import type * as FeatureChecks from '../definition/featureChecks';
 
 export type MetadataStore = Metadata.MetadataStore;
 
@@ -26,4 +28,6 @@ export const approvalModule = cached(() => require('../orchestrator/approval') a
 export const argoExportModule = cached(() => require('../export/argoWorkflow') as typeof ArgoExport);
 export const editorExportModule = cached(() => require('../export/editorExport') as typeof EditorExport);
 export const registryModule = cached(() => require('../components/registry') as typeof Registry);
+export const completionModule = cached(() => require('../definition/completionWithData') as typeof Completion);
+export const featureChecksModule = cached(() => require('../definition/featureChecks') as typeof FeatureChecks);
 /* eslint-enable @typescript-eslint/no-require-imports */

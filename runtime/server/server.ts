@@ -11,6 +11,7 @@ import {
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import { UserError } from '../errors';
+import { MLPIPE_VERSION } from '../version';
 import { isInside, logPath } from '../workspace';
 import type { RunEvent } from '../orchestrator/events';
 import {
@@ -29,14 +30,16 @@ import {
 import {
   approvalModule,
   editorExportModule,
+  completionModule,
+  featureChecksModule,
   definitionModule,
+  registryModule,
   metadataModule,
   runModule,
   schemaModule,
   type MetadataStore,
 } from './runtimeModules';
 
-const RUNTIME_VERSION = '0.1.0';
 const DEFAULT_LOG_BYTES = 1024 * 1024;
 
 /** A refusal or a user mistake found by the server itself, answered with its JSON-RPC code. */
@@ -217,44 +220,7 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
 
   const emptyPage = { items: [], total: 0 };
 
-  on('mlpipe/hello', () => ({ protocolVersion: PROTOCOL_VERSION, runtimeVersion: RUNTIME_VERSION, nodeVersion: process.versions.node, pid: process.pid }));
-  on('mlpipe/validate', async ({ file, text, trusted }) => {
-    const definition = definitionModule();
-    if (text !== undefined && !file.endsWith('.ts')) return definition.loadPipelineText(file, text);
-    return definition.loadPipelineFile(file, { trusted });
-  });
-  on('mlpipe/run', (p) => startRun(p));
-  on('mlpipe/cancel', ({ runId }) => {
-    const controller = runs.get(runId);
-    controller?.abort();
-    return { canceled: controller !== undefined };
-  });
-  on('mlpipe/activeRuns', () => ({ runIds: [...runs.keys()] }));
-  on('mlpipe/listPipelines', ({ db }) => stores.get(db)?.listPipelines() ?? []);
-  on('mlpipe/listRuns', ({ db, pipeline, limit, offset }) => stores.get(db)?.listRuns({ pipeline, limit, offset }) ?? emptyPage);
-  on('mlpipe/runExecutions', ({ db, runContextId }) => stores.get(db)?.runExecutions(runContextId) ?? []);
-  on('mlpipe/execution', ({ db, id }) => stores.get(db)?.execution(id) ?? null);
-  on('mlpipe/artifact', ({ db, id }) => stores.get(db)?.artifact(id) ?? null);
-  on('mlpipe/lineage', ({ db, artifactId, direction, maxDepth }) => {
-    const store = stores.get(db);
-    if (!store) throw new UserFacingError(`Artifact ${artifactId} was not found: ${db.path} does not exist yet.`, RuntimeErrorCode.NotFound);
-    return store.lineage(artifactId, { direction, maxDepth });
-  });
-  on('mlpipe/nodeStates', ({ db, pipeline }) => stores.get(db)?.nodeStates(pipeline) ?? {});
-  on('mlpipe/latestNodeOutputs', ({ db, pipeline, nodeId }) => stores.get(db)?.latestNodeOutputs(pipeline, nodeId) ?? null);
-  on('mlpipe/waitingApprovals', ({ db }) => stores.get(db)?.waitingApprovals() ?? []);
-  on('mlpipe/approve', ({ db, decision }) => {
-    if (db.readonly) throw new UserFacingError(`${db.path} was opened read-only: approvals are recorded only in a workspace's own database.`);
-    if (!decision.by.trim()) throw new UserFacingError('An approval needs the name of who decided.');
-    approvalModule().recordApproval(db.path, decision);
-    return { ok: true as const };
-  });
-  on('mlpipe/readLog', ({ root, executionId, maxBytes }) => {
-    if (!Number.isInteger(executionId) || executionId < 0) throw new UserFacingError(`${executionId} is not an execution id.`);
-    return readTail(logPath(root, executionId), maxBytes ?? DEFAULT_LOG_BYTES);
-  });
-  on('mlpipe/hover', ({ type, param }) => ({ markdown: schemaModule().componentHover(type, param) ?? null }));
-  on('mlpipe/pipelineSchema', () => schemaModule().pipelineJsonSchema());
+  // Both exports, as VS Code asks for them: the YAML, warnings, and the check of the document.
   const exportFor = async (target: 'argo' | 'kfp', p: { file: string; root: string; image: string; claim?: string; trusted: boolean }) => {
     const image = p.image.trim();
     if (!image) throw new UserFacingError(`${target === 'kfp' ? 'a PipelineSpec' : 'an Argo Workflow'} needs a container image with Node 20+ and the mlpipe runtime`);
@@ -265,8 +231,70 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
     const { yaml, warnings, check, summary } = editorExportModule().exportForEditor(target, loaded.pipeline, { root: p.root, image, ...(p.claim ? { claim: p.claim } : {}) });
     return { yaml, warnings, summary, problems: check.problems };
   };
-  on('mlpipe/exportArgo', (p) => exportFor('argo', p));
-  on('mlpipe/exportKfp', (p) => exportFor('kfp', p));
+
+  // Every method of RuntimeRequests, or this does not compile: a method added to the protocol without a
+  // handler is a type error here, not a "method not found" at run time.
+  const handlers: { [M in RuntimeMethod]: Handler<M> } = {
+    'mlpipe/hello': () => ({ protocolVersion: PROTOCOL_VERSION, runtimeVersion: MLPIPE_VERSION, nodeVersion: process.versions.node, pid: process.pid }),
+    'mlpipe/validate': async ({ file, text, trusted, db }) => {
+      const definition = definitionModule();
+      const result = text !== undefined && !file.endsWith('.ts') ? definition.loadPipelineText(file, text) : await definition.loadPipelineFile(file, { trusted });
+      if (!db || !result.pipeline) return result;
+      let store: MetadataStore | undefined;
+      try {
+        store = stores.get(db);
+      } catch {
+        return result; // not a database: the file's own problems are still worth showing
+      }
+      if (!store) return result;
+      const warnings = await featureChecksModule().featureCheckDiagnostics(result.pipeline, store, { text });
+      return warnings.length ? { ...result, diagnostics: [...result.diagnostics, ...warnings].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column) } : result;
+    },
+    'mlpipe/run': (p) => startRun(p),
+    'mlpipe/cancel': ({ runId }) => {
+      const controller = runs.get(runId);
+      controller?.abort();
+      return { canceled: controller !== undefined };
+    },
+    'mlpipe/activeRuns': () => ({ runIds: [...runs.keys()] }),
+    'mlpipe/listPipelines': ({ db }) => stores.get(db)?.listPipelines() ?? [],
+    'mlpipe/listRuns': ({ db, pipeline, limit, offset }) => stores.get(db)?.listRuns({ pipeline, limit, offset }) ?? emptyPage,
+    'mlpipe/runExecutions': ({ db, runContextId }) => stores.get(db)?.runExecutions(runContextId) ?? [],
+    'mlpipe/execution': ({ db, id }) => stores.get(db)?.execution(id) ?? null,
+    'mlpipe/artifact': ({ db, id }) => stores.get(db)?.artifact(id) ?? null,
+    'mlpipe/lineage': ({ db, artifactId, direction, maxDepth }) => {
+      const store = stores.get(db);
+      if (!store) throw new UserFacingError(`Artifact ${artifactId} was not found: ${db.path} does not exist yet.`, RuntimeErrorCode.NotFound);
+      return store.lineage(artifactId, { direction, maxDepth });
+    },
+    'mlpipe/nodeStates': ({ db, pipeline }) => stores.get(db)?.nodeStates(pipeline) ?? {},
+    'mlpipe/latestNodeOutputs': ({ db, pipeline, nodeId }) => stores.get(db)?.latestNodeOutputs(pipeline, nodeId) ?? null,
+    'mlpipe/waitingApprovals': ({ db }) => stores.get(db)?.waitingApprovals() ?? [],
+    'mlpipe/approve': ({ db, decision }) => {
+      if (db.readonly) throw new UserFacingError(`${db.path} was opened read-only: approvals are recorded only in a workspace's own database.`);
+      if (!decision.by.trim()) throw new UserFacingError('An approval needs the name of who decided.');
+      approvalModule().recordApproval(db.path, decision);
+      return { ok: true as const };
+    },
+    'mlpipe/readLog': ({ root, executionId, maxBytes }) => {
+      if (!Number.isInteger(executionId) || executionId < 0) throw new UserFacingError(`${executionId} is not an execution id.`);
+      return readTail(logPath(root, executionId), maxBytes ?? DEFAULT_LOG_BYTES);
+    },
+    'mlpipe/hover': ({ type, param }) => ({ markdown: schemaModule().componentHover(type, param) ?? null }),
+    'mlpipe/complete': ({ db, ...req }) => {
+      let store: MetadataStore | undefined;
+      try {
+        store = db ? stores.get(db) : undefined;
+      } catch {
+        store = undefined; // no database (or not one): completion without feature names
+      }
+      return completionModule().completeWithStore(req, store);
+    },
+    'mlpipe/pipelineSchema': () => schemaModule().pipelineJsonSchema(),
+    'mlpipe/exportArgo': (p) => exportFor('argo', p),
+    'mlpipe/exportKfp': (p) => exportFor('kfp', p),
+  };
+  for (const method of Object.keys(handlers) as RuntimeMethod[]) on(method, handlers[method] as Handler<typeof method>);
 
   const dispose = (): void => {
     for (const controller of runs.values()) controller.abort();

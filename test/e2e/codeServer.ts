@@ -56,6 +56,7 @@ export interface Session {
   page: Page;
   workspace: string;
   userDataDir: string;
+  extensionsDir: string;
   url: string;
   /** Everything code-server printed (for failure reports). */
   output(): string;
@@ -75,6 +76,13 @@ export interface SessionOptions {
   roots?: string[];
   /** An empty workspace folder (no sample copied). */
   empty?: boolean;
+  /**
+   * Install this VSIX with `code-server --install-extension` (as a user installs a downloaded file)
+   * instead of linking the checkout as the extension.
+   */
+  vsix?: string;
+  /** Environment of code-server (and so of the extension host and the runtime it starts) over process.env. */
+  env?: Record<string, string>;
 }
 
 /** Starts code-server on a temp copy of samples/basic, opens it in Chromium and waits for the workbench. */
@@ -96,8 +104,20 @@ export async function openSession(o: SessionOptions): Promise<Session> {
   }
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  // The checkout is the extension: package.json, dist/ and the runtime's node_modules.
-  symlinkSync(repo, join(extensionsDir, 'mlpipe.mlpipe-0.1.0'), 'dir');
+  if (o.vsix) {
+    const r = spawnSync(process.execPath, [entry(), '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', o.vsix], {
+      encoding: 'utf8',
+      env: { ...process.env, ...o.env },
+      timeout: 120_000,
+    });
+    if (r.status !== 0 || !/was successfully installed/.test(r.stdout + r.stderr)) {
+      rmSync(base, { recursive: true, force: true });
+      throw new Error(`code-server --install-extension ${o.vsix} failed (${r.status}):\n${r.stdout}${r.stderr}`);
+    }
+  } else {
+    // The checkout is the extension: package.json, dist/ and the runtime's node_modules.
+    symlinkSync(repo, join(extensionsDir, 'mlpipe.mlpipe-0.1.0'), 'dir');
+  }
   writeFileSync(
     join(userDataDir, 'User', 'settings.json'),
     JSON.stringify(
@@ -136,7 +156,7 @@ export async function openSession(o: SessionOptions): Promise<Session> {
   ];
   let output = '';
   const consoleLines: string[] = [];
-  const server: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], shell: false, env: { ...process.env, CS_DISABLE_GETTING_STARTED_OVERRIDE: '1', MLPIPE_REPORT_ACTIVATION: '1' } });
+  const server: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], shell: false, env: { ...process.env, CS_DISABLE_GETTING_STARTED_OVERRIDE: '1', MLPIPE_REPORT_ACTIVATION: '1', ...o.env } });
   server.stdout!.setEncoding('utf8');
   server.stderr!.setEncoding('utf8');
   server.stdout!.on('data', (s: string) => (output += s));
@@ -191,6 +211,7 @@ export async function openSession(o: SessionOptions): Promise<Session> {
       page,
       workspace,
       userDataDir,
+      extensionsDir,
       url,
       output: () => output,
       console: () => consoleLines,

@@ -15,6 +15,8 @@ import { collapseGraph, groupStatus, sameShape } from '../../webviews/dag/collap
 import type { LineageSnapshot } from '../../webviews/protocol';
 import { generatedGraph, generatedYaml, penguinGraph } from '../webviews/syntheticPipelines';
 import { parsePipelineText } from '../../runtime/definition/parse';
+import { checkPipelineText } from '../../runtime/definition/pipelineText';
+import { registryCatalog as realRegistry } from '../../runtime/definition/registryCatalog';
 
 const FIX = join(__dirname, '..', 'webviews', 'fixtures');
 const ROOT = join(__dirname, '../..');
@@ -103,7 +105,20 @@ describe('pipeline graph', () => {
     assert.equal(componentAt(result.pipeline, 1, 1), null);
   });
 
-  it('keeps no graph while the file has errors, but reports them with positions', () => {
+  it('shows every component that could be read while one has an error, the broken one marked', () => {
+    const typo = parsePipelineText('/w/p.pipeline.yaml', yaml.replace('type: Trainer', 'type: Trainr'));
+    assert.notEqual(yaml.replace('type: Trainer', 'type: Trainr'), yaml);
+    const result = checkPipelineText('/w/p.pipeline.yaml', yaml.replace('type: Trainer', 'type: Trainr'), { catalog: realRegistry, checkPaths: false });
+    assert.ok(typo.pipeline);
+    const graph = graphFor(result);
+    assert.ok(graph, 'a typo in one type keeps the graph');
+    assert.equal(graph.nodes.length, result.pipeline!.components.length);
+    const broken = graph.nodes.filter((n) => n.broken);
+    assert.deepEqual(broken.map((n) => n.id), ['trainer']);
+    assert.match(broken[0].broken ?? '', /Unknown component type `Trainr`/);
+  });
+
+  it('keeps no graph while nothing could be read, but reports the errors with positions', () => {
     const broken = parsePipelineText('/w/p.pipeline.yaml', yaml.replace('components:', 'components: [\n'));
     assert.equal(graphFor({ ...broken, diagnostics: broken.diagnostics }), null);
     const problems = toDagProblems(broken);
@@ -186,7 +201,7 @@ describe('audit summary', () => {
       assert.deepEqual(a.dataValidation.entries.map((e) => `${e.feature}/${e.split}`).sort(), ['<img src=x onerror=alert(1)>/eval', 'body_mass_g/eval', 'sex/eval']);
       assert.equal(a.evaluation.blessed, true);
       assert.deepEqual(a.evaluation.comparison.find((c) => c.metric === 'accuracy'), { metric: 'accuracy', candidate: 0.93, baseline: 0.9 });
-      assert.deepEqual(a.approval, { decision: 'approve', reviewer: 'alice', comment: 'ok', time: Date.parse('2026-11-27T09:30:00.000Z') });
+      assert.deepEqual(a.approval, { decision: 'approved', reviewer: 'alice', comment: 'ok', time: Date.parse('2026-11-27T09:30:00.000Z') });
       assert.deepEqual(a.pushed.map((p) => p.artifactId), [11]);
       // The model's own lineage lacks the statistics computed beside it: the host adds them from the training Examples.
       const withoutStats = { ...snap.graph, nodes: snap.graph.nodes.filter((n) => n.type !== 'ExampleStatistics'), edges: snap.graph.edges.filter((e) => e.from !== 'a2' && e.to !== 'a2') };

@@ -1,6 +1,7 @@
 // The CLI as a user meets it when they make a mistake: the built `mlpipe` as a real child process. A
 // UserError (runtime/errors.ts) prints its message, exits 1 (2 for usage) and is never "internal error".
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MetadataStore } from '../../runtime/metadata/store';
@@ -37,6 +38,26 @@ describe('CLI errors', () => {
     db.close();
     const r = await runCli(['runs', '--db', other], ws.root);
     assertUserMistake(r, 1, /other\.sqlite is an SQLite database but not an ML Metadata one/);
+  });
+
+  it('a malformed ML Metadata database (its tables missing) exits 1 with a message, for runs and show', async () => {
+    const broken = join(ws.root, 'broken.sqlite');
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(broken);
+    db.exec('CREATE TABLE MLMDEnv (schema_version INTEGER); INSERT INTO MLMDEnv VALUES (10)');
+    db.close();
+    for (const args of [['runs'], ['show', '1']]) {
+      assertUserMistake(await runCli([...args, '--db', broken], ws.root), 1, /broken\.sqlite says ML Metadata schema version 10 but has no Type, Artifact, .* tables: the file is damaged/);
+    }
+  });
+
+  it('a database with damaged pages exits 1 with a message', async () => {
+    const damaged = join(ws.root, 'damaged.sqlite');
+    MetadataStore.open(damaged, { journalMode: 'delete' }).close();
+    const bytes = readFileSync(damaged);
+    for (let i = 4096; i < bytes.length; i += 7) bytes[i] = 0xab;
+    writeFileSync(damaged, bytes);
+    assertUserMistake(await runCli(['runs', '--db', damaged], ws.root), 1, /damaged\.sqlite.*(malformed|damaged)/);
   });
 
   it('a run into a TFX schema-v8 database exits 1 with the version mismatch, and records nothing', async () => {

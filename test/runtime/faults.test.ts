@@ -5,7 +5,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
+// The store's own driver: two SQLite libraries in one process would break each other's POSIX locks.
+import Database from '../../runtime/metadata/sqlite';
 import { sharedFixture, skipWithoutFixture } from '../sharedFixtures';
 import { nodeCommand, runCli, spawnCli, tempWorkspace, type TempWorkspace } from './workspaceFixture';
 

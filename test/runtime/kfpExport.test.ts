@@ -329,7 +329,12 @@ describe('the exported penguin pipeline, executed as KFP would', { skip: skipWit
     const pushed = (dir: string) => {
       const versions = readdirSync(join(dir, 'serving', 'penguin'));
       assert.equal(versions.length, 1);
-      return filesOf(join(dir, 'serving', 'penguin', versions[0]!));
+      const folder = join(dir, 'serving', 'penguin', versions[0]!);
+      // README.md and manifest.json name the model's id, the version and the time of the push, which
+      // differ between two runs by nature; the rest of the manifest must agree.
+      const { 'README.md': _readme, 'manifest.json': _manifest, ...files } = filesOf(folder);
+      const { model_id: _id, pushed_version: _v, pushed_at: _at, ...manifest } = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as Obj;
+      return { files, manifest };
     };
     assert.deepEqual(pushed(kfpDir), pushed(localDir));
   });

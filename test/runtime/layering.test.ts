@@ -34,7 +34,7 @@ function importsOf(file: string, withTypeOnly = true): string[] {
   return specs;
 }
 
-const NATIVE = ['better-sqlite3', '@duckdb/node-api', '@duckdb/node-bindings', '@tensorflow/tfjs-node', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'];
+const NATIVE = ['better-sqlite3', '@photostructure/sqlite', '@duckdb/node-api', '@duckdb/node-bindings', '@tensorflow/tfjs-node', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'];
 
 describe('layering', () => {
   it('common/ is pure: it imports only common/ (no node:, no vscode, no packages, no DOM)', () => {
@@ -61,6 +61,28 @@ describe('layering', () => {
         const target = resolve(f, '..', s);
         if (target.startsWith(join(repo, 'webviews')) && target !== join(repo, 'webviews', 'protocol')) offenders.push(`${relative(repo, f)} -> ${s}`);
       }
+    }
+    assert.deepEqual(offenders, []);
+  });
+
+  it('the extension host reaches into runtime/ only through the protocol (and the error classes and workspace paths)', () => {
+    const allowed = ['server/protocol', 'errors', 'workspace'].map((m) => join(repo, 'runtime', m));
+    const offenders: string[] = [];
+    for (const f of sources('extension')) {
+      for (const s of importsOf(f)) {
+        if (!s.startsWith('.')) continue;
+        const target = resolve(f, '..', s);
+        if (target.startsWith(join(repo, 'runtime')) && !allowed.includes(target)) offenders.push(`${relative(repo, f)} -> ${s}`);
+      }
+    }
+    assert.deepEqual(offenders, []);
+  });
+
+  it('views reach the runtime only through webviews/protocol.ts', () => {
+    const offenders: string[] = [];
+    for (const f of sources('webviews')) {
+      if (f === join(repo, 'webviews', 'protocol.ts')) continue;
+      for (const s of importsOf(f)) if (s.startsWith('.') && resolve(f, '..', s).startsWith(join(repo, 'runtime'))) offenders.push(`${relative(repo, f)} -> ${s}`);
     }
     assert.deepEqual(offenders, []);
   });

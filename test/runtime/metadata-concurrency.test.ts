@@ -9,7 +9,8 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+// The store's own driver: two SQLite libraries in one process would break each other's POSIX locks.
+import Database from '../../runtime/metadata/sqlite';
 import { MetadataStore } from '../../runtime/metadata/store';
 
 const RUNS_PER_PROCESS = 8;

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+// The store's own driver: two SQLite libraries in one process would break each other's POSIX locks.
+import Database from '../../runtime/metadata/sqlite';
 import { MetadataStore, MetadataStoreError } from '../../runtime/metadata/store';
 import { sharedFixture } from '../sharedFixtures';
 

@@ -8,7 +8,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { hostname, tmpdir, uptime } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+// The store's own driver: two SQLite libraries in one process would break each other's POSIX locks.
+import Database from '../../runtime/metadata/sqlite';
 import { MetadataStore, MetadataStoreError } from '../../runtime/metadata/store';
 
 const EG_TYPE = 'tfx.components.example_gen.csv_example_gen.component.CsvExampleGen';

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
+// The store's own driver: two SQLite libraries in one process would break each other's POSIX locks.
+import Database from '../../runtime/metadata/sqlite';
 import { MetadataStore } from '../../runtime/metadata/store';
 import { recordApproval } from '../../runtime/orchestrator/approval';
 import type { RunEvent } from '../../runtime/orchestrator/events';

@@ -47,9 +47,9 @@ describe('approval view', { skip }, () => {
     const posted = await view.posted('approval');
     assert.deepEqual(posted, [
       { type: 'approval/ready' },
-      { type: 'approval/decide', executionId: 42, decision: 'approve', comment: 'Island slices look fine; Torgersen is tiny.' },
+      { type: 'approval/decide', executionId: 42, decision: 'approved', comment: 'Island slices look fine; Torgersen is tiny.' },
     ], 'exactly one decision, even when clicked twice');
-    await view.send({ type: 'approval/snapshot', snapshot: { ...snapshot, decided: { decision: 'approve', reviewer: `alice ${HOSTILE}`, comment: 'fine', time: Date.UTC(2026, 10, 27, 10, 0) } } });
+    await view.send({ type: 'approval/snapshot', snapshot: { ...snapshot, decided: { decision: 'approved', reviewer: `alice ${HOSTILE}`, comment: 'fine', time: Date.UTC(2026, 10, 27, 10, 0) } } });
     await page.waitForSelector('#decided');
     assert.equal(await page.textContent('#decided'), `Approved by alice ${HOSTILE} on 2026-11-27 10:00 UTC`);
     assert.equal(await page.locator('#approve').count(), 0);
@@ -70,7 +70,7 @@ describe('approval view', { skip }, () => {
     await page.keyboard.press('Enter');
     await page.waitForSelector('#reject[disabled]');
     const posted = await view.posted('approval');
-    assert.deepEqual(posted.slice(1), [{ type: 'approval/decide', executionId: 42, decision: 'reject', comment: 'Torgersen accuracy regressed' }]);
+    assert.deepEqual(posted.slice(1), [{ type: 'approval/decide', executionId: 42, decision: 'rejected', comment: 'Torgersen accuracy regressed' }]);
     await view.send({ type: 'approval/result', ok: false, message: 'The runtime refused: the execution is no longer waiting.' });
     await page.waitForFunction(() => document.getElementById('form-note')?.textContent?.includes('no longer waiting'));
     assert.equal(await page.locator('#reject[disabled]').count(), 0, 'buttons usable again after a failure');

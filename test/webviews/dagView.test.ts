@@ -174,6 +174,8 @@ describe('DAG preview', { skip }, () => {
     // A group's menu lists its components; choosing one reveals it, as a click on the group reveals the first.
     const group = view.page.locator('.node[data-id^="g3_"]').first();
     const groupId = await group.getAttribute('data-id');
+    // Focused by keyboard first, which brings it into view (the fitted view is readable size, not the whole graph).
+    await group.focus();
     await group.locator('rect.box').click({ button: 'right' });
     const menu = view.page.locator('.menu[role="menu"]');
     await menu.waitFor();
@@ -197,18 +199,26 @@ describe('DAG preview', { skip }, () => {
     await view.page.close();
   });
 
-  it('restores from saved state after a reload, and zooms with the keyboard', async () => {
+  it('restores from saved state after a reload at once, from the saved layout, and zooms with the keyboard', async () => {
     const first = await views.open('dag');
     await first.send({ type: 'dag/snapshot', snapshot: snapshot() });
     await laidOut(first, 1);
     await first.page.locator('#stage').focus();
     await first.page.keyboard.press('+');
-    const state = await first.page.evaluate(() => (window as unknown as { __state: unknown }).__state);
+    await first.page.waitForFunction(() => (window as unknown as { __state?: { autoFit?: boolean } }).__state?.autoFit === false);
+    const state = (await first.page.evaluate(() => (window as unknown as { __state: unknown }).__state)) as { zoom: number; panX: number; panY: number; layout: { shape: string } | null };
+    assert.ok(state.layout, 'the layout is kept in webview state');
     await first.page.close();
     const again = await views.open('dag', 'light', state);
-    await laidOut(again, 1);
+    // Drawn from the saved layout before the host's snapshot arrives, without the worker.
+    await again.page.waitForFunction(() => document.body.dataset['restored'] === 'layout', undefined, { timeout: 5_000 });
     assert.equal(await again.page.locator('.node').count(), 11);
-    assert.equal(await again.page.locator('#viewport').getAttribute('transform'), await Promise.resolve((state as { zoom: number; panX: number; panY: number }) && `translate(${(state as { panX: number }).panX.toFixed(1)},${(state as { panY: number }).panY.toFixed(1)}) scale(${(state as { zoom: number }).zoom.toFixed(4)})`));
+    assert.equal(await again.page.locator('#viewport').getAttribute('transform'), `translate(${state.panX.toFixed(1)},${state.panY.toFixed(1)}) scale(${state.zoom.toFixed(4)})`);
+    // The host's snapshot of the same graph does not lay it out again.
+    await again.send({ type: 'dag/snapshot', snapshot: snapshot() });
+    await again.page.waitForFunction(() => Number(document.body.dataset['rendered']) >= 2);
+    assert.equal((await again.posted('dag')).filter((m) => m.type === 'dag/laidOut').length, 0, 'no layout after a restore of the same graph');
+    assert.equal(await again.page.evaluate(() => document.body.dataset['layoutSeq']), undefined);
     await again.page.close();
   });
 
@@ -223,6 +233,7 @@ describe('DAG preview', { skip }, () => {
       const grouped = await views.open('dag', theme);
       await grouped.send({ type: 'dag/snapshot', snapshot: { graph: generatedGraph(420), status: {}, problems: [], highlighted: null, canRun: true } });
       await laidOut(grouped, 1);
+      await grouped.page.locator('.node[data-id^="g3_"]').first().focus();
       await grouped.page.locator('.node[data-id^="g3_"] rect.box').first().click({ button: 'right' });
       await grouped.page.locator('.menu[role="menu"]').waitFor();
       await grouped.screenshot(`dag-group-menu-${theme}`);

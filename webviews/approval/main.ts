@@ -26,7 +26,7 @@ function decisionForm(s: ApprovalSnapshot): HTMLElement {
   const form = h('section', { class: 'decision', id: 'decision' }, h('h2', {}, 'Decision'));
   if (s.decided) {
     const when = new Date(s.decided.time).toISOString().replace('T', ' ').slice(0, 16);
-    form.appendChild(h('div', { id: 'decided', class: s.decided.decision === 'approve' ? 'ok' : 'bad' }, `${s.decided.decision === 'approve' ? 'Approved' : 'Rejected'} by ${s.decided.reviewer} on ${when} UTC`));
+    form.appendChild(h('div', { id: 'decided', class: s.decided.decision === 'approved' ? 'ok' : 'bad' }, `${s.decided.decision === 'approved' ? 'Approved' : 'Rejected'} by ${s.decided.reviewer} on ${when} UTC`));
     if (s.decided.comment) form.appendChild(h('div', { class: 'instructions' }, s.decided.comment));
     return form;
   }
@@ -39,20 +39,20 @@ function decisionForm(s: ApprovalSnapshot): HTMLElement {
   const note = h('div', { id: 'form-note', role: 'status', class: result ? (result.ok ? 'ok' : 'bad') : 'muted' }, result?.message ?? (s.canDecide ? '' : 'Decisions are disabled in restricted mode.'));
   const decide = (decision: ApprovalDecision) => {
     if (pending || !s.canDecide) return;
-    if (decision === 'reject' && !comment.trim()) {
+    if (decision === 'rejected' && !comment.trim()) {
       result = { ok: false, message: 'Say why in the comment before rejecting.' };
       render();
       return;
     }
     pending = true;
-    result = { ok: true, message: decision === 'approve' ? 'Recording the approval…' : 'Recording the rejection…' };
+    result = { ok: true, message: decision === 'approved' ? 'Recording the approval…' : 'Recording the rejection…' };
     channel.post({ type: 'approval/decide', executionId: s.executionId, decision, comment: comment.trim() });
     render();
   };
   const approve = h('vscode-button', { id: 'approve', disabled: pending || !s.canDecide }, 'Approve');
   const reject = h('vscode-button', { id: 'reject', secondary: true, disabled: pending || !s.canDecide }, 'Reject');
-  approve.addEventListener('click', () => decide('approve'));
-  reject.addEventListener('click', () => decide('reject'));
+  approve.addEventListener('click', () => decide('approved'));
+  reject.addEventListener('click', () => decide('rejected'));
   form.append(textarea, h('div', { class: 'buttons' }, approve, reject), note);
   return form;
 }

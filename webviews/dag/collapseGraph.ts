@@ -65,10 +65,13 @@ export function groupStatus(members: string[], status: Record<string, DagNodeSta
   return { state: best.state };
 }
 
+/** A key that is equal for two graphs exactly when they lay out identically (same nodes, ports and edges). */
+export function shapeKey(g: DagGraph): string {
+  return JSON.stringify([g.nodes.map((n) => [n.id, n.type, n.enabled, n.outputs.map((o) => [o.key, o.artifactType])]), g.edges.map((e) => [e.from, e.output, e.to, e.input, e.artifactType])]);
+}
+
 /** True when two graphs would lay out identically (same nodes, ports and edges): the view then skips layout. */
 export function sameShape(a: DagGraph | null, b: DagGraph | null): boolean {
   if (!a || !b) return false;
-  const shape = (g: DagGraph) =>
-    JSON.stringify([g.nodes.map((n) => [n.id, n.type, n.enabled, n.outputs.map((o) => [o.key, o.artifactType])]), g.edges.map((e) => [e.from, e.output, e.to, e.input, e.artifactType])]);
-  return shape(a) === shape(b);
+  return shapeKey(a) === shapeKey(b);
 }

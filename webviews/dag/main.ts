@@ -1,16 +1,20 @@
 // DAG preview: the pipeline as a graph beside its file, laid out by ELK in a worker, with live step
 // states patched in place (no re-layout), the last good graph kept while the file has errors, and
-// node actions posted to the host.
-import type { DagAction, DagGraph, DagNode, DagNodeStatus, DagProblem, DagSnapshot } from '../protocol';
+// node actions posted to the host. The direction comes from the graph's shape and the fitted zoom
+// never goes below readable text (a large graph scrolls); the last layout is kept in webview state,
+// so a tab shown again draws at once.
+import type { DagAction, DagGraph, DagNode, DagNodeStatus, DagProblem, DagSnapshot, ViewState } from '../protocol';
 import { connect } from '../shared/vscodeApi';
 import { adoptStyles } from '../shared/styles';
 import { clear, fill, h, s } from '../shared/elementBuilder';
 import { formatDuration } from '../../common/format';
 import { NEVER_RUN_TEXT, STEP_STATE_TEXT } from '../../common/stepStates';
-import { onWheelZoom, viewportTransform, zoomedAt } from '../shared/panZoom';
+import { onWheelPanZoom, viewportTransform, zoomedAt } from '../shared/panZoom';
 import css from './dag.css';
-import { collapseGraph, groupStatus, sameShape, type CollapsedGraph } from './collapseGraph';
-import { layoutGraph, NODE_HEADER, PORT_ROW, warmUp, type Layout } from '../shared/graphLayout';
+import { collapseGraph, groupStatus, sameShape, shapeKey, type CollapsedGraph } from './collapseGraph';
+import { isDataStep, layoutGraph, NODE_HEADER, PORT_ROW, restoreLayout, saveLayout, warmUp, type Direction, type Layout } from '../shared/graphLayout';
+import { chooseDirection, fittedView, graphShape, neighbourInDirection, READABLE_ZOOM, startAnchor } from '../shared/graphGeometry';
+import { Minimap, MINIMAP_MIN_NODES } from './minimap';
 
 adoptStyles(css);
 const channel = connect('dag');
@@ -22,8 +26,19 @@ let shown: CollapsedGraph | null = null;
 let layout: Layout | null = null;
 let layoutSeq = 0;
 let fitPending = !saved?.snapshot;
-/** The view follows the graph's size (re-fits after each layout) until the user pans or zooms. */
-let autoFit = !saved?.snapshot;
+/** The view follows the graph's size (re-fits after each layout and resize) until the user pans or zooms. */
+let autoFit = saved?.autoFit ?? !saved?.snapshot;
+/** Smallest zoom the user can reach with buttons, keys and the wheel (the fitted zoom stays readable). */
+const MIN_ZOOM = 0.1;
+
+// The last layout of this graph, from webview state: drawn at once, no worker round trip.
+if (snapshot?.graph && saved?.layout) {
+  const collapsed = collapseGraph(snapshot.graph);
+  if (shapeKey(collapsed.graph) === saved.layout.shape) {
+    shown = collapsed;
+    layout = restoreLayout(saved.layout);
+  }
+}
 
 const top = h('div', { id: 'top' });
 const stage = h('div', { id: 'stage', tabindex: -1 });
@@ -31,10 +46,24 @@ const svg = s('svg', { id: 'canvas', role: 'application', 'aria-label': 'Pipelin
 const viewport = s('g', { id: 'viewport' });
 svg.appendChild(viewport);
 const tip = h('div', { id: 'tip', hidden: true, role: 'tooltip' });
-stage.append(svg, tip);
+const zoomLabel = h('span', { id: 'zoom-level', class: 'muted', 'aria-live': 'polite' });
+const tools = h(
+  'div',
+  { id: 'tools', role: 'toolbar', 'aria-label': 'Graph view' },
+  h('button', { id: 'zoom-out', title: 'Zoom out (-)', 'aria-label': 'Zoom out' }, '−'),
+  zoomLabel,
+  h('button', { id: 'zoom-in', title: 'Zoom in (+)', 'aria-label': 'Zoom in' }, '+'),
+  h('button', { id: 'fit', title: 'Fit: the whole graph if it stays readable, else readable size from the top (0)' }, 'Fit'),
+);
+stage.append(svg, tip, tools);
 document.body.append(top, stage);
 
 const nodeEls = new Map<string, SVGGElement>();
+const edgeEls: SVGGElement[] = [];
+/** The node the pointer is over, and the one clicked or focused: their edges and neighbours are highlighted. */
+let hovered: string | null = null;
+let selected: string | null = null;
+const minimap = new Minimap(stage, (x, y) => centreOn(x, y));
 
 // The shared wording, plus the DAG's own: a node with no execution, and an ellipsis on a running node
 // (the trees show a spinning icon instead).
@@ -55,8 +84,11 @@ const ACTIONS: Array<{ action: DagAction; label: string; run: boolean } | 'separ
   { action: 'open-log', label: 'Open log', run: false },
 ];
 
+/** The saved layout is re-serialised only when the layout changes, not on every pan or status patch. */
+let savedLayout: ViewState['dag']['layout'] = saved?.layout && layout ? saved.layout : null;
+
 function persist(): void {
-  channel.setState({ snapshot, ...view });
+  channel.setState({ snapshot, ...view, autoFit, layout: savedLayout });
 }
 
 function statusOf(id: string): DagNodeStatus {
@@ -68,6 +100,18 @@ function statusOf(id: string): DagNodeStatus {
 function statusText(st: DagNodeStatus): string {
   const d = st.durationMs !== undefined && st.state !== 'never-run' ? ` · ${formatDuration(st.durationMs)}` : '';
   return `${STATE_LABEL[st.state]}${d}`;
+}
+
+/** What a data step's last run wrote: `train 258 · eval 86 rows`; empty before it ran. */
+function rowsText(st: DagNodeStatus): string {
+  const splits = Object.entries(st.rows ?? {});
+  if (!splits.length || st.state === 'never-run') return '';
+  return `${splits.map(([split, n]) => `${split} ${n.toLocaleString('en-US')}`).join(' · ')} rows`;
+}
+
+function describe(node: DagNode, st: DagNodeStatus): string {
+  const rows = isDataStep(node) ? rowsText(st) : '';
+  return `${node.id}, ${node.type}, ${statusText(st)}${rows ? `, ${rows}` : ''}`;
 }
 
 function renderTop(): void {
@@ -105,18 +149,18 @@ function problemItem(p: DagProblem): HTMLElement {
 }
 
 
-function nodeElement(node: DagNode, placed: { x: number; y: number; width: number; height: number }): SVGGElement {
+function nodeElement(node: DagNode, placed: Layout['nodes'] extends Map<string, infer P> ? P : never): SVGGElement {
   const st = statusOf(node.id);
   const g = s('g', {
-    class: `node state-${st.state}${node.enabled ? '' : ' disabled'}`,
+    class: `node state-${st.state}${node.enabled ? '' : ' disabled'}${node.broken ? ' broken' : ''}`,
     transform: `translate(${placed.x},${placed.y})`,
     tabindex: 0,
     role: 'button',
     'data-id': node.id,
-    'aria-label': `${node.id}, ${node.type}, ${statusText(st)}`,
+    'aria-label': node.broken ? `${node.id}, ${node.type}, has errors: ${node.broken}` : describe(node, st),
   });
   g.append(
-    s('title', {}, `${node.id} (${node.type})`),
+    s('title', {}, node.broken ? `${node.id} (${node.type || 'no type'}): ${node.broken}` : `${node.id} (${node.type})`),
     s('rect', { class: 'box', width: placed.width, height: placed.height }),
     s('rect', { class: 'stripe', width: 5, height: placed.height }),
     nodeText('id', 12, 17, node.id, placed.width - 20),
@@ -125,9 +169,17 @@ function nodeElement(node: DagNode, placed: { x: number; y: number; width: numbe
   node.outputs.forEach((o, i) => {
     const y = NODE_HEADER + i * PORT_ROW + PORT_ROW / 2;
     g.append(nodeText('port', placed.width - 10, y + 4, `${o.key}: ${o.artifactType}`, placed.width - 20, 'end'));
-    if (direction === 'RIGHT') g.appendChild(s('circle', { class: 'port-dot', cx: placed.width, cy: y, r: 3.5 }));
   });
-  g.appendChild(s('text', { class: 'status', x: 12, y: placed.height - 9 }, statusText(st)));
+  if (isDataStep(node)) g.appendChild(s('text', { class: 'rows', x: 12, y: NODE_HEADER + node.outputs.length * PORT_ROW + PORT_ROW / 2 + 4 }, rowsText(st)));
+  for (const p of placed.ports) g.appendChild(s('circle', { class: `port-dot ${p.kind}`, cx: p.x, cy: p.y, r: 3 }, s('title', {}, p.kind === 'in' ? `input ${p.key}` : `output ${p.key}`)));
+  g.appendChild(s('text', { class: 'status', x: 12, y: placed.height - 9 }, node.broken ? '✕ has errors (see Problems)' : statusText(st)));
+  g.addEventListener('mouseenter', () => setHovered(node.id));
+  g.addEventListener('mouseleave', () => setHovered(null));
+  g.addEventListener('focus', () => {
+    select(node.id);
+    // Reached by keyboard (Tab, arrows): brought into view; a click leaves the view where it is.
+    if (g.matches(':focus-visible')) ensureVisible(placed);
+  });
   return g;
 }
 
@@ -169,7 +221,11 @@ function edgePath(points: Array<{ x: number; y: number }>): string {
 function renderGraph(): void {
   clear(viewport);
   nodeEls.clear();
-  if (!shown || !layout) return;
+  edgeEls.length = 0;
+  if (!shown || !layout) {
+    minimap.update(null, view, stage);
+    return;
+  }
   const graph = shown.graph;
   const edgeLayer = s('g', { class: 'edges' });
   for (const placed of layout.edges) {
@@ -177,7 +233,9 @@ function renderGraph(): void {
     if (!e || placed.points.length < 2) continue;
     const d = edgePath(placed.points);
     const end = placed.points[placed.points.length - 1]!;
-    const down = direction === 'DOWN';
+    const prev = placed.points[placed.points.length - 2]!;
+    // The arrowhead points along the last segment, into the input port.
+    const down = Math.abs(end.y - prev.y) >= Math.abs(end.x - prev.x);
     const label = `${e.from}${e.output ? `.${e.output}` : ''} → ${e.to}${e.input ? `.${e.input}` : ''}: ${e.artifactType}`;
     const g = s('g', { class: 'edge', 'data-from': e.from, 'data-to': e.to, 'data-type': e.artifactType });
     g.append(
@@ -197,6 +255,7 @@ function renderGraph(): void {
       tip.hidden = true;
     });
     edgeLayer.appendChild(g);
+    edgeEls.push(g);
   }
   const nodeLayer = s('g', { class: 'nodes' });
   for (const node of graph.nodes) {
@@ -209,7 +268,39 @@ function renderGraph(): void {
   viewport.append(edgeLayer, nodeLayer);
   fitTexts(nodeLayer);
   applyHighlight();
+  applyFocus();
+  minimap.setGraph(shown.graph.nodes.length > MINIMAP_MIN_NODES ? layout : null);
   applyView();
+  document.body.dataset['rendered'] = String(Number(document.body.dataset['rendered'] ?? 0) + 1);
+  if (!document.body.dataset['firstGraphMs']) document.body.dataset['firstGraphMs'] = String(Math.round(performance.now()));
+}
+
+/** Hover or selection: that node's edges and neighbours stand out, the rest steps back. */
+function applyFocus(): void {
+  const id = hovered ?? selected;
+  const neighbours = new Set<string>();
+  for (const g of edgeEls) {
+    const related = id !== null && (g.dataset['from'] === id || g.dataset['to'] === id);
+    g.classList.toggle('related', related);
+    if (related) neighbours.add(g.dataset['from'] === id ? g.dataset['to']! : g.dataset['from']!);
+  }
+  for (const [nid, el] of nodeEls) {
+    el.classList.toggle('neighbour', neighbours.has(nid));
+    el.classList.toggle('focus-node', nid === id);
+  }
+  stage.classList.toggle('focusing', id !== null && nodeEls.has(id));
+}
+
+function setHovered(id: string | null): void {
+  if (drag?.moved) return;
+  hovered = id;
+  applyFocus();
+}
+
+function select(id: string | null): void {
+  selected = id;
+  for (const [nid, el] of nodeEls) el.classList.toggle('selected', nid === id);
+  applyFocus();
 }
 
 function moveTip(ev: MouseEvent): void {
@@ -230,8 +321,10 @@ function patchStatus(ids: Iterable<string>): void {
     el.classList.add(`state-${st.state}`);
     const text = el.querySelector('text.status');
     if (text) text.textContent = statusText(st);
+    const rows = el.querySelector('text.rows');
+    if (rows) rows.textContent = rowsText(st);
     const node = shown?.graph.nodes.find((n) => n.id === id);
-    if (node) el.setAttribute('aria-label', `${node.id}, ${node.type}, ${statusText(st)}`);
+    if (node) el.setAttribute('aria-label', describe(node, st));
   }
 }
 
@@ -259,32 +352,54 @@ function ensureVisible(p: { x: number; y: number; width: number; height: number 
 
 function applyView(): void {
   viewport.setAttribute('transform', viewportTransform(view));
+  zoomLabel.textContent = `${Math.round(view.zoom * 100)}%`;
+  minimap.update(layout, view, stage);
 }
 
+function stageSize(): { width: number; height: number } {
+  return { width: stage.clientWidth || window.innerWidth, height: stage.clientHeight || window.innerHeight };
+}
+
+/** The whole graph if it fits with readable text, else readable text from the top (the rest scrolls). */
 function fit(): void {
   if (!layout) return;
-  const w = stage.clientWidth || window.innerWidth;
-  const hgt = stage.clientHeight || window.innerHeight;
-  const zoom = Math.min(1.2, Math.max(0.05, Math.min((w - 40) / Math.max(1, layout.width), (hgt - 40) / Math.max(1, layout.height))));
-  view = { zoom, panX: (w - layout.width * zoom) / 2, panY: Math.max(20, (hgt - layout.height * zoom) / 2) };
+  const size = stageSize();
+  // What the first screen shows at readable zoom, centred across the flow when the graph is wider.
+  const span = (layout.direction === 'DOWN' ? size.height - 44 : size.width) / READABLE_ZOOM - 60;
+  view = fittedView(layout, size, { top: 44, anchor: startAnchor(layout.nodes.values(), layout.direction, span) });
   autoFit = true;
   applyView();
   persist();
 }
 
-/** Beside an editor the preview is usually tall and narrow: then the graph runs top-down. */
-function preferredDirection(): 'RIGHT' | 'DOWN' {
-  const w = stage.clientWidth || window.innerWidth;
-  const hgt = stage.clientHeight || window.innerHeight;
-  return hgt > w * 1.2 ? 'DOWN' : 'RIGHT';
+function centreOn(x: number, y: number): void {
+  const { width, height } = stageSize();
+  autoFit = false;
+  view = { ...view, panX: width / 2 - x * view.zoom, panY: height / 2 - y * view.zoom };
+  applyView();
+  persist();
 }
 
-let direction: 'RIGHT' | 'DOWN' = 'RIGHT';
+function panBy(dx: number, dy: number): void {
+  autoFit = false;
+  view = { ...view, panX: view.panX + dx, panY: view.panY + dy };
+  applyView();
+  persistSoon();
+}
+
+let persistTimer: ReturnType<typeof setTimeout> | undefined;
+function persistSoon(): void {
+  clearTimeout(persistTimer);
+  persistTimer = setTimeout(persist, 200);
+}
 
 async function relayout(graph: DagGraph): Promise<void> {
   const seq = ++layoutSeq;
   const collapsed = collapseGraph(graph);
-  const dir = preferredDirection();
+  // The direction follows the graph's shape, with hysteresis: never the pane's size, which changes
+  // whenever a panel opens beside the preview.
+  const previous = layout && shown?.graph.file === graph.file ? layout.direction : undefined;
+  const dir: Direction = chooseDirection(graphShape(collapsed.graph.nodes.map((n) => n.id), collapsed.graph.edges), previous);
   const result = await layoutGraph(collapsed.graph, undefined, dir).catch((e: unknown) => {
     top.appendChild(h('div', { class: 'banner error' }, `Layout failed: ${e instanceof Error ? e.message : String(e)}`));
     return null;
@@ -293,13 +408,14 @@ async function relayout(graph: DagGraph): Promise<void> {
   if (!result || seq !== layoutSeq) return;
   shown = collapsed;
   layout = result;
-  direction = dir;
+  savedLayout = saveLayout(result, shapeKey(collapsed.graph));
+  document.body.dataset['direction'] = dir;
   renderTop();
   renderGraph();
   if (fitPending || autoFit) {
     fitPending = false;
     fit();
-  }
+  } else persist();
   channel.post({ type: 'dag/laidOut', nodes: collapsed.graph.nodes.length, collapsed: collapsed.groups.size > 0, layoutMs: Math.round(result.ms) });
   document.body.dataset['layoutSeq'] = String(seq);
 }
@@ -380,14 +496,14 @@ function reveal(id: string): void {
     if (members[0]) channel.post({ type: 'dag/reveal', component: members[0] });
     return;
   }
-  for (const [nid, el] of nodeEls) el.classList.toggle('selected', nid === id);
+  select(id);
   channel.post({ type: 'dag/reveal', component: id });
 }
 
 let drag: { x: number; y: number; panX: number; panY: number; moved: boolean } | null = null;
 
 stage.addEventListener('pointerdown', (ev) => {
-  if ((ev.target as Element).closest('.menu')) return;
+  if ((ev.target as Element).closest('.menu, #tools, #minimap')) return;
   closeMenu(false);
   if (ev.button !== 0) return;
   drag = { x: ev.clientX, y: ev.clientY, panX: view.panX, panY: view.panY, moved: false };
@@ -412,45 +528,37 @@ window.addEventListener('pointerup', (ev) => {
     persist();
     return;
   }
+  if ((ev.target as Element).closest?.('#tools, #minimap, .menu')) return;
   const id = nodeIdOf(ev.target);
   if (id && ev.button === 0) reveal(id);
+  else if (!id && ev.button === 0 && (ev.target as Element).closest?.('#stage')) select(null);
 });
 stage.addEventListener('contextmenu', (ev) => {
   const id = nodeIdOf(ev.target);
   ev.preventDefault();
   if (id) openMenu(id, ev.clientX, ev.clientY);
 });
-onWheelZoom(stage, zoomAt);
+onWheelPanZoom(stage, zoomAt, panBy);
 
 function zoomAt(factor: number, mx: number, my: number): void {
   autoFit = false;
-  view = zoomedAt(view, factor, mx, my, 0.05);
+  view = zoomedAt(view, factor, mx, my, MIN_ZOOM);
   applyView();
-  persist();
+  persistSoon();
 }
+
+function zoomCentred(factor: number): void {
+  const { width, height } = stageSize();
+  zoomAt(factor, width / 2, height / 2);
+}
+
+tools.querySelector('#zoom-in')!.addEventListener('click', () => zoomCentred(1.25));
+tools.querySelector('#zoom-out')!.addEventListener('click', () => zoomCentred(1 / 1.25));
+tools.querySelector('#fit')!.addEventListener('click', fit);
 
 /** The nearest node in an arrow key's direction, by laid-out centres. */
 function neighbour(from: string, key: string): string | null {
-  const a = layout?.nodes.get(from);
-  if (!a || !layout) return null;
-  const ax = a.x + a.width / 2;
-  const ay = a.y + a.height / 2;
-  let best: string | null = null;
-  let bestScore = Infinity;
-  for (const [id, b] of layout.nodes) {
-    if (id === from) continue;
-    const dx = b.x + b.width / 2 - ax;
-    const dy = b.y + b.height / 2 - ay;
-    const along = key === 'ArrowRight' ? dx : key === 'ArrowLeft' ? -dx : key === 'ArrowDown' ? dy : -dy;
-    const across = key === 'ArrowRight' || key === 'ArrowLeft' ? Math.abs(dy) : Math.abs(dx);
-    if (along <= 1) continue;
-    const score = along + across * 2;
-    if (score < bestScore) {
-      bestScore = score;
-      best = id;
-    }
-  }
-  return best;
+  return layout ? neighbourInDirection(layout.nodes, from, key) : null;
 }
 
 document.addEventListener('keydown', (ev) => {
@@ -478,24 +586,27 @@ document.addEventListener('keydown', (ev) => {
     ev.preventDefault();
     return;
   }
-  const w = stage.clientWidth / 2;
-  const hgt = stage.clientHeight / 2;
-  if (ev.key === '+' || ev.key === '=') zoomAt(1.2, w, hgt);
-  else if (ev.key === '-') zoomAt(1 / 1.2, w, hgt);
+  if ((ev.target as Element | null)?.closest?.('#tools') && (ev.key === 'Enter' || ev.key === ' ')) return;
+  if (ev.key === 'Escape' && selected) {
+    select(null);
+    ev.preventDefault();
+    return;
+  }
+  if (ev.key === '+' || ev.key === '=') zoomCentred(1.2);
+  else if (ev.key === '-') zoomCentred(1 / 1.2);
   else if (ev.key === '0') fit();
+  else if (ev.key === 'PageDown' || ev.key === 'PageUp') panBy(0, (ev.key === 'PageDown' ? -0.8 : 0.8) * stageSize().height);
   else if (!id && ev.key.startsWith('Arrow')) {
     const first = shown?.graph.nodes[0];
     if (first) nodeEls.get(first.id)?.focus();
   } else return;
   ev.preventDefault();
 });
+// A resize (a panel opened, the pane dragged) never lays the graph out again: it only re-fits a view
+// the user has not panned or zoomed.
 window.addEventListener('resize', () => {
-  applyView();
-  // Turning the preview from wide to tall (or back) lays the graph out the other way.
-  if (snapshot?.graph && layout && preferredDirection() !== direction) {
-    fitPending = true;
-    void relayout(snapshot.graph);
-  }
+  if (autoFit && layout && stage.clientWidth > 0) fit();
+  else applyView();
 });
 
 // ---- messages ---------------------------------------------------------------------------------
@@ -553,7 +664,14 @@ channel.onMessage((message) => {
 });
 
 renderTop();
-applyView();
-if (snapshot?.graph) void relayout(snapshot.graph);
-else warmUp();
+if (layout) {
+  document.body.dataset['direction'] = layout.direction;
+  document.body.dataset['restored'] = 'layout';
+  renderGraph();
+  warmUp();
+} else {
+  applyView();
+  if (snapshot?.graph) void relayout(snapshot.graph);
+  else warmUp();
+}
 channel.post({ type: 'dag/ready' });

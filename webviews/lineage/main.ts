@@ -1,23 +1,42 @@
 // Lineage view: artifacts and executions upstream to the source data and downstream to pushed models,
-// cached executions marked, and the audit questions answered beside the graph.
-import type { AuditArtifactRef, AuditSummary, DagGraph, LineageSnapshot } from '../protocol';
-import type { LineageNode } from '../../runtime/metadata/types';
+// cached executions marked, and the audit questions answered beside the graph. The graph flows from
+// the sources towards the traced artifact and opens fitted to the whole lineage; repeated runs of one
+// node that share their outputs (cache hits of later runs) are folded into one group a click expands;
+// hovering or focusing a node highlights its path to the traced artifact.
+import type { AuditArtifactRef, AuditSummary, DagGraph, LineageEdge, LineageNode, LineageSnapshot } from '../protocol';
 import { connect } from '../shared/vscodeApi';
 import { adoptStyles } from '../shared/styles';
 import { clear, h, s } from '../shared/elementBuilder';
 import { formatNumber } from '../../common/format';
-import { layoutGraph, type Layout } from '../shared/graphLayout';
-import { onWheelZoom, viewportTransform, zoomedAt } from '../shared/panZoom';
+import { layoutGraph, type Direction, type Layout } from '../shared/graphLayout';
+import { chooseDirection, fittedView, graphShape, neighbourInDirection, pathBetween } from '../shared/graphGeometry';
+import { onWheelPanZoom, viewportTransform, zoomedAt } from '../shared/panZoom';
+import { foldLineage, type FoldedLineage } from './foldLineage';
 import css from './lineage.css';
 
 adoptStyles(css);
 const channel = connect('lineage');
 let snapshot: LineageSnapshot | null = channel.getState()?.snapshot ?? null;
 let layout: Layout | null = null;
+let folded: FoldedLineage | null = null;
 let seq = 0;
 let view = { zoom: 1, panX: 20, panY: 20 };
+/** Groups the user expanded (by group key), kept while the same artifact is traced. */
+const expanded = new Set<string>();
+let hovered: string | null = null;
+let focused: string | null = null;
 
-const toolbar = h('div', { class: 'toolbar muted' }, 'Click a node to open it; press F on a node to trace from it. Dashed executions were served from cache.');
+const toolbar = h('div', { class: 'toolbar' });
+const hint = h('span', { class: 'muted' }, 'Click: open (a folded group: expand) · F: trace from a node · hover: its path to the traced artifact · dashed: served from cache');
+const tools = h(
+  'span',
+  { id: 'tools', role: 'toolbar', 'aria-label': 'Graph view' },
+  h('button', { id: 'zoom-out', title: 'Zoom out (-)', 'aria-label': 'Zoom out' }, '\u2212'),
+  h('button', { id: 'zoom-in', title: 'Zoom in (+)', 'aria-label': 'Zoom in' }, '+'),
+  h('button', { id: 'fit', title: 'Fit the whole lineage (0)' }, 'Fit'),
+  h('button', { id: 'fold', title: 'Fold repeated runs again', hidden: true }, 'Fold runs'),
+);
+toolbar.append(hint, tools);
 const stage = h('div', { id: 'stage' });
 const svg = s('svg', { id: 'canvas', role: 'application', 'aria-label': 'Lineage graph' });
 const viewport = s('g', {});
@@ -26,82 +45,97 @@ stage.appendChild(svg);
 const audit = h('aside', { id: 'audit', 'aria-label': 'Audit summary' });
 document.body.append(toolbar, h('div', { id: 'layout' }, stage, audit));
 const nodeEls = new Map<string, SVGGElement>();
+const edgeEls: Array<{ el: SVGPathElement; from: string; to: string }> = [];
 
-function keyOf(n: LineageNode): string {
-  return `${n.kind === 'artifact' ? 'a' : 'e'}${n.id}`;
-}
-
-function labelOf(n: LineageNode): string {
-  return n.kind === 'execution' ? n.nodeId ?? n.label ?? n.type : n.label || n.type;
-}
-
-const W = 190;
+const W = 200;
 const H = 44;
 
-function toGraph(snap: LineageSnapshot): DagGraph {
-  const nodes = snap.graph.nodes.map((n) => ({ id: keyOf(n), type: n.type, enabled: true, outputs: [] }));
-  const ids = new Set(nodes.map((n) => n.id));
-  const edges = snap.graph.edges.filter((e) => ids.has(e.from) && ids.has(e.to)).map((e) => ({ from: e.from, output: e.key, to: e.to, input: e.key, artifactType: e.type }));
+function toGraph(f: FoldedLineage): DagGraph {
+  // Ports: an input per event key into a node, an output per key out of it (one for an artifact).
+  const outs = new Map<string, Map<string, string>>();
+  for (const e of f.edges) {
+    const m = outs.get(e.from) ?? new Map<string, string>();
+    m.set(portKey(e), e.type);
+    outs.set(e.from, m);
+  }
+  const nodes = f.nodes.map((n) => ({ id: n.key, type: n.kind, enabled: true, outputs: [...(outs.get(n.key) ?? [])].map(([key, artifactType]) => ({ key, artifactType })) }));
+  const edges = f.edges.map((e) => ({ from: e.from, output: portKey(e), to: e.to, input: e.key, artifactType: e.type }));
   return { pipeline: '', file: '', nodes, edges };
 }
 
-function truncate(text: string, n = 26): string {
-  return text.length > n ? `${text.slice(0, n - 1)}…` : text;
+/** An artifact has one output port; an execution one per output key. */
+function portKey(e: Pick<LineageEdge, 'from' | 'key'>): string {
+  return e.from.startsWith('a') ? 'out' : e.key;
 }
 
 function renderGraph(): void {
   clear(viewport);
   nodeEls.clear();
-  if (!snapshot || !layout) return;
+  edgeEls.length = 0;
+  if (!snapshot || !layout || !folded) return;
   for (const e of layout.edges) {
     if (e.points.length < 2) continue;
+    const edge = folded.edges[e.index];
+    if (!edge) continue;
     const d = e.points.map((p, i) => `${i ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
     const end = e.points[e.points.length - 1]!;
     const prev = e.points[e.points.length - 2]!;
     // The arrowhead points along the last segment (right or down, depending on the layout direction).
     const a = Math.atan2(end.y - prev.y, end.x - prev.x);
     const side = (t: number) => `${(end.x - 7 * Math.cos(a) + 3.5 * Math.cos(a + t)).toFixed(1)},${(end.y - 7 * Math.sin(a) + 3.5 * Math.sin(a + t)).toFixed(1)}`;
-    viewport.append(s('path', { class: 'ledge', d }), s('path', { class: 'ledge', d: `M${end.x},${end.y} L${side(Math.PI / 2)} L${side(-Math.PI / 2)} z` }));
+    const line = s('path', { class: 'ledge', d, 'data-from': edge.from, 'data-to': edge.to });
+    const arrow = s('path', { class: 'ledge arrow', d: `M${end.x},${end.y} L${side(Math.PI / 2)} L${side(-Math.PI / 2)} z`, 'data-from': edge.from, 'data-to': edge.to });
+    viewport.append(line, arrow);
+    edgeEls.push({ el: line, from: edge.from, to: edge.to }, { el: arrow, from: edge.from, to: edge.to });
   }
-  for (const n of snapshot.graph.nodes) {
-    const key = keyOf(n);
-    const p = layout.nodes.get(key);
+  for (const n of folded.nodes) {
+    const p = layout.nodes.get(n.key);
     if (!p) continue;
-    const state = (n.state ?? '').toLowerCase();
     const g = s('g', {
-      class: `lnode ${n.kind}${n.cached || state === 'cached' ? ' cached' : ''}${state === 'failed' ? ' failed' : ''}${key === snapshot.graph.root ? ' root' : ''}`,
+      class: `lnode ${n.kind === 'group' ? 'execution group' : n.kind}${n.cached ? ' cached' : ''}${n.failed ? ' failed' : ''}${n.key === snapshot.graph.root ? ' root' : ''}`,
       transform: `translate(${p.x},${p.y})`,
       tabindex: 0,
       role: 'button',
-      'data-key': key,
-      'aria-label': `${n.kind} ${n.id} ${n.type} ${labelOf(n)}`,
+      'data-key': n.key,
+      'aria-label': `${n.kind === 'group' ? `${n.members.length} executions` : n.kind} ${n.title}, ${n.name}`,
+      'aria-expanded': n.kind === 'group' ? 'false' : null,
     });
-    g.append(
-      s('title', {}, `${n.kind} ${n.id}: ${n.type}${n.uri ? `\n${n.uri}` : ''}${n.state ? `\nstate ${n.state}` : ''}`),
-      s('rect', { width: W, height: H }),
-      s('text', { class: 'kind', x: 10, y: 15 }, `${n.kind === 'artifact' ? n.type : `${n.type.split('.').pop()} · ${n.state ?? ''}`}${n.cached ? ' · cached' : ''} #${n.id}`),
-      s('text', { x: 10, y: 32 }, truncate(labelOf(n))),
-    );
-    nodeEls.set(key, g);
+    g.append(s('title', {}, n.tooltip), s('rect', { width: W, height: H }), s('text', { class: 'kind', x: 10, y: 15 }, truncate(n.title, 32)), s('text', { class: 'name', x: 10, y: 32 }, truncate(n.name, 28)));
+    if (n.kind === 'group') g.append(s('rect', { class: 'stack', x: 4, y: H, width: W - 8, height: 4 }));
+    g.addEventListener('mouseenter', () => ((hovered = n.key), applyPath()));
+    g.addEventListener('mouseleave', () => ((hovered = null), applyPath()));
+    g.addEventListener('focus', () => ((focused = n.key), applyPath()));
+    g.addEventListener('blur', () => ((focused = null), applyPath()));
+    nodeEls.set(n.key, g);
     viewport.appendChild(g);
   }
-  const rootPlaced = layout.nodes.get(snapshot.graph.root);
-  fit(rootPlaced);
+  applyPath();
 }
 
-function fit(focus?: { x: number; y: number }): void {
-  if (!layout) return;
-  const w = stage.clientWidth || 600;
-  const hh = stage.clientHeight || 400;
-  // Fit the whole graph when it stays readable; otherwise centre the traced node at a readable zoom.
-  const fitZoom = Math.min(1.1, (w - 40) / Math.max(1, layout.width), (hh - 40) / Math.max(1, layout.height));
-  const zoom = Math.max(0.6, fitZoom);
-  view = { zoom, panX: (w - layout.width * zoom) / 2, panY: Math.max(10, (hh - layout.height * zoom) / 2) };
-  if (focus && fitZoom < 0.6) {
-    view.panX = w / 2 - (focus.x + W / 2) * zoom;
-    view.panY = hh / 2 - (focus.y + H / 2) * zoom;
-  }
+/** The path between the hovered (or focused) node and the traced artifact stands out. */
+function applyPath(): void {
+  const from = hovered ?? focused;
+  const root = snapshot?.graph.root;
+  const path = from && root && folded ? pathBetween(folded.edges, from, root) : new Set<string>();
+  const on = path.size > 1;
+  stage.classList.toggle('tracing', on);
+  for (const [k, el] of nodeEls) el.classList.toggle('on-path', on && path.has(k));
+  for (const e of edgeEls) e.el.classList.toggle('on-path', on && path.has(e.from) && path.has(e.to));
+}
+
+function truncate(text: string, n = 26): string {
+  return text.length > n ? `${text.slice(0, n - 1)}…` : text;
+}
+
+function applyView(): void {
   viewport.setAttribute('transform', viewportTransform(view));
+}
+
+/** The whole lineage in the pane (shrinking a large one: the lineage is read as a whole first). */
+function fit(): void {
+  if (!layout) return;
+  view = fittedView(layout, { width: stage.clientWidth || 600, height: stage.clientHeight || 400 }, { minZoom: 0.2, maxZoom: 1.1, margin: 10 });
+  applyView();
 }
 
 function link(ref: AuditArtifactRef | null, fallback = 'unknown'): Node {
@@ -154,7 +188,7 @@ function renderAudit(a: AuditSummary | null): void {
     appr
       ? appr.decision === 'waiting'
         ? h('span', { class: 'muted' }, 'waiting for a decision')
-        : h('span', { class: appr.decision === 'approve' ? 'ok' : 'bad' }, `${appr.decision === 'approve' ? 'approved' : 'rejected'} by ${appr.reviewer} on ${new Date(appr.time).toISOString().slice(0, 16).replace('T', ' ')} UTC`, appr.comment ? h('div', { class: 'muted' }, `“${appr.comment}”`) : null)
+        : h('span', { class: appr.decision === 'approved' ? 'ok' : 'bad' }, `${appr.decision} by ${appr.reviewer} on ${new Date(appr.time).toISOString().slice(0, 16).replace('T', ' ')} UTC`, appr.comment ? h('div', { class: 'muted' }, `“${appr.comment}”`) : null)
       : h('span', { class: 'muted' }, 'no approval step recorded'),
   );
   if (a.pushed.length) {
@@ -165,6 +199,9 @@ function renderAudit(a: AuditSummary | null): void {
   audit.appendChild(dl);
 }
 
+let direction: Direction | undefined;
+let tracedRoot: string | undefined;
+
 async function render(): Promise<void> {
   const mine = ++seq;
   if (!snapshot) {
@@ -173,18 +210,50 @@ async function render(): Promise<void> {
   }
   renderAudit(snapshot.audit);
   if (snapshot.error) audit.prepend(h('div', { class: 'banner error', role: 'alert' }, snapshot.error));
-  // A tall, narrow stage (a side column) reads better top-down.
-  const direction = stage.clientHeight > stage.clientWidth * 1.2 ? 'DOWN' : 'RIGHT';
-  const result = await layoutGraph(toGraph(snapshot), () => ({ width: W, height: H }), direction);
+  if (tracedRoot !== snapshot.graph.root) {
+    // Another artifact traced: its groups start folded, and it opens fitted.
+    expanded.clear();
+    tracedRoot = snapshot.graph.root;
+  }
+  const f = foldLineage(snapshot.graph, expanded);
+  const graph = toGraph(f);
+  // From the lineage's shape, never the pane's size; kept while the user expands groups.
+  direction = chooseDirection(graphShape(graph.nodes.map((n) => n.id), graph.edges), direction);
+  // Tighter than the DAG: the lineage opens fitted whole, so every pixel saved is larger text.
+  const result = await layoutGraph(graph, () => ({ width: W, height: H }), direction, { betweenLayers: 36, nodeNode: 20 });
   if (mine !== seq) return;
   layout = result;
+  folded = f;
+  tools.querySelector<HTMLElement>('#fold')!.hidden = expanded.size === 0;
   renderGraph();
-  document.body.dataset['layoutSeq'] = String(mine);
+  fit();
+  // Counts finished layouts, so tests can wait for the next one.
+  document.body.dataset['layoutSeq'] = String(Number(document.body.dataset['layoutSeq'] ?? 0) + 1);
+  document.body.dataset['direction'] = direction;
 }
 
 function open(key: string): void {
+  const group = folded?.nodes.find((n) => n.key === key && n.kind === 'group');
+  if (group) {
+    // A folded group opens into its executions.
+    expanded.add(group.key);
+    void render().then(() => nodeEls.get(group.members[0]!)?.focus());
+    return;
+  }
   channel.post({ type: 'lineage/open', key });
 }
+
+const zoomBy = (factor: number) => {
+  view = zoomedAt(view, factor, stage.clientWidth / 2, stage.clientHeight / 2, 0.1);
+  applyView();
+};
+tools.querySelector('#zoom-in')!.addEventListener('click', () => zoomBy(1.25));
+tools.querySelector('#zoom-out')!.addEventListener('click', () => zoomBy(1 / 1.25));
+tools.querySelector('#fit')!.addEventListener('click', fit);
+tools.querySelector('#fold')!.addEventListener('click', () => {
+  expanded.clear();
+  void render();
+});
 
 document.addEventListener('click', (ev) => {
   const target = ev.target as Element;
@@ -196,26 +265,23 @@ document.addEventListener('click', (ev) => {
 document.addEventListener('keydown', (ev) => {
   const el = document.activeElement;
   const key = el?.getAttribute('data-key') ?? el?.getAttribute('data-open');
-  if (!key) return;
+  if (!key || el?.closest('#tools')) {
+    if (ev.key === '0') fit();
+    else if (ev.key === '+' || ev.key === '=') zoomBy(1.2);
+    else if (ev.key === '-') zoomBy(1 / 1.2);
+    else return;
+    ev.preventDefault();
+    return;
+  }
   if (ev.key === 'Enter' || ev.key === ' ') open(key);
-  else if ((ev.key === 'f' || ev.key === 'F') && el?.classList.contains('lnode')) channel.post({ type: 'lineage/focus', key });
-  else if (ev.key.startsWith('Arrow') && layout && el?.classList.contains('lnode')) {
-    const from = layout.nodes.get(key);
-    if (!from) return;
-    let best: string | null = null;
-    let score = Infinity;
-    for (const [k, p] of layout.nodes) {
-      const dx = p.x - from.x;
-      const dy = p.y - from.y;
-      const along = ev.key === 'ArrowRight' ? dx : ev.key === 'ArrowLeft' ? -dx : ev.key === 'ArrowDown' ? dy : -dy;
-      const across = ev.key === 'ArrowRight' || ev.key === 'ArrowLeft' ? Math.abs(dy) : Math.abs(dx);
-      if (along > 1 && along + 2 * across < score) {
-        score = along + 2 * across;
-        best = k;
-      }
-    }
+  else if ((ev.key === 'f' || ev.key === 'F') && el?.classList.contains('lnode')) {
+    const node = folded?.nodes.find((n) => n.key === key);
+    channel.post({ type: 'lineage/focus', key: node?.kind === 'group' ? node.members[0]! : key });
+  } else if (ev.key.startsWith('Arrow') && layout && el?.classList.contains('lnode')) {
+    const best = neighbourInDirection(layout.nodes, key, ev.key);
     if (best) nodeEls.get(best)?.focus();
-  } else return;
+  } else if (ev.key === '0') fit();
+  else return;
   ev.preventDefault();
 });
 
@@ -228,13 +294,20 @@ window.addEventListener('pointermove', (ev) => {
   if (!drag) return;
   view.panX = drag.px + ev.clientX - drag.x;
   view.panY = drag.py + ev.clientY - drag.y;
-  viewport.setAttribute('transform', viewportTransform(view));
+  applyView();
 });
 window.addEventListener('pointerup', () => (drag = null));
-onWheelZoom(stage, (factor, mx, my) => {
-  view = zoomedAt(view, factor, mx, my, 0.1);
-  viewport.setAttribute('transform', viewportTransform(view));
-});
+onWheelPanZoom(
+  stage,
+  (factor, mx, my) => {
+    view = zoomedAt(view, factor, mx, my, 0.1);
+    applyView();
+  },
+  (dx, dy) => {
+    view = { ...view, panX: view.panX + dx, panY: view.panY + dy };
+    applyView();
+  },
+);
 
 channel.onMessage((message) => {
   if (message.type === 'lineage/snapshot') {

@@ -26,14 +26,25 @@ export function zoomedAt(v: PanZoom, factor: number, mx: number, my: number, min
   return { zoom, panX: mx - ((mx - v.panX) * zoom) / v.zoom, panY: my - ((my - v.panY) * zoom) / v.zoom };
 }
 
-/** Wheel over `stage` zooms: `zoom` gets the factor and the pointer's position inside the stage. */
-export function onWheelZoom(stage: HTMLElement, zoom: (factor: number, mx: number, my: number) => void): void {
+/**
+ * Wheel over `stage` scrolls the graph, as a document scrolls (Shift turns it sideways); Ctrl/Cmd+wheel
+ * and a trackpad pinch (which Chromium reports as Ctrl+wheel) zoom at the pointer. A graph larger than
+ * its pane is read by scrolling, not by shrinking it.
+ */
+export function onWheelPanZoom(stage: HTMLElement, zoom: (factor: number, mx: number, my: number) => void, pan: (dx: number, dy: number) => void): void {
   stage.addEventListener(
     'wheel',
     (ev) => {
       ev.preventDefault();
-      const r = stage.getBoundingClientRect();
-      zoom(wheelZoomFactor(ev.deltaY), ev.clientX - r.left, ev.clientY - r.top);
+      if (ev.ctrlKey || ev.metaKey) {
+        const r = stage.getBoundingClientRect();
+        zoom(wheelZoomFactor(ev.deltaY), ev.clientX - r.left, ev.clientY - r.top);
+        return;
+      }
+      // Lines (Firefox-style deltaMode 1) are about 16 px.
+      const unit = ev.deltaMode === 1 ? 16 : 1;
+      if (ev.shiftKey && ev.deltaX === 0) pan(-ev.deltaY * unit, 0);
+      else pan(-ev.deltaX * unit, -ev.deltaY * unit);
     },
     { passive: false },
   );

@@ -1,7 +1,7 @@
 // Hovers on component types and params in YAML/JSON pipeline files, from the registry's docs (asked
 // of the runtime, which owns the registry).
 import * as vscode from 'vscode';
-import { describeSchedule } from '../runtime/definition/cron';
+import { describeSchedule } from '../common/cron';
 import { toRange, type PipelineIndex } from './pipelineIndex';
 import type { RuntimeClient } from './runtimeClient';
 

@@ -2,7 +2,7 @@
 // (icon and duration). Inline actions: run, DAG preview, reveal in file.
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { describeSchedule } from '../runtime/definition/cron';
+import { describeSchedule } from '../common/cron';
 import type { DbRef } from '../runtime/server/protocol';
 import type { Discovery, PipelineFile } from './discovery';
 import type { PipelineIndex } from './pipelineIndex';

@@ -25,7 +25,7 @@ import { getComponent } from '../components/registry';
 import { skippedComponents, topologicalOrder } from '../definition/graph';
 import { UserError } from '../errors';
 import { dnsLabel } from './argoWorkflow';
-import { kfpCronExpression } from '../definition/cron';
+import { kfpCronExpression } from '../../common/cron';
 
 export const KFP_SCHEMA_VERSION = '2.1.0';
 export const KFP_SDK_VERSION = 'mlpipe-0.1.0';

@@ -1,4 +1,4 @@
-// Cron expressions for `schedule: {cron: …}`: the five fields Argo's CronWorkflow and cron(8) read
+// Cron expressions (pure, in common/ because the editor shows schedules too) for `schedule: {cron: …}`: the five fields Argo's CronWorkflow and cron(8) read
 // (minute hour day-of-month month day-of-week), with lists, ranges, steps, month and weekday names,
 // and the @daily-style macros. Written here rather than taken from npm: the grammar is small, and we
 // need what no package gives: the exact character where an expression goes wrong, for the editor.

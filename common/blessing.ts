@@ -1,10 +1,9 @@
 // "Is this model blessed?": one predicate for the Pusher, the audit summary, the evaluation panel, and
-// the rule the Resolver's SQL (runtime/metadata/readQueries.ts latestBlessedModel) writes in SQL.
+// the Resolver's latest_blessed_model strategy (runtime/orchestrator/resolverStrategies.ts).
 //
 // Decided: a ModelBlessing is blessed when its `blessed` custom property is the integer 1 (what TFX's
 // Evaluator writes, and ours) or the boolean true (MLMD v10's bool_value). A string, even '1' or 'true',
-// does not count: TFX never writes one, and the SQL resolver, which reads int_value and bool_value only,
-// could not agree with a predicate that accepted it.
+// does not count: TFX never writes one.
 
 /** The ModelBlessing custom property that holds the verdict. */
 export const BLESSED_PROPERTY = 'blessed';

@@ -6,6 +6,7 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import { formatDiagnostic } from '../definition/ir';
 import { loadPipelineFile } from '../definition/load';
 import { getComponent } from '../components/registry';
+import { registryCatalog } from '../components/registryCatalog';
 import { argoWorkflow, argoWorkflowYaml, DEFAULT_CLAIM, DEFAULT_MOUNT_PATH, pathsOutsideRoot } from '../export/argoWorkflow';
 import { formatProblems, summarizeCheck } from '../export/exportCheck';
 import { checkArgo, loadArgoSchema } from '../export/validateArgo';
@@ -41,7 +42,7 @@ export async function cmdExport(argv: string[], out: NodeJS.WritableStream, err:
       throw new UsageError(e instanceof Error ? e.message : String(e));
     }
   }
-  const loaded = await loadPipelineFile(resolve(file), { trusted: true });
+  const loaded = await loadPipelineFile(resolve(file), { trusted: true, catalog: registryCatalog });
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0 || !loaded.pipeline) {
     for (const d of loaded.diagnostics) err.write(`${formatDiagnostic(d)}\n`);

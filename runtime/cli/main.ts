@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { formatDiagnostic } from '../definition/ir';
 import { loadPipelineFile } from '../definition/load';
+import { registryCatalog } from '../components/registryCatalog';
 import { MetadataStore } from '../metadata/store';
 import type { RunSummary } from '../metadata/types';
 import { STEP_STATE_TEXT, stepStateOf } from '../../common/stepStates';
@@ -149,7 +150,7 @@ async function cmdValidate(argv: string[], out: Out, err: Out): Promise<number> 
   const file = a.positionals[0];
   if (!file) throw new UsageError('mlpipe validate needs a pipeline file');
   if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
-  const result = await loadPipelineFile(resolve(file), { trusted: true });
+  const result = await loadPipelineFile(resolve(file), { trusted: true, catalog: registryCatalog });
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   if (a.switches.has('json')) {
     out.write(`${JSON.stringify({ ok: errors.length === 0, pipeline: result.pipeline?.name, diagnostics: result.diagnostics }, null, 2)}\n`);

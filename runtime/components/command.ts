@@ -2,7 +2,7 @@
 // This is how PyTorch or scikit-learn steps join a pipeline (DESIGN §5).
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { ComponentError, type ComponentSpec, type ExecutorContext } from './spec';
+import { ComponentError, type ExecutorComponentSpec, type ExecutorContext } from './spec';
 
 const PLACEHOLDER = /\{\{\s*(inputs|outputs|params)\.([A-Za-z0-9_]+)\s*\}\}/g;
 
@@ -98,7 +98,7 @@ async function runCommand(ctx: ExecutorContext): Promise<void> {
   });
 }
 
-export const commandComponent: ComponentSpec = {
+export const commandComponent: ExecutorComponentSpec = {
   type: 'Command',
   doc: 'Runs a program without a shell. `{{inputs.x}}`, `{{outputs.y}}` and `{{params.z}}` in `command` are replaced by artifact folders and param values. Declare outputs with `outputs: {model: Model}`.',
   executionType: 'mlpipe.components.Command',

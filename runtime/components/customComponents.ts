@@ -1,10 +1,9 @@
-// Components that are not data or model steps: Command and Function (any code), and the two nodes the
+// Components that are not data or model steps: Function (any code; Command is in command.ts), and the two nodes the
 // orchestrator handles itself because they need the metadata store: Resolver and HumanApproval.
-import { commandComponent } from './command';
 import { loadUserModule, moduleFingerprint } from './functionModule';
-import { ComponentError, type ComponentSpec } from './spec';
+import { ComponentError, type ApprovalComponentSpec, type ExecutorComponentSpec, type ResolverComponentSpec } from './spec';
 
-const functionComponent: ComponentSpec = {
+export const functionComponent: ExecutorComponentSpec = {
   type: 'Function',
   doc: 'Runs the default export of a TypeScript or JavaScript module: `export default async (ctx) => { … }`. `ctx` has `inputs`, `outputs` (folders to write), `params`, `log`. Runs only in trusted workspaces.',
   executionType: 'mlpipe.components.Function',
@@ -27,7 +26,7 @@ const functionComponent: ComponentSpec = {
   },
 };
 
-export const resolverComponent: ComponentSpec = {
+export const resolverComponent: ResolverComponentSpec = {
   type: 'Resolver',
   doc: 'Finds artifacts from earlier runs in the metadata store. `latest_blessed_model` gives the newest Model that an Evaluator blessed (outputs `model`, `blessing`); `latest_artifact` gives the newest artifact of each declared output type (default `model: Model`). Nothing is resolved on the first run.',
   executionType: 'tfx.dsl.components.common.resolver.Resolver',
@@ -42,7 +41,7 @@ export const resolverComponent: ComponentSpec = {
   },
 };
 
-export const humanApprovalComponent: ComponentSpec = {
+export const humanApprovalComponent: ApprovalComponentSpec = {
   type: 'HumanApproval',
   doc: 'Pauses its branch until a person approves or rejects (`mlpipe approve <execution id> --approve|--reject --by <name>`, or the Approve button in VS Code). The decision, who, when and the comment are recorded in ML Metadata; a rejection stops the steps after it.',
   executionType: 'mlpipe.components.HumanApproval',
@@ -61,4 +60,3 @@ export const humanApprovalComponent: ComponentSpec = {
   },
 };
 
-export const customComponents: ComponentSpec[] = [commandComponent, functionComponent, resolverComponent, humanApprovalComponent];

@@ -1,8 +1,8 @@
 // Evaluator: metrics overall and per slice for the candidate and the baseline model, TFMA thresholds, blessing.
 import { parseSlices } from '../model/slicingSpecs';
-import type * as EvaluatorExecutor from '../model/evaluatorExecutor';
+import type * as EvaluatorExecutor from './evaluator.executor';
 import { parseThresholds } from '../model/thresholds';
-import { ComponentError, type ComponentSpec } from './spec';
+import { ComponentError, type ExecutorComponentSpec } from './spec';
 
 /** The executor's own parsers, run at authoring time so threshold mistakes show in the Problems panel. */
 function validateEvaluatorParams(params: Record<string, unknown>): Array<{ param: string; message: string; hint?: string }> {
@@ -21,7 +21,7 @@ function validateEvaluatorParams(params: Record<string, unknown>): Array<{ param
   return problems;
 }
 
-export const evaluatorSpec: ComponentSpec = {
+export const evaluatorSpec: ExecutorComponentSpec = {
   type: 'Evaluator',
   doc: 'Evaluates the candidate model (and the baseline, e.g. the latest blessed model; the two may differ in format: tfjs, onnx, python) on the raw eval split, overall and per slice (DuckDB). Without a model input it evaluates a column of predictions already in the examples (TFMA model-agnostic evaluation). Classification: accuracy, auc, log_loss, precision, recall, confusion matrix; regression: rmse, mae, r2. TFMA value and change thresholds decide BLESSED / NOT_BLESSED; change thresholds are dropped without a baseline.',
   executionType: 'tfx.components.evaluator.component.Evaluator',
@@ -71,6 +71,6 @@ export const evaluatorSpec: ComponentSpec = {
     example_weight_column: { type: 'string', doc: 'Column of example weights: metrics use TFMA’s weighted definitions, and weighted_example_count is reported.' },
   },
   // Loaded on first use: TF.js and DuckDB cost ~0.5 s to load, which a CLI that runs nothing should not pay.
-  executor: async (ctx) => (require('../model/evaluatorExecutor') as typeof EvaluatorExecutor).runEvaluator(ctx),
+  executor: async (ctx) => (require('./evaluator.executor') as typeof EvaluatorExecutor).runEvaluator(ctx),
   validate: (params) => validateEvaluatorParams(params),
 };

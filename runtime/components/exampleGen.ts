@@ -1,7 +1,7 @@
 // ExampleGen: reads CSV / JSON / JSON lines / Parquet from a file, folder or glob (with {SPAN}/{VERSION}),
 // splits it deterministically and writes one Parquet file per split (DESIGN §7).
-import type { ComponentSpec, FingerprintContext, ParamSpec } from './spec';
-import type * as ExampleIngest from '../data/exampleIngest';
+import type { ExecutorComponentSpec, ExecutorContext, FingerprintContext, ParamSpec } from './spec';
+import type * as Executor from './exampleGen.executor';
 import type { InputFormat } from '../data/exampleIngest';
 import { inputFingerprint } from '../data/inputFiles';
 
@@ -39,8 +39,8 @@ const csvParams: Record<string, ParamSpec> = {
 // Executors load their modules (and so DuckDB, a native addon) on first run, not when the CLI starts:
 // a fully cached re-run never needs them (a require inside the function runs only then, in tsx and in the esbuild bundle).
 function executorFor(format: InputFormat | 'param') {
-  return async (ctx: Parameters<NonNullable<ComponentSpec['executor']>>[0]) => {
-    await (require('../data/exampleIngest') as typeof ExampleIngest).ingestExamples(ctx, format);
+  return async (ctx: ExecutorContext) => {
+    await (require('./exampleGen.executor') as typeof Executor).runExampleGen(ctx, format);
   };
 }
 
@@ -50,7 +50,7 @@ async function fingerprint(ctx: FingerprintContext): Promise<string> {
 
 const examplesOutput = { examples: { type: 'Examples', doc: 'One Parquet file per split: `Split-<name>/data.parquet`.' } };
 
-export const csvExampleGenSpec: ComponentSpec = {
+export const csvExampleGenSpec: ExecutorComponentSpec = {
   type: 'CsvExampleGen',
   doc: 'Reads CSV files into split Examples (Parquet), with column types inferred (integers, floats, strings, booleans, timestamps; empty cells are missing).',
   executionType: 'tfx.components.example_gen.csv_example_gen.component.CsvExampleGen',
@@ -62,7 +62,7 @@ export const csvExampleGenSpec: ComponentSpec = {
   fingerprint,
 };
 
-export const fileExampleGenSpec: ComponentSpec = {
+export const fileExampleGenSpec: ExecutorComponentSpec = {
   type: 'FileExampleGen',
   doc: 'Reads CSV, JSON, JSON lines or Parquet files into split Examples (Parquet).',
   executionType: 'tfx.components.example_gen.component.FileBasedExampleGen',

@@ -1,9 +1,9 @@
 // ExampleValidator: anomalies of statistics against a schema (TFDV names and triggers), plus drift against
 // a baseline span and skew between splits or against serving data.
-import type { ComponentSpec } from './spec';
-import type * as Validation from '../data/validation';
+import type { ExecutorComponentSpec } from './spec';
+import type * as Executor from './exampleValidator.executor';
 
-export const exampleValidatorSpec: ComponentSpec = {
+export const exampleValidatorSpec: ExecutorComponentSpec = {
   type: 'ExampleValidator',
   doc: 'Checks statistics against the schema and reports anomalies with TFDV names; detects drift and skew where the schema has comparators.',
   executionType: 'tfx.components.example_validator.component.ExampleValidator',
@@ -42,6 +42,6 @@ export const exampleValidatorSpec: ComponentSpec = {
   kind: 'executor',
   executor: async (ctx) => {
     // Loaded on first run, like every data executor, to keep CLI start-up small.
-    await (require('../data/validation') as typeof Validation).runExampleValidator(ctx);
+    await (require('./exampleValidator.executor') as typeof Executor).runExampleValidator(ctx);
   },
 };

@@ -6,8 +6,8 @@
 // beside Resolver and HumanApproval in orchestrator/systemNodes.ts) registers or reuses the artifact.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { EXAMPLES_FILE, SCHEMA_FILE } from './artifacts';
-import { ComponentError, type Properties } from './spec';
+import { EXAMPLES_FILE, SCHEMA_FILE, type Properties } from '../../common/artifacts';
+import { ComponentError } from './spec';
 
 export const IMPORTER_EXECUTION_TYPE = 'tfx.dsl.components.common.importer.Importer';
 /** TFX's Importer output key. */

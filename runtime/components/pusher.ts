@@ -1,8 +1,8 @@
 // Pusher: deploys a blessed (and approved) model to a folder, one version per push.
-import type * as PushExecutor from '../model/pushExecutor';
-import type { ComponentSpec } from './spec';
+import type * as PushExecutor from './pusher.executor';
+import type { ExecutorComponentSpec } from './spec';
 
-export const pusherSpec: ComponentSpec = {
+export const pusherSpec: ExecutorComponentSpec = {
   type: 'Pusher',
   doc: 'Copies the model to `<destination>/<unix seconds>/` atomically when the Evaluator blessed it and, if an approval is wired, a person approved it. Otherwise records pushed=0 and why.',
   executionType: 'tfx.components.pusher.component.Pusher',
@@ -20,5 +20,5 @@ export const pusherSpec: ComponentSpec = {
     destination: { type: 'string', required: true, doc: 'Folder receiving one `<version>/` sub-folder per push, relative to the pipeline file (e.g. serving/penguin).' },
   },
   // Loaded on first use, like the other model components (predict.ts pulls in TF.js).
-  executor: async (ctx) => (require('../model/pushExecutor') as typeof PushExecutor).runPusher(ctx),
+  executor: async (ctx) => (require('./pusher.executor') as typeof PushExecutor).runPusher(ctx),
 };

@@ -1,8 +1,8 @@
 // SchemaGen: infers a tensorflow_metadata Schema (schema.json, protobuf JSON) from statistics.
-import type { ComponentSpec } from './spec';
-import type * as SchemaInference from '../data/schemaInference';
+import type { ExecutorComponentSpec } from './spec';
+import type * as Executor from './schemaGen.executor';
 
-export const schemaGenSpec: ComponentSpec = {
+export const schemaGenSpec: ExecutorComponentSpec = {
   type: 'SchemaGen',
   doc: 'Infers a schema from statistics: types, presence, single-valued shape, and string domains for categorical strings.',
   executionType: 'tfx.components.schema_gen.component.SchemaGen',
@@ -21,6 +21,6 @@ export const schemaGenSpec: ComponentSpec = {
   kind: 'executor',
   executor: async (ctx) => {
     // Loaded on first run, like every data executor, to keep CLI start-up small.
-    await (require('../data/schemaInference') as typeof SchemaInference).runSchemaGen(ctx);
+    await (require('./schemaGen.executor') as typeof Executor).runSchemaGen(ctx);
   },
 };

@@ -1,8 +1,9 @@
 // SchemaImporter (TFX's ImportSchemaGen): a curated schema kept in the workspace and reviewed in git.
-import type { ComponentSpec } from './spec';
-import { runSchemaImporter, schemaFileFingerprint } from '../data/schemaInference';
+import type { ExecutorComponentSpec } from './spec';
+import { schemaFileFingerprint } from '../data/schemaInference';
+import { runSchemaImporter } from './schemaImporter.executor';
 
-export const schemaImporterSpec: ComponentSpec = {
+export const schemaImporterSpec: ExecutorComponentSpec = {
   type: 'SchemaImporter',
   doc: 'Publishes a curated schema file from the workspace (schema.json in protobuf JSON, or TFX schema.pbtxt text format).',
   executionType: 'tfx.components.schema_gen.import_schema_gen.component.ImportSchemaGen',

@@ -3,9 +3,8 @@
 // its publisher records their outputs (the TFX split of responsibilities).
 import { UserError } from '../errors';
 
-/** MLMD property values as the runtime sees them. Objects/arrays are stored as JSON strings. */
-export type PropertyValue = string | number | boolean;
-export type Properties = Record<string, PropertyValue>;
+import type { AnomalySummaryRow } from '../../common/anomalies';
+import type { Properties } from '../../common/artifacts';
 
 /** TFX standard artifact type names (DESIGN §5), plus any name a Command/Function declares. */
 export type StandardArtifactType =
@@ -75,7 +74,9 @@ export interface OutputArtifact {
 /** Events a component may report while it runs (the orchestrator adds run/step ids). */
 export type ComponentEvent =
   | { kind: 'epoch'; epoch: number; epochs: number; metrics: Record<string, number> }
-  | { kind: 'progress'; message: string; fraction?: number };
+  | { kind: 'progress'; message: string; fraction?: number }
+  /** Anomalies found in the data (ExampleValidator), for the Problems panel; also on a failing step. */
+  | { kind: 'anomalies'; anomalies: AnomalySummaryRow[] };
 
 export interface ExecutorContext {
   pipelineName: string;
@@ -113,7 +114,8 @@ export interface FingerprintContext {
   root: string;
 }
 
-export interface ComponentSpec {
+/** What every component spec says, whatever runs it: the contract the definition layer reads as data. */
+interface ComponentSpecBase {
   /** The `type:` written in pipeline files, e.g. `StatisticsGen`. */
   type: string;
   doc: string;
@@ -131,22 +133,48 @@ export interface ComponentSpec {
   /** Params beyond the declared ones are accepted (Command's `{{params.x}}` values). */
   anyParams?: boolean;
   /**
-   * How the orchestrator treats the node. 'executor' runs `executor`; 'resolver' and 'approval' are
-   * handled by the orchestrator itself (they need the metadata store).
-   */
-  kind: 'executor' | 'resolver' | 'approval';
-  executor?: Executor;
-  /**
-   * Anything outside params and input artifacts that the result depends on (input data files for
-   * ExampleGen, module file contents for Trainer/Function …). Its value enters the cache key.
-   */
-  fingerprint?: (ctx: FingerprintContext) => Promise<string>;
-  /**
    * Per-component semantic checks beyond the param schema (e.g. Command's placeholders).
    * Return messages keyed by param name ('' for the component as a whole).
    */
   validate?: (params: Record<string, unknown>, declaredOutputs: Record<string, string>) => Array<{ param: string; message: string; hint?: string }>;
 }
+
+/** A node the launcher runs through its executor, in its own staging folder. */
+export interface ExecutorComponentSpec extends ComponentSpecBase {
+  kind: 'executor';
+  executor: Executor;
+  /**
+   * Anything outside params and input artifacts that the result depends on (input data files for
+   * ExampleGen, module file contents for Trainer/Function …). Its value enters the cache key.
+   */
+  fingerprint?: (ctx: FingerprintContext) => Promise<string>;
+}
+
+/** Finds artifacts of earlier runs in the metadata store (TFX's Resolver node). */
+export interface ResolverComponentSpec extends ComponentSpecBase {
+  kind: 'resolver';
+}
+
+/** Waits for a person's decision recorded in the metadata store (TFX's ManualNode precedent). */
+export interface ApprovalComponentSpec extends ComponentSpecBase {
+  kind: 'approval';
+}
+
+/**
+ * How the orchestrator treats a node, by `kind`: an 'executor' node runs its executor; every other kind
+ * is a system node, handled by the orchestrator itself because it needs the metadata store (the table in
+ * orchestrator/systemNodes.ts, after TFX's _SYSTEM_NODE_HANDLERS).
+ */
+export type ComponentSpec = ExecutorComponentSpec | ResolverComponentSpec | ApprovalComponentSpec;
+
+/**
+ * A spec as data, without the functions that run it: what the definition layer (validation, the JSON
+ * Schema, hovers) reads, and what a manifest entry rebuilds on the host. Every ComponentSpec is one.
+ */
+export type ComponentDescription = ComponentSpecBase & { kind: ComponentSpec['kind'] };
+
+/** The kinds the orchestrator handles itself; each has one entry in its system-node table. */
+export type SystemNodeKind = Exclude<ComponentSpec['kind'], 'executor'>;
 
 /** A mistake the user can fix: shown as a message, never as a stack trace. */
 export class ComponentError extends UserError {

@@ -1,8 +1,8 @@
 // StatisticsGen: TFDV-compatible DatasetFeatureStatisticsList per split, computed with DuckDB.
-import type { ComponentSpec } from './spec';
-import type * as Statistics from '../data/statistics';
+import type { ExecutorComponentSpec } from './spec';
+import type * as Executor from './statisticsGen.executor';
 
-export const statisticsGenSpec: ComponentSpec = {
+export const statisticsGenSpec: ExecutorComponentSpec = {
   type: 'StatisticsGen',
   doc: 'Computes TFDV-compatible statistics for each split: counts, missing values, numeric moments, quantiles and histograms, top string values.',
   executionType: 'tfx.components.statistics_gen.component.StatisticsGen',
@@ -23,6 +23,6 @@ export const statisticsGenSpec: ComponentSpec = {
   kind: 'executor',
   executor: async (ctx) => {
     // Loaded on first run: DuckDB stays out of CLI start-up and cached re-runs.
-    await (require('../data/statistics') as typeof Statistics).runStatisticsGen(ctx);
+    await (require('./statisticsGen.executor') as typeof Executor).runStatisticsGen(ctx);
   },
 };

@@ -1,10 +1,10 @@
 // Trainer: a TensorFlow.js DNN from params, or the user's run_fn (params.module), on transformed examples.
 import type * as PythonRuntime from '../model/pythonRuntime';
-import type * as TrainerExecutor from '../model/trainerExecutor';
+import type * as TrainerExecutor from './trainer.executor';
 import { moduleFingerprint } from './functionModule';
-import type { ComponentSpec } from './spec';
+import type { ExecutorComponentSpec } from './spec';
 
-export const trainerSpec: ComponentSpec = {
+export const trainerSpec: ExecutorComponentSpec = {
   type: 'Trainer',
   doc: 'Trains a TensorFlow.js model (tfjs-node when installed, else wasm, else cpu). Without code: a DNN classifier or regressor from params, early stopping on the eval split. With `module`: your `run(fnArgs)` (TS/JS) or `run_fn(fn_args)` (Python: PyTorch exported to ONNX, scikit-learn pickled with a predict_fn). The Model holds the TF.js model, the TransformGraph and the training curves, so predict() takes raw records.',
   executionType: 'tfx.components.trainer.component.Trainer',
@@ -44,7 +44,7 @@ export const trainerSpec: ComponentSpec = {
     hyperparameters: { type: 'object', doc: 'Free-form values passed to a module as fnArgs.hyperparameters.' },
   },
   // Loaded on first use: TF.js costs ~0.3 s to load, which a CLI that runs nothing should not pay.
-  executor: async (ctx) => (require('../model/trainerExecutor') as typeof TrainerExecutor).runTrainer(ctx),
+  executor: async (ctx) => (require('./trainer.executor') as typeof TrainerExecutor).runTrainer(ctx),
   fingerprint: async ({ params, pipelineDir }) => {
     const module = moduleFingerprint(params['module'], pipelineDir);
     if (typeof params['module'] !== 'string' || !params['module'].toLowerCase().endsWith('.py')) return module;

@@ -1,10 +1,10 @@
 // Transform: declarative preprocessing analysed on the train split and applied to every split through
 // the one shared applyTransform (runtime/data/transformProgram.ts), so training and serving agree.
-import type { ComponentSpec } from './spec';
-import type * as TransformAnalysis from '../data/transformAnalysis';
+import type { ExecutorComponentSpec } from './spec';
+import type * as Executor from './transform.executor';
 import { moduleFingerprint } from './functionModule';
 
-export const transformSpec: ComponentSpec = {
+export const transformSpec: ExecutorComponentSpec = {
   type: 'Transform',
   doc: 'Per-feature preprocessing (z-score, min-max, log, quantile buckets, vocabulary with OOV, one-hot, fill), analysed on train and stored as a JSON program that the model reuses.',
   executionType: 'tfx.components.transform.component.Transform',
@@ -54,8 +54,8 @@ export const transformSpec: ComponentSpec = {
   },
   kind: 'executor',
   executor: async (ctx) => {
-    // Loaded on first run: transformAnalysis pulls in DuckDB and esbuild, which CLI start-up must not pay for.
-    await (require('../data/transformAnalysis') as typeof TransformAnalysis).runTransform(ctx);
+    // Loaded on first run: the executor pulls in DuckDB and esbuild, which CLI start-up must not pay for.
+    await (require('./transform.executor') as typeof Executor).runTransform(ctx);
   },
   fingerprint: async (ctx) => moduleFingerprint(ctx.params['module'], ctx.pipelineDir),
 };

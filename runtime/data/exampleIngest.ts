@@ -1,12 +1,13 @@
-// ExampleGen's work: read the input with DuckDB (types inferred), assign each row a split
-// deterministically, and write `Split-<name>/data.parquet` per split.
+// Example ingestion: read input files with DuckDB (types inferred), assign each row a split
+// deterministically, and write `Split-<name>/data.parquet` per split. A library over files and options:
+// the ExampleGen executor (components/exampleGen.executor.ts) drives it.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import { EXAMPLES_FILE, splitDir } from '../components/artifacts';
-import { ComponentError, type ExecutorContext } from '../components/spec';
+import { join } from 'node:path';
+import { EXAMPLES_FILE, splitDir } from '../../common/artifacts';
+import { ComponentError } from '../components/spec';
 import { describeRelation, queryRows, quoteIdent, quoteString, quoteStringList, withDuckDb } from './duckdbEngine';
-import { fingerprintResolved, resolveInput, type FileFormat, type ResolvedInput } from './inputFiles';
+import type { FileFormat, ResolvedInput } from './inputFiles';
 
 export type InputFormat = FileFormat;
 
@@ -232,20 +233,20 @@ export function splitBucketRanges(weights: Array<{ name: string; weight: number 
 export interface IngestResult {
   splits: Array<{ name: string; rows: number }>;
   columns: Array<{ name: string; type: string }>;
-  resolved: ResolvedInput;
 }
 
-/** ExampleGen's executor body. `format` 'param' reads params.format (FileExampleGen). */
-export async function ingestExamples(ctx: ExecutorContext, format: InputFormat | 'param'): Promise<IngestResult> {
-  const params = ctx.params;
-  const pf = params['format'];
-  const forced: FileFormat | undefined = format !== 'param' ? format : pf === undefined || pf === 'auto' ? undefined : (pf as FileFormat);
-  const resolved = resolveInput(params, ctx.pipelineDir, forced);
-  const out = ctx.outputs['examples'];
-  if (!out) throw new Error('ExampleGen has no `examples` output');
-  ctx.log(`reading ${resolved.files.length} ${resolved.format} file(s)${resolved.hasSpan ? `, span ${resolved.span}` : ''}: ${resolved.files.slice(0, 5).map((f) => basename(f)).join(', ')}${resolved.files.length > 5 ? ' …' : ''}`);
-
-  const result = await withDuckDb(
+/**
+ * Read the resolved input files with DuckDB, assign each row its split (by `params.split_column`, else by a
+ * content hash weighted by `params.splits`) and write `<outUri>/Split-<name>/data.parquet` per split.
+ * `params` are ExampleGen's (the reader options among them).
+ */
+export async function writeSplitExamples(
+  resolved: ResolvedInput,
+  params: Record<string, unknown>,
+  outUri: string,
+  run: { tmpDir?: string; signal?: AbortSignal; progress?: (message: string, fraction: number) => void } = {},
+): Promise<IngestResult> {
+  return withDuckDb(
     async (con) => {
       const splitColumn = typeof params['split_column'] === 'string' && params['split_column'] !== '' ? (params['split_column'] as string) : undefined;
       const weights = splitColumn ? [] : parseSplitWeights(params['splits']);
@@ -263,7 +264,7 @@ export async function ingestExamples(ctx: ExecutorContext, format: InputFormat |
       };
       // Materialised once (insertion order kept) so every split file has a deterministic row order.
       const columns = await materializeExamples(con, resolved, params, selectFor);
-      ctx.emit({ kind: 'progress', message: 'splitting', fraction: 0.3 });
+      run.progress?.('splitting', 0.3);
 
       let splitNames: string[];
       const ranges = splitColumn ? [] : splitBucketRanges(weights);
@@ -286,7 +287,7 @@ export async function ingestExamples(ctx: ExecutorContext, format: InputFormat |
       }
       const splits: Array<{ name: string; rows: number }> = [];
       for (const [i, name] of splitNames.entries()) {
-        const dir = join(out.uri, splitDir(name));
+        const dir = join(outUri, splitDir(name));
         mkdirSync(dir, { recursive: true });
         const range = ranges[i];
         const select = range
@@ -296,23 +297,10 @@ export async function ingestExamples(ctx: ExecutorContext, format: InputFormat |
         const copied = await queryRows(con, `COPY (${select}) TO ${quoteString(join(dir, EXAMPLES_FILE))} (FORMAT parquet)`);
         const rows = Number(copied[0]?.['Count'] ?? 0);
         splits.push({ name, rows });
-        ctx.emit({ kind: 'progress', message: `wrote split ${name}`, fraction: 0.4 + (0.6 * (i + 1)) / splitNames.length });
+        run.progress?.(`wrote split ${name}`, 0.4 + (0.6 * (i + 1)) / splitNames.length);
       }
       return { splits, columns };
     },
-    { tmpDir: ctx.tmpDir, signal: ctx.signal },
+    { tmpDir: run.tmpDir, signal: run.signal },
   );
-
-  for (const s of result.splits) ctx.log(`split ${s.name}: ${s.rows} rows`);
-  ctx.log(`columns: ${result.columns.map((c) => `${c.name} ${c.type}`).join(', ')}`);
-  out.properties['split_names'] = JSON.stringify(result.splits.map((s) => s.name));
-  out.properties['span'] = resolved.span;
-  out.properties['version'] = resolved.version;
-  out.customProperties['file_format'] = 'parquet';
-  out.customProperties['payload_format'] = 'FORMAT_PARQUET';
-  out.customProperties['input_fingerprint'] = fingerprintResolved(resolved);
-  out.customProperties['span'] = resolved.span;
-  out.customProperties['version'] = resolved.version;
-  out.customProperties['num_examples'] = JSON.stringify(Object.fromEntries(result.splits.map((s) => [s.name, s.rows])));
-  return { ...result, resolved };
 }

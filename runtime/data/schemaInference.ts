@@ -1,13 +1,13 @@
-// SchemaGen (infer a Schema from statistics, as TFDV's infer_schema does) and SchemaImporter (read a
-// curated schema.json or TFX schema.pbtxt from the workspace).
+// Schemas: infer one from statistics (as TFDV's infer_schema does), read a curated schema.json or TFX
+// schema.pbtxt, write one. A library over files: the SchemaGen and SchemaImporter executors
+// (components/schemaGen.executor.ts, schemaImporter.executor.ts) drive it.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname, isAbsolute, join, resolve } from 'node:path';
-import { SCHEMA_FILE, splitNames } from '../components/artifacts';
-import { ComponentError, type ExecutorContext, type InputArtifact } from '../components/spec';
+import { SCHEMA_FILE } from '../../common/artifacts';
+import { ComponentError } from '../components/spec';
 import { camelCaseKeys, parseProtoText, ProtoTextError } from './protoText';
 import type { Schema, SchemaFeature, SchemaFeatureType, StringDomain } from './schemaTypes';
-import { excludedSplits, readSplitStatistics } from './statisticsFiles';
 import { commonStatsOf, featureName, type DatasetFeatureStatistics } from './statisticsTypes';
 
 export interface InferOptions {
@@ -149,49 +149,24 @@ export function readSchemaFile(file: string): Schema {
   }
 }
 
-/** Read the Schema artifact an executor got as input. */
-export function readSchemaArtifact(artifact: Pick<InputArtifact, 'uri'>): Schema {
-  const json = join(artifact.uri, SCHEMA_FILE);
+/** Read the schema in a Schema artifact's folder (schema.json, or a TFX schema.pbtxt). */
+export function readSchemaArtifact(uri: string): Schema {
+  const json = join(uri, SCHEMA_FILE);
   if (existsSync(json)) return readSchemaFile(json);
-  const pbtxt = join(artifact.uri, 'schema.pbtxt');
+  const pbtxt = join(uri, 'schema.pbtxt');
   if (existsSync(pbtxt)) return readSchemaFile(pbtxt);
-  throw new ComponentError(`no schema.json or schema.pbtxt in ${artifact.uri}`, 'wire a SchemaGen or SchemaImporter output');
+  throw new ComponentError(`no schema.json or schema.pbtxt in ${uri}`, 'wire a SchemaGen or SchemaImporter output');
 }
 
 export function writeSchema(dir: string, schema: Schema): void {
   writeFileSync(join(dir, SCHEMA_FILE), `${JSON.stringify(schema, null, 2)}\n`);
 }
 
-export async function runSchemaGen(ctx: ExecutorContext): Promise<void> {
-  const stats = ctx.inputs['statistics']?.[0];
-  const out = ctx.outputs['schema'];
-  if (!stats || !out) throw new ComponentError('SchemaGen needs a `statistics` input', 'wire inputs: {statistics: <statistics_gen>.statistics}');
-  const excluded = excludedSplits(ctx.params);
-  const splits = splitNames(stats.properties).filter((s) => !excluded.has(s));
-  if (splits.length === 0) throw new ComponentError('no statistics splits to infer a schema from', 'check exclude_splits');
-  const maxDomain = ctx.params['max_string_domain_size'];
-  const schema = inferSchema(
-    splits.map((s) => readSplitStatistics(stats, s)),
-    { inferFeatureShape: ctx.params['infer_feature_shape'] !== false, maxStringDomainSize: typeof maxDomain === 'number' ? maxDomain : 100 },
-  );
-  writeSchema(out.uri, schema);
-  ctx.log(`inferred ${schema.feature.length} features from ${splits.join(', ')}; ${schema.stringDomain?.length ?? 0} string domains`);
-}
-
-function schemaPath(params: Record<string, unknown>, pipelineDir: string): string {
+/** The schema file a SchemaImporter's `schema` param names, resolved against the pipeline's folder. */
+export function schemaPath(params: Record<string, unknown>, pipelineDir: string): string {
   const p = params['schema'];
   if (typeof p !== 'string' || p === '') throw new ComponentError('params.schema is missing', 'set schema: path/to/schema.json (or schema.pbtxt)');
   return isAbsolute(p) ? p : resolve(pipelineDir, p);
-}
-
-export async function runSchemaImporter(ctx: ExecutorContext): Promise<void> {
-  const out = ctx.outputs['schema'];
-  if (!out) throw new Error('SchemaImporter has no `schema` output');
-  const file = schemaPath(ctx.params, ctx.pipelineDir);
-  const schema = readSchemaFile(file);
-  writeSchema(out.uri, schema);
-  out.customProperties['source'] = file;
-  ctx.log(`imported ${schema.feature.length} features from ${file}`);
 }
 
 /** The schema file's content hash (cache key): an edited schema re-runs what depends on it. */

@@ -1,11 +1,11 @@
-// StatisticsGen on DuckDB: per split, the statistics TFDV fills (tfx-reference §3.1), computed with a
-// few aggregate queries over the split's Parquet file instead of a Beam pipeline.
+// Dataset statistics on DuckDB: per split, the statistics TFDV fills (tfx-reference §3.1), computed with a
+// few aggregate queries over the split's Parquet file instead of a Beam pipeline. A library over files
+// and connections: the StatisticsGen executor (components/statisticsGen.executor.ts) drives it.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXAMPLES_FILE, STATS_FILE, splitDir, splitNames } from '../components/artifacts';
-import { ComponentError, type ExecutorContext } from '../components/spec';
-import { excludedSplits } from './statisticsFiles';
+import { EXAMPLES_FILE, STATS_FILE, splitDir } from '../../common/artifacts';
+import { ComponentError } from '../components/spec';
 import { describeRelation, queryRows, quoteIdent, quoteString, withDuckDb } from './duckdbEngine';
 import type {
   CommonStatistics,
@@ -372,42 +372,27 @@ export function parquetSample(file: string): (total: number) => { relation: stri
   };
 }
 
-function intParam(params: Record<string, unknown>, key: string, fallback: number, min: number): number {
-  const v = params[key];
-  if (v === undefined || v === null) return fallback;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new ComponentError(`params.${key} must be an integer ≥ ${min}, got ${JSON.stringify(v)}`);
-  return v;
-}
-
-export async function runStatisticsGen(ctx: ExecutorContext): Promise<void> {
-  const examples = ctx.inputs['examples']?.[0];
-  const out = ctx.outputs['statistics'];
-  if (!examples || !out) throw new ComponentError('StatisticsGen needs an `examples` input', 'wire inputs: {examples: <example_gen>.examples}');
-  const options: StatsOptions = {
-    numTopValues: intParam(ctx.params, 'num_top_values', 20, 1),
-    numHistogramBuckets: intParam(ctx.params, 'num_histogram_buckets', 10, 2),
-    numRankHistogramBuckets: intParam(ctx.params, 'num_rank_histogram_buckets', 1000, 1),
-  };
-  const excluded = excludedSplits(ctx.params);
-  const splits = splitNames(examples.properties).filter((s) => !excluded.has(s));
-  if (splits.length === 0) throw new ComponentError(`the examples artifact ${examples.uri} lists no splits`, 'run ExampleGen again; its artifact should have split_names');
+/** Per split, the statistics of `<examplesUri>/Split-<name>/data.parquet`, written to `<outUri>/Split-<name>/FeatureStats.json`. */
+export async function writeSplitStatistics(
+  examplesUri: string,
+  outUri: string,
+  splits: readonly string[],
+  options: StatsOptions,
+  run: { tmpDir?: string; signal?: AbortSignal; onSplit?: (split: string, stats: DatasetFeatureStatistics, index: number) => void } = {},
+): Promise<void> {
   await withDuckDb(
     async (con) => {
       for (const [i, split] of splits.entries()) {
-        const file = join(examples.uri, splitDir(split), EXAMPLES_FILE);
+        const file = join(examplesUri, splitDir(split), EXAMPLES_FILE);
         if (!existsSync(file)) throw new ComponentError(`missing ${file}`, 'the examples artifact is incomplete; run ExampleGen again');
-        const ds = await computeDatasetStatistics(con, `read_parquet(${quoteString(file)})`, options, ctx.signal, parquetSample(file));
-        const dir = join(out.uri, splitDir(split));
+        const ds = await computeDatasetStatistics(con, `read_parquet(${quoteString(file)})`, options, run.signal, parquetSample(file));
+        const dir = join(outUri, splitDir(split));
         mkdirSync(dir, { recursive: true });
         const list: DatasetFeatureStatisticsList = { datasets: [ds] };
         writeFileSync(join(dir, STATS_FILE), JSON.stringify(list));
-        ctx.log(`split ${split}: ${ds.numExamples} examples, ${ds.features.length} features`);
-        ctx.emit({ kind: 'progress', message: `statistics of ${split}`, fraction: (i + 1) / splits.length });
+        run.onSplit?.(split, ds, i);
       }
     },
-    { tmpDir: ctx.tmpDir, signal: ctx.signal },
+    { tmpDir: run.tmpDir, signal: run.signal },
   );
-  out.properties['split_names'] = JSON.stringify(splits);
-  const span = examples.properties['span'];
-  if (typeof span === 'number') out.properties['span'] = span;
 }

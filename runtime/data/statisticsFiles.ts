@@ -2,8 +2,8 @@
 // ExampleValidator only read statistics, and their modules (and fingerprints) must not load DuckDB.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { STATS_FILE, splitDir } from '../components/artifacts';
-import { ComponentError, type InputArtifact } from '../components/spec';
+import { STATS_FILE, splitDir } from '../../common/artifacts';
+import { ComponentError } from '../components/spec';
 import type * as StatisticsProto from './statisticsProto';
 import type { DatasetFeatureStatistics, DatasetFeatureStatisticsList } from './statisticsTypes';
 
@@ -15,10 +15,10 @@ export function excludedSplits(params: Record<string, unknown>): Set<string> {
   return new Set(Array.isArray(raw) ? raw.filter((s): s is string => typeof s === 'string') : []);
 }
 
-/** Read one split's statistics from an ExampleStatistics artifact. */
-export function readSplitStatistics(artifact: Pick<InputArtifact, 'uri'>, split: string): DatasetFeatureStatistics {
-  const file = join(artifact.uri, splitDir(split), STATS_FILE);
-  const pb = join(artifact.uri, splitDir(split), STATS_PB_FILE);
+/** Read one split's statistics from an ExampleStatistics artifact's folder (FeatureStats.json, or TFX's FeatureStats.pb). */
+export function readSplitStatistics(statisticsUri: string, split: string): DatasetFeatureStatistics {
+  const file = join(statisticsUri, splitDir(split), STATS_FILE);
+  const pb = join(statisticsUri, splitDir(split), STATS_PB_FILE);
   let parsed: DatasetFeatureStatisticsList;
   if (existsSync(file)) parsed = JSON.parse(readFileSync(file, 'utf8')) as DatasetFeatureStatisticsList;
   else if (existsSync(pb)) {

@@ -1,13 +1,13 @@
-// Transform's executor: analyse the declared preprocessing on one split (train), store the constants as
-// a TransformProgram, and write every split through the same applyTransform the served model uses.
+// Transform analysis: analyse the declared preprocessing on one split (train), store the constants as
+// a TransformProgram, and write every split through the same applyTransform the served model uses. A
+// library over folders and options: the Transform executor (components/transform.executor.ts) drives it.
 import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { EXAMPLES_FILE, TRANSFORM_GRAPH_FILE, splitDir, splitNames } from '../components/artifacts';
-import { ComponentError, type ExecutorContext } from '../components/spec';
+import { EXAMPLES_FILE, TRANSFORM_GRAPH_FILE, splitDir } from '../../common/artifacts';
+import { ComponentError } from '../components/spec';
 import { describeRelation, queryRows, quoteIdent, quoteString, withDuckDb } from './duckdbEngine';
-import { readSchemaArtifact } from './schemaInference';
 import {
   applyTransform,
   categoryKey,
@@ -195,13 +195,20 @@ function duckTypeOf(info: TransformedFeatureInfo): string {
   }
 }
 
-async function bundleModule(ctx: ExecutorContext, modulePath: string): Promise<{ module: string; sha256: string; code: string }> {
-  const trusted = ctx.trusted;
-  if (!trusted) {
+/** A custom transform module bundled into one self-contained text, as the TransformProgram stores it. */
+export interface BundledModule {
+  module: string;
+  sha256: string;
+  code: string;
+}
+
+/** Bundle the workspace module `modulePath` (relative to `pipelineDir`); only in a trusted workspace. */
+export async function bundleTransformModule(modulePath: string, where: { pipelineDir: string; trusted: boolean }): Promise<BundledModule> {
+  if (!where.trusted) {
     throw new ComponentError('params.module runs code from the workspace, which is not trusted', 'trust the workspace (or run with trusted: true) to use a custom transform module');
   }
-  const abs = isAbsolute(modulePath) ? modulePath : resolve(ctx.pipelineDir, modulePath);
-  if (!existsSync(abs)) throw new ComponentError(`module not found: ${modulePath}`, `create it, or fix params.module (relative to ${ctx.pipelineDir})`);
+  const abs = isAbsolute(modulePath) ? modulePath : resolve(where.pipelineDir, modulePath);
+  if (!existsSync(abs)) throw new ComponentError(`module not found: ${modulePath}`, `create it, or fix params.module (relative to ${where.pipelineDir})`);
   try {
     // Fully bundled (no externals) so the served model can evaluate it without a module system.
     const result = await build({ entryPoints: [abs], bundle: true, platform: 'neutral', format: 'cjs', target: 'es2020', write: false, logLevel: 'silent', mainFields: ['main', 'module'] });
@@ -229,31 +236,35 @@ function isNumericType(duckType: string): boolean {
   return /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|BOOLEAN|DECIMAL.*)$/i.test(duckType);
 }
 
-export async function runTransform(ctx: ExecutorContext): Promise<void> {
-  const examples = ctx.inputs['examples']?.[0];
-  const graphOut = ctx.outputs['transform_graph'];
-  const exOut = ctx.outputs['transformed_examples'];
-  if (!examples || !graphOut || !exOut) throw new ComponentError('Transform needs an `examples` input', 'wire inputs: {examples: <example_gen>.examples}');
-  const splits = splitNames(examples.properties);
-  if (splits.length === 0) throw new ComponentError(`the examples artifact ${examples.uri} lists no splits`);
-  const analyzeSplit = typeof ctx.params['analyze_split'] === 'string' ? (ctx.params['analyze_split'] as string) : 'train';
-  if (!splits.includes(analyzeSplit)) throw new ComponentError(`no ${analyzeSplit} split to analyse (splits: ${splits.join(', ')})`, 'set params.analyze_split to one of them');
-  const requests = parseFeatureRequests(ctx.params['features']);
-  const label = typeof ctx.params['label'] === 'string' && ctx.params['label'] !== '' ? (ctx.params['label'] as string) : undefined;
-  const drop = ctx.params['drop'] === true;
-  const schemaIn = ctx.inputs['schema']?.[0];
-  if (schemaIn) {
-    const schema = readSchemaArtifact(schemaIn);
-    const known = new Set(schema.feature.map((f) => f.name));
-    for (const r of requests) {
-      if (!known.has(r.source)) ctx.log(`note: ${r.source} is not in the schema (a column the custom module derives?)`);
-    }
-  }
-  const custom = typeof ctx.params['module'] === 'string' && ctx.params['module'] !== '' ? await bundleModule(ctx, ctx.params['module'] as string) : undefined;
+/** One Transform job: what to analyse, how, and where the graph and the transformed splits go. */
+export interface TransformJob {
+  /** The Examples artifact's folder (`Split-<name>/data.parquet`). */
+  examplesUri: string;
+  splits: readonly string[];
+  /** The split the constants are analysed on (train). */
+  analyzeSplit: string;
+  requests: FeatureRequest[];
+  label?: string;
+  /** Leave out the columns no request names (else they pass through). */
+  drop: boolean;
+  custom?: BundledModule;
+  /** Folder for transform_graph.json. */
+  graphUri: string;
+  /** Folder for the transformed `Split-<name>/data.parquet`. */
+  examplesOutUri: string;
+  /** Scratch folder (DuckDB spills, intermediate JSON lines). */
+  tmpDir: string;
+  signal: AbortSignal;
+  log(line: string): void;
+  onSplit?(split: string, index: number): void;
+}
 
+/** Analyse the requested preprocessing on the analysed split, write the program, and transform every split with it. */
+export async function transformSplits(job: TransformJob): Promise<void> {
+  const { examplesUri, splits, analyzeSplit, requests, label, drop, custom } = job;
   await withDuckDb(
     async (con) => {
-      const fileOf = (split: string): string => join(examples.uri, splitDir(split), EXAMPLES_FILE);
+      const fileOf = (split: string): string => join(examplesUri, splitDir(split), EXAMPLES_FILE);
       const readSplit = async (split: string): Promise<{ rows: RawRow[]; types: Map<string, string> }> => {
         const rel = `read_parquet(${quoteString(fileOf(split))})`;
         const cols = await describeRelation(con, rel);
@@ -285,41 +296,34 @@ export async function runTransform(ctx: ExecutorContext): Promise<void> {
             });
       const analysed = analyse(trainRows, requests, { label, passthrough, columns });
       const program: TransformProgram = custom ? { ...analysed, custom } : analysed;
-      writeFileSync(join(graphOut.uri, TRANSFORM_GRAPH_FILE), `${JSON.stringify(program, null, 1)}\n`);
+      writeFileSync(join(job.graphUri, TRANSFORM_GRAPH_FILE), `${JSON.stringify(program, null, 1)}\n`);
       const infos = transformedFeatureInfo(program);
-      ctx.log(`analysed ${program.analysedRows} ${analyzeSplit} rows: ${infos.map((i) => `${i.name} (${i.kind}${i.isLabel ? ', label' : ''})`).join(', ')}`);
+      job.log(`analysed ${program.analysedRows} ${analyzeSplit} rows: ${infos.map((i) => `${i.name} (${i.kind}${i.isLabel ? ', label' : ''})`).join(', ')}`);
 
       const columnsSpec = infos.map((i) => `${quoteString(i.name)}: ${quoteString(duckTypeOf(i))}`).join(', ');
       for (const [k, split] of splits.entries()) {
-        if (ctx.signal.aborted) throw new Error('canceled');
+        if (job.signal.aborted) throw new Error('canceled');
         const raw = split === analyzeSplit ? train.rows : (await readSplit(split)).rows;
         // Same function as serving: the hook runs inside applyTransform here, as it will in the model.
         const transformed = applyTransform(program, raw, hook);
-        const jsonl = join(ctx.tmpDir, `transformed-${k}.jsonl`);
+        const jsonl = join(job.tmpDir, `transformed-${k}.jsonl`);
         await new Promise<void>((done, fail) => {
           const ws = createWriteStream(jsonl);
           ws.on('error', fail);
           for (const row of transformed) ws.write(`${JSON.stringify(row)}\n`);
           ws.end(done);
         });
-        const dir = join(exOut.uri, splitDir(split));
+        const dir = join(job.examplesOutUri, splitDir(split));
         mkdirSync(dir, { recursive: true });
         const select = infos.map((i) => quoteIdent(i.name)).join(', ');
         const source = transformed.length > 0
           ? `read_json(${quoteString(jsonl)}, format='newline_delimited', columns={${columnsSpec}})`
           : `(SELECT ${infos.map((i) => `NULL::${duckTypeOf(i)} AS ${quoteIdent(i.name)}`).join(', ')} WHERE false)`;
         await con.run(`COPY (SELECT ${select} FROM ${source}) TO ${quoteString(join(dir, EXAMPLES_FILE))} (FORMAT parquet)`);
-        ctx.log(`split ${split}: ${transformed.length} rows transformed`);
-        ctx.emit({ kind: 'progress', message: `transformed ${split}`, fraction: (k + 1) / splits.length });
+        job.log(`split ${split}: ${transformed.length} rows transformed`);
+        job.onSplit?.(split, k);
       }
     },
-    { tmpDir: ctx.tmpDir, signal: ctx.signal },
+    { tmpDir: job.tmpDir, signal: job.signal },
   );
-  exOut.properties['split_names'] = JSON.stringify(splits);
-  for (const key of ['span', 'version']) {
-    const v = examples.properties[key];
-    if (typeof v === 'number') exOut.properties[key] = v;
-  }
-  exOut.customProperties['file_format'] = 'parquet';
-  exOut.customProperties['payload_format'] = 'FORMAT_PARQUET';
 }

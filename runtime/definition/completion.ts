@@ -3,7 +3,7 @@
 // component types, fields, params (type, default, allowed values), input keys, `<component>.<output>`
 // references that the input accepts, feature names from the latest statistics upstream, and snippets
 // for a new pipeline and for a new component of each type. Pure: the caller passes the feature names.
-import type { ComponentSpec, ParamSpec } from '../components/spec';
+import type { ComponentDescription, ParamSpec } from '../components/spec';
 import type { ComponentCatalog } from './componentCatalog';
 import { describeComponent, STANDARD_ARTIFACT_TYPES } from './pipelineSchema';
 import { cursorContext, pipelineOutline, type CursorContext, type OutlineComponent, type PipelineOutline } from './yamlOutline';
@@ -75,7 +75,7 @@ const FEATURE_KEY_PARAMS = new Set(['features']);
 const FEATURE_LIST_PARAMS = new Set(['slices']);
 const METRICS = ['accuracy', 'auc', 'log_loss', 'precision', 'recall', 'rmse', 'mae', 'r2', 'count'];
 
-function specOf(catalog: ComponentCatalog, type: string | undefined): ComponentSpec | undefined {
+function specOf(catalog: ComponentCatalog, type: string | undefined): ComponentDescription | undefined {
   if (!type) return undefined;
   try {
     return catalog.get(type);
@@ -84,11 +84,11 @@ function specOf(catalog: ComponentCatalog, type: string | undefined): ComponentS
   }
 }
 
-function specs(catalog: ComponentCatalog): ComponentSpec[] {
+function specs(catalog: ComponentCatalog): ComponentDescription[] {
   return [...catalog.types()]
     .sort()
     .map((t) => specOf(catalog, t))
-    .filter((s): s is ComponentSpec => s !== undefined);
+    .filter((s): s is ComponentDescription => s !== undefined);
 }
 
 function paramDetail(ps: ParamSpec): string {
@@ -156,7 +156,7 @@ function referenceFor(outline: PipelineOutline, catalog: ComponentCatalog, type:
  * The snippet body of a new component (relative indentation, two spaces): its id, type, every
  * required input (wired to the last matching output in the file when there is one) and required param.
  */
-export function componentSnippet(spec: ComponentSpec, outline: PipelineOutline, catalog: ComponentCatalog): string {
+export function componentSnippet(spec: ComponentDescription, outline: PipelineOutline, catalog: ComponentCatalog): string {
   const id = newComponentId(spec.type, outline.components.map((c) => c.id));
   let n = 1;
   const lines = [`\${${n++}:${id}}:`, `  type: ${spec.type}`];

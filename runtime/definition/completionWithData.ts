@@ -1,8 +1,8 @@
-// Completion as the server answers it: the registry's catalog, and feature names from the latest
+// Completion as the server answers it: the catalog the server passes (the registry), and feature names from the latest
 // statistics upstream of the cursor's component in the workspace's metadata store (when it has run).
 import { featureName } from '../data/statisticsTypes';
 import { completePipelineText, type CompletionResult, type FeatureInfo } from './completion';
-import { registryCatalog } from './registryCatalog';
+import type { ComponentCatalog } from './componentCatalog';
 import { latestStatisticsFor, type OutputsReader } from './upstreamData';
 
 export interface CompleteRequest {
@@ -16,13 +16,13 @@ export interface CompleteRequest {
 
 const count = (n: number): string => n.toLocaleString('en-US');
 
-export function completeWithStore(req: CompleteRequest, store: OutputsReader | undefined): CompletionResult {
+export function completeWithStore(req: CompleteRequest, store: OutputsReader | undefined, catalog: ComponentCatalog): CompletionResult {
   return completePipelineText(req.file, req.text, req.line, req.column, {
-    catalog: registryCatalog,
+    catalog,
     schemaCovered: req.schemaCovered,
     features: (component, outline) => {
       if (!store || !outline.name) return undefined;
-      const latest = latestStatisticsFor(store, outline.name, outline.components, component.id, registryCatalog);
+      const latest = latestStatisticsFor(store, outline.name, outline.components, component.id, catalog);
       if (!latest) return undefined;
       const n = latest.stats.numExamples;
       return latest.stats.features.map((f): FeatureInfo => {

@@ -1,11 +1,11 @@
-// Where validation, the JSON Schema and hovers get component specs from. The runtime uses the registry
-// (registryCatalog.ts); the extension host must not load the registry (it pulls in DuckDB, TF.js and
-// esbuild), so it rebuilds a catalog from the manifest embedded in dist/pipeline.schema.json instead.
+// Where validation, the JSON Schema and hovers get component specs from. The runtime passes the registry
+// (components/registryCatalog.ts); the extension host must not load the registry (it pulls in DuckDB,
+// TF.js and esbuild), so it rebuilds a catalog from the manifest embedded in dist/pipeline.schema.json.
 // This file imports nothing heavy and is safe to bundle anywhere.
-import type { ComponentSpec, InputSpec, OutputSpec, ParamSpec } from '../components/spec';
+import type { ComponentDescription, InputSpec, OutputSpec, ParamSpec } from '../components/spec';
 
 export interface ComponentCatalog {
-  get(type: string): ComponentSpec | undefined;
+  get(type: string): ComponentDescription | undefined;
   types(): Iterable<string>;
 }
 
@@ -14,7 +14,7 @@ export interface ComponentManifestEntry {
   type: string;
   doc: string;
   executionType: string;
-  kind: ComponentSpec['kind'];
+  kind: ComponentDescription['kind'];
   inputs: Record<string, InputSpec>;
   outputs: Record<string, OutputSpec>;
   params: Record<string, ParamSpec>;
@@ -25,7 +25,7 @@ export interface ComponentManifestEntry {
 /** Key of the manifest inside the generated JSON Schema (JSON Schema ignores unknown `x-` keys). */
 export const MANIFEST_KEY = 'x-mlpipe-components';
 
-export function catalogFromSpecs(specs: readonly ComponentSpec[]): ComponentCatalog {
+export function catalogFromSpecs(specs: readonly ComponentDescription[]): ComponentCatalog {
   const byType = new Map(specs.map((s) => [s.type, s]));
   return { get: (type) => byType.get(type), types: () => [...byType.keys()] };
 }

@@ -12,7 +12,6 @@
 //   more than 10 values.
 import type { ComponentCatalog } from './componentCatalog';
 import type { ComponentIR, PipelineDiagnostic, PipelineIR, SourceRange } from './ir';
-import { registryCatalog } from './registryCatalog';
 import { FILE_START } from './sourcePositions';
 import { latestRawExamplesFor, upstreamInOrder, type OutputsReader } from './upstreamData';
 import type * as FeatureProfile from '../data/featureProfile';
@@ -81,8 +80,8 @@ function targets(p: PipelineIR): Target[] {
 }
 
 export interface FeatureCheckOptions {
-  /** Default: the registry. */
-  catalog?: ComponentCatalog;
+  /** The component specs (the registry, which the caller passes: definition/ never loads it). */
+  catalog: ComponentCatalog;
   /** The pipeline's text, to point at a feature's own line under Transform's `features`. */
   text?: string;
 }
@@ -90,7 +89,7 @@ export interface FeatureCheckOptions {
 /** Warnings about features of the latest examples upstream of each Transform / Trainer. Never throws. */
 export async function featureCheckDiagnostics(p: PipelineIR, store: OutputsReader, opts: FeatureCheckOptions): Promise<PipelineDiagnostic[]> {
   const out: PipelineDiagnostic[] = [];
-  const catalog = opts.catalog ?? registryCatalog;
+  const catalog = opts.catalog;
   let profiler: typeof FeatureProfile | undefined;
   for (const t of targets(p)) {
     const examples = latestRawExamplesFor(store, p.name, p.components, t.comp.id, catalog);

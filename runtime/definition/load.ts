@@ -4,21 +4,23 @@ import { resolve } from 'node:path';
 import type { LoadResult, PipelineDiagnostic } from './ir';
 import { pipelineFormat } from './parse';
 import { checkPipelineText, sortDiagnostics } from './pipelineText';
-import { registryCatalog } from './registryCatalog';
 import { FILE_START } from './sourcePositions';
 import { validatePipeline, type ValidateOptions } from './validate';
 
-/** Options of the loaders: the catalog defaults to the component registry. */
-export type LoadTextOptions = Partial<ValidateOptions>;
+/**
+ * Options of the loaders. The catalog comes from the caller: the runtime passes the component registry
+ * (components/registryCatalog.ts), tests their own; the definition layer never reaches up to the registry.
+ */
+export type LoadTextOptions = Pick<ValidateOptions, 'catalog'> & Partial<Omit<ValidateOptions, 'catalog'>>;
 
 /**
- * Parse and validate YAML/JSON pipeline text against the registry (or opts.catalog); never throws.
+ * Parse and validate YAML/JSON pipeline text against opts.catalog; never throws.
  * Semantic checks are skipped while the file has syntax errors: they would only add noise. The IR is
  * still returned when one could be built, so previews keep working. TypeScript files give nothing here:
  * they need evaluating (loadPipelineFile with trusted: true).
  */
-export function loadPipelineText(file: string, text: string, opts: LoadTextOptions = {}): LoadResult {
-  return checkPipelineText(file, text, { ...opts, catalog: opts.catalog ?? registryCatalog });
+export function loadPipelineText(file: string, text: string, opts: LoadTextOptions): LoadResult {
+  return checkPipelineText(file, text, opts);
 }
 
 export interface LoadFileOptions extends LoadTextOptions {
@@ -29,7 +31,7 @@ export interface LoadFileOptions extends LoadTextOptions {
 }
 
 /** Read, parse and validate a pipeline file of any format (`.pipeline.yaml|yml|json|ts`). */
-export async function loadPipelineFile(file: string, opts: LoadFileOptions = {}): Promise<LoadResult> {
+export async function loadPipelineFile(file: string, opts: LoadFileOptions): Promise<LoadResult> {
   const abs = resolve(file);
   let text: string;
   try {
@@ -68,7 +70,7 @@ export async function loadPipelineFile(file: string, opts: LoadFileOptions = {})
   const evaluated = await evaluateTsPipeline(abs, text, opts.tsTimeoutMs);
   if (!evaluated.pipeline) return evaluated;
   // Quick fixes are computed for YAML/JSON text; in TypeScript a range may cover an id, not the value.
-  const checked = validatePipeline(evaluated.pipeline, { ...opts, catalog: opts.catalog ?? registryCatalog }).map((d) => ({ ...d, fixes: undefined }));
+  const checked = validatePipeline(evaluated.pipeline, opts).map((d) => ({ ...d, fixes: undefined }));
   const diagnostics = [...evaluated.diagnostics, ...checked];
   return { pipeline: evaluated.pipeline, diagnostics: sortDiagnostics(diagnostics) };
 }

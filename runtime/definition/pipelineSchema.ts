@@ -1,7 +1,7 @@
 // The JSON Schema of pipeline files and the hover docs, both generated from a component catalog, so
 // editor completion can never disagree with validation. Pure: jsonSchema.ts binds it to the registry,
 // and the extension host can use it with catalogFromSchema(dist/pipeline.schema.json).
-import type { ComponentSpec, InputSpec, ParamSpec } from '../components/spec';
+import type { ComponentDescription, InputSpec, ParamSpec } from '../components/spec';
 import { COMPONENT_ID_PATTERN, PIPELINE_NAME_PATTERN } from './parse';
 import { componentManifest, MANIFEST_KEY, type ComponentCatalog } from './componentCatalog';
 
@@ -50,7 +50,7 @@ function inputSchema(is: InputSpec): JsonSchema {
     : { ...d, $ref: '#/definitions/reference' };
 }
 
-function componentSchema(spec: ComponentSpec): JsonSchema {
+function componentSchema(spec: ComponentDescription): JsonSchema {
   const inputs: JsonSchema = {
     type: 'object',
     properties: Object.fromEntries(Object.entries(spec.inputs).map(([k, is]) => [k, inputSchema(is)])),
@@ -97,7 +97,7 @@ function componentSchema(spec: ComponentSpec): JsonSchema {
 export function buildPipelineJsonSchema(catalog: ComponentCatalog): object {
   const specs = [...catalog.types()]
     .map((t) => catalog.get(t))
-    .filter((s): s is ComponentSpec => s !== undefined)
+    .filter((s): s is ComponentDescription => s !== undefined)
     .sort((a, b) => a.type.localeCompare(b.type));
   const definitions: JsonSchema = {
     reference: {
@@ -172,7 +172,7 @@ function paramLine(name: string, ps: ParamSpec): string {
  * input keys or output keys. Undefined for unknown types and names.
  */
 export function describeComponent(catalog: ComponentCatalog, type: string, param?: string): string | undefined {
-  let spec: ComponentSpec | undefined;
+  let spec: ComponentDescription | undefined;
   try {
     spec = catalog.get(type);
   } catch {

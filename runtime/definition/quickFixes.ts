@@ -2,7 +2,7 @@
 // the outputs that the input accepts; a missing required input -> insert it, wired to a matching
 // output; a missing required param -> insert it with its default. (Did-you-mean replacements of a
 // single word are made where the problem is found, in parse.ts and validate.ts.)
-import type { ComponentSpec } from '../components/spec';
+import type { ComponentDescription } from '../components/spec';
 import type { ComponentCatalog } from './componentCatalog';
 import { downstreamOf } from './graph';
 import { levenshtein } from './suggestions';
@@ -10,7 +10,7 @@ import type { ComponentIR, PipelineDiagnostic, PipelineIR, QuickFix, SourceRange
 
 const MAX_REFERENCE_FIXES = 4;
 
-function specOf(catalog: ComponentCatalog, type: string): ComponentSpec | undefined {
+function specOf(catalog: ComponentCatalog, type: string): ComponentDescription | undefined {
   try {
     return catalog.get(type);
   } catch {

@@ -4,7 +4,7 @@
 // not parse (both have ids, types and `<component>.<output>` references).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXAMPLES_FILE, STATS_FILE, splitDir } from '../components/artifacts';
+import { EXAMPLES_FILE, STATS_FILE, splitDir } from '../../common/artifacts';
 import type { DatasetFeatureStatistics, DatasetFeatureStatisticsList } from '../data/statisticsTypes';
 import type { ArtifactSummary } from '../metadata/types';
 import type { ComponentCatalog } from './componentCatalog';

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
-import type { ComponentSpec, ParamSpec } from '../components/spec';
+import type { ComponentDescription, ParamSpec } from '../components/spec';
 import type { ComponentCatalog } from './componentCatalog';
 import type { ComponentIR, InputReference, ParamValue, PipelineDiagnostic, PipelineIR, SourceRange } from './ir';
 import { findCycles } from './graph';
@@ -78,11 +78,11 @@ function extraSchema(spec: ParamSpec): ValidateFunction | null {
 }
 
 /** Whether `outputs:` may be written: Command/Function, and a Resolver (latest_artifact resolves the declared types). */
-function acceptsDeclaredOutputs(spec: ComponentSpec): boolean {
+function acceptsDeclaredOutputs(spec: ComponentDescription): boolean {
   return spec.declaredOutputs === true || spec.kind === 'resolver';
 }
 
-function outputsOf(comp: ComponentIR, spec: ComponentSpec): Record<string, string> {
+function outputsOf(comp: ComponentIR, spec: ComponentDescription): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, o] of Object.entries(spec.outputs)) out[key] = o.type;
   if (acceptsDeclaredOutputs(spec)) Object.assign(out, comp.outputs);
@@ -105,7 +105,7 @@ function itemRange(comp: ComponentIR, param: string, message: string): SourceRan
   return i >= 0 ? comp.paramItemRanges?.[param]?.[i] : undefined;
 }
 
-function validateParams(comp: ComponentIR, spec: ComponentSpec, p: PipelineIR, opts: ValidateOptions, add: (d: Problem) => void): void {
+function validateParams(comp: ComponentIR, spec: ComponentDescription, p: PipelineIR, opts: ValidateOptions, add: (d: Problem) => void): void {
   const keyRange = (k: string): SourceRange => comp.paramRanges[k] ?? comp.idRange ?? FILE_START;
   const valueRange = (k: string): SourceRange => comp.paramValueRanges?.[k] ?? keyRange(k);
   const known = Object.keys(spec.params);
@@ -188,7 +188,7 @@ function validateParams(comp: ComponentIR, spec: ComponentSpec, p: PipelineIR, o
     }
   }
   if (spec.validate) {
-    let problems: ReturnType<NonNullable<ComponentSpec['validate']>> = [];
+    let problems: ReturnType<NonNullable<ComponentDescription['validate']>> = [];
     try {
       problems = spec.validate(comp.params, comp.outputs);
     } catch (err) {
@@ -208,7 +208,7 @@ function validateParams(comp: ComponentIR, spec: ComponentSpec, p: PipelineIR, o
 
 function validateInputs(
   comp: ComponentIR,
-  spec: ComponentSpec,
+  spec: ComponentDescription,
   byId: Map<string, ComponentIR>,
   catalog: ComponentCatalog,
   add: (d: Problem) => void,

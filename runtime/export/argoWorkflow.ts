@@ -8,7 +8,7 @@
 import { dirname, posix, resolve } from 'node:path';
 import { plainYaml } from './plainYaml';
 import type { PipelineIR } from '../definition/ir';
-import type { ComponentSpec } from '../components/spec';
+import type { ComponentDescription } from '../components/spec';
 import { skippedComponents, topologicalOrder, upstreamEdges } from '../definition/graph';
 import { isInside } from '../workspace';
 
@@ -130,7 +130,7 @@ export function argoWorkflowYaml(pipeline: PipelineIR, o: ArgoExportOptions, doc
  * Path params (inputs, modules, schemas) that point outside the workspace root: the workflow's tasks
  * see only the volume, so these would be missing there. One sentence per path, for the user.
  */
-export function pathsOutsideRoot(pipeline: PipelineIR, root: string, specOf: (type: string) => ComponentSpec | undefined): string[] {
+export function pathsOutsideRoot(pipeline: PipelineIR, root: string, specOf: (type: string) => ComponentDescription | undefined): string[] {
   const out: string[] = [];
   const skipped = skippedComponents(pipeline);
   for (const c of pipeline.components) {

@@ -7,7 +7,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { ComponentSpec, InputArtifact, OutputArtifact, Properties, PropertyValue } from '../components/spec';
+import type { Properties, PropertyValue } from '../../common/artifacts';
+import type { ComponentSpec, InputArtifact, OutputArtifact } from '../components/spec';
 import { ComponentError } from '../components/spec';
 import { UserError } from '../errors';
 import { isRecord } from './exportCheck';
@@ -125,7 +126,7 @@ export async function executeForKfp(o: KfpExecuteOptions): Promise<KfpExecuteRes
   const params = paramsFor(spec, input.inputs?.parameterValues ?? {});
   let executionProperties: Properties | undefined;
   if (spec.kind === 'approval') approvalGate(params, outputs, o.taskName);
-  else if (spec.kind === 'resolver' || !spec.executor) throw new ComponentError(`${spec.type} has no executor to run on KFP (the export leaves it out)`);
+  else if (spec.kind !== 'executor') throw new ComponentError(`${spec.type} has no executor to run on KFP (the export leaves it out)`);
   else {
     const scratch = mkdtempSync(join(tmpdir(), 'mlpipe-kfp-'));
     try {
@@ -143,7 +144,7 @@ export async function executeForKfp(o: KfpExecuteOptions): Promise<KfpExecuteRes
         // The image is the user's own build of their workspace: its code is as trusted as the pipeline.
         trusted: true,
         log: (line, stream) => o.log(line, stream ?? 'stdout'),
-        emit: (e) => o.log(e.kind === 'epoch' ? `epoch ${e.epoch}/${e.epochs} ${JSON.stringify(e.metrics)}` : e.message, 'stdout'),
+        emit: (e) => o.log(e.kind === 'epoch' ? `epoch ${e.epoch}/${e.epochs} ${JSON.stringify(e.metrics)}` : e.kind === 'progress' ? e.message : `${e.anomalies.length} anomalies: ${e.anomalies.map((a) => `${a.split}/${a.feature || '(dataset)'} ${a.type}`).join('; ')}`, 'stdout'),
       });
       executionProperties = result?.executionProperties;
     } finally {

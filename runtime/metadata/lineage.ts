@@ -3,7 +3,7 @@
 // grows with the size of the answer, not of the database.
 
 import { EventTypeCode, ExecutionStateCode } from './schema';
-import { eventTypeName, type MetadataQueries } from './readQueries';
+import { eventTypeName, type MlmdReads } from './mlmdReads';
 import type { LineageEdge, LineageGraph, LineageNode } from './types';
 
 export interface LineageOptions {
@@ -28,7 +28,7 @@ interface PendingEdge {
   type: number;
 }
 
-export function buildLineage(q: MetadataQueries, artifactId: number, o: LineageOptions = {}): LineageResult | undefined {
+export function buildLineage(q: MlmdReads, artifactId: number, o: LineageOptions = {}): LineageResult | undefined {
   const root = q.artifact(artifactId);
   if (!root) return undefined;
   const direction = o.direction ?? 'both';

@@ -1,7 +1,7 @@
 // How property values land in MLMD's *Property tables and how they are read back (tfx-reference §1.5).
 // Writes fill exactly one value column per row, as MLMD does; reads accept every column any schema
 // version has (byte_value v7+, proto_value and bool_value v10+).
-import type { Properties, PropertyValue } from '../components/spec';
+import type { Properties, PropertyValue } from '../../common/artifacts';
 import { PropertyType, type PropertyTypeValue } from './schema';
 import { decodeMlmdStruct } from './structValue';
 import { UserError } from '../errors';

@@ -229,3 +229,11 @@ export const PROP_PID = '__pid__';
 export const PROP_HOST = '__host__';
 /** Start time (ms since epoch) of the owning process, to tell a reused pid from the owner. */
 export const PROP_PROCESS_START = '__process_start__';
+
+/** The three property tables, and the column naming each row's owner. */
+export type PropertyTable = 'ArtifactProperty' | 'ExecutionProperty' | 'ContextProperty';
+export const PROPERTY_OWNER_COLUMN: Readonly<Record<PropertyTable, string>> = {
+  ArtifactProperty: 'artifact_id',
+  ExecutionProperty: 'execution_id',
+  ContextProperty: 'context_id',
+};

@@ -1,7 +1,7 @@
 // Read models of the ML Metadata store: what the CLI, the server, the extension and the webviews see.
 // Plain JSON-serialisable data, so they cross the JSON-RPC and webview boundaries unchanged.
 
-import type { Properties } from '../components/spec';
+import type { Properties } from '../../common/artifacts';
 
 /** MLMD Execution.State names (tfx-reference §1.4). */
 export type ExecutionState = 'UNKNOWN' | 'NEW' | 'RUNNING' | 'COMPLETE' | 'FAILED' | 'CACHED' | 'CANCELED';

@@ -2,7 +2,7 @@
 // from) and a README.md that tells a newcomer how to call it from Node and from Python.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { TRANSFORM_GRAPH_FILE } from '../components/artifacts';
+import { TRANSFORM_GRAPH_FILE } from '../../common/artifacts';
 import { FEATURE_SPEC_FILE, type FeatureSpec } from './featureSpec';
 import { readStoredProgram } from './servingModel';
 import { detectFormat, MODEL_FILE, readSignatureFile, SIGNATURE_FILE, type ModelFormat, type ModelSignature } from './signature';

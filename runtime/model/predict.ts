@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { MODEL_DIR, TRANSFORM_GRAPH_FILE } from '../components/artifacts';
+import { MODEL_DIR, TRANSFORM_GRAPH_FILE } from '../../common/artifacts';
 import { applyTransform, compileCustomHook, parseTransformProgram, type RawRow, type RowHook, type TransformProgram } from '../data/transformProgram';
 import { ensureBackend } from './backend';
 import { inputTensors } from './dnn';

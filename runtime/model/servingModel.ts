@@ -3,7 +3,7 @@
 // the TF.js path), so no preprocessing script can go missing, whatever trained the model.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MODEL_DIR, TRANSFORM_GRAPH_FILE } from '../components/artifacts';
+import { MODEL_DIR, TRANSFORM_GRAPH_FILE } from '../../common/artifacts';
 import { ComponentError } from '../components/spec';
 import { applyTransform, compileCustomHook, parseTransformProgram, type RawRow, type RowHook, type TransformProgram } from '../data/transformProgram';
 import { FEATURE_SPEC_FILE } from './featureSpec';

@@ -4,13 +4,12 @@
 // The decision is written by `mlpipe approve` (or the extension) as custom properties; the waiting
 // runtime publishes the Approval artifact. This follows TFX's ManualNode precedent (tfx-reference §2.8).
 import { mkdirSync, writeFileSync } from 'node:fs';
-import type { ComponentIR } from '../definition/ir';
-import type { ComponentSpec, InputArtifact, Properties } from '../components/spec';
-import { MetadataStore } from '../metadata/store';
+import { MetadataStore, type DeliberatelyRunning } from '../metadata/store';
 import type { ArtifactSummary, ExecutionSummary } from '../metadata/types';
 import { artifactDir } from '../workspace';
 import type { ApprovalDecision } from './api';
-import type { RunEvent, StepState } from './events';
+import { registerStepExecution } from './driver';
+import { idsByKey, type StepContext, type StepOutcome } from './step';
 import { UsageError } from '../errors';
 import { APPROVAL_DECISION_KEY, APPROVAL_STATE_KEY } from '../../common/approval';
 
@@ -19,6 +18,14 @@ const POLL_MS = 400;
 
 /** A decision that cannot be recorded (no such execution, not waiting, already decided): a usage error. */
 export class ApprovalError extends UsageError {}
+
+/** A waiting HumanApproval is RUNNING on purpose: crash recovery must leave it alone (it survives restarts). */
+export const APPROVAL_WAIT: DeliberatelyRunning = { customProperty: APPROVAL_STATE_KEY, value: 'waiting' };
+
+/** HumanApproval executions waiting for a decision (custom `__approval_state__` = 'waiting', RUNNING). */
+export function waitingApprovals(store: MetadataStore): ExecutionSummary[] {
+  return store.runningExecutionsWith(APPROVAL_WAIT.customProperty, APPROVAL_WAIT.value);
+}
 
 /** Record a decision on a waiting HumanApproval execution (the CLI's `mlpipe approve`, the extension's button). */
 export function recordApproval(dbPath: string, d: ApprovalDecision): ExecutionSummary {
@@ -44,34 +51,7 @@ export function recordApproval(dbPath: string, d: ApprovalDecision): ExecutionSu
   }
 }
 
-export interface ApprovalStepArgs {
-  store: MetadataStore;
-  pipeline: string;
-  runContextId: number;
-  runId: string;
-  component: ComponentIR;
-  spec: ComponentSpec;
-  inputs: Record<string, InputArtifact[]>;
-  cacheKey: string;
-  useCache: boolean;
-  execProps: Properties;
-  params: Record<string, unknown>;
-  root: string;
-  signal: AbortSignal;
-  returnWhenWaiting: boolean;
-  emit: (e: RunEvent) => void;
-  started: number;
-}
-
-interface Outcome {
-  state: StepState;
-  executionId?: number;
-  durationMs: number;
-  reason?: string;
-  outputs?: Record<string, ArtifactSummary[]>;
-}
-
-function decisionOutcome(outputs: Record<string, ArtifactSummary[]>, executionId: number, started: number, cached: boolean): Outcome {
+function decisionOutcome(outputs: Record<string, ArtifactSummary[]>, executionId: number, started: number, cached: boolean): StepOutcome {
   const artifact = outputs['approval']?.[0];
   const decision = artifact?.customProperties['decision'];
   const by = String(artifact?.customProperties['approved_by'] ?? 'unknown');
@@ -82,7 +62,7 @@ function decisionOutcome(outputs: Record<string, ArtifactSummary[]>, executionId
 }
 
 /** Publish a decided wait: an Approval artifact carrying the decision, and the execution COMPLETE. */
-function publishDecision(a: ApprovalStepArgs, exec: ExecutionSummary, nodeId: string): Record<string, ArtifactSummary[]> {
+function publishDecision(a: StepContext, exec: ExecutionSummary, nodeId: string): Record<string, ArtifactSummary[]> {
   const p = exec.customProperties;
   const decision = String(p[APPROVAL_DECISION_KEY]);
   const record = {
@@ -91,7 +71,7 @@ function publishDecision(a: ApprovalStepArgs, exec: ExecutionSummary, nodeId: st
     decided_at: String(p['decided_at'] ?? ''),
     comment: String(p['comment'] ?? ''),
   };
-  const uri = artifactDir(a.root, a.pipeline, nodeId, 'approval', exec.id);
+  const uri = artifactDir(a.root, a.pipeline.name, nodeId, 'approval', exec.id);
   mkdirSync(uri, { recursive: true });
   writeFileSync(`${uri}/decision.json`, `${JSON.stringify(record, null, 2)}\n`);
   a.store.setExecutionProperties(exec.id, { [APPROVAL_STATE_KEY]: 'decided' });
@@ -102,10 +82,10 @@ function publishDecision(a: ApprovalStepArgs, exec: ExecutionSummary, nodeId: st
 }
 
 /** Earlier waits of this node for other inputs: decided ones are published, undecided ones returned. */
-function settleEarlierWaits(a: ApprovalStepArgs): ExecutionSummary[] {
+function settleEarlierWaits(a: StepContext): ExecutionSummary[] {
   const stale: ExecutionSummary[] = [];
-  for (const w of a.store.waitingApprovals()) {
-    if (w.nodeId !== a.component.id || a.store.execution(w.id)?.pipeline !== a.pipeline) continue;
+  for (const w of waitingApprovals(a.store)) {
+    if (w.nodeId !== a.component.id || a.store.execution(w.id)?.pipeline !== a.pipeline.name) continue;
     if (w.customProperties[CACHE_KEY] === a.cacheKey) continue; // joined below
     if (w.customProperties[APPROVAL_DECISION_KEY]) publishDecision(a, w, a.component.id);
     else stale.push(w);
@@ -113,7 +93,7 @@ function settleEarlierWaits(a: ApprovalStepArgs): ExecutionSummary[] {
   return stale;
 }
 
-export async function waitForApproval(a: ApprovalStepArgs): Promise<Outcome> {
+export async function waitForApproval(a: StepContext): Promise<StepOutcome> {
   const step = a.component.id;
   // A decision given while no run was waiting (`run --no-wait`, a stopped runtime) is recorded now, so it
   // is never lost, even when these inputs differ and need a decision of their own.
@@ -122,17 +102,15 @@ export async function waitForApproval(a: ApprovalStepArgs): Promise<Outcome> {
   if (a.useCache) {
     const hit = a.store.findCached(a.cacheKey);
     if (hit) {
-      const executionId = register(a, {}, false);
-      a.store.publishCached(executionId, a.cacheKey, Object.fromEntries(Object.entries(hit.outputs).map(([k, l]) => [k, l.map((x) => x.id)])));
+      const executionId = registerStepExecution(a, a.inputs, {}, false);
+      a.store.publishCached(executionId, a.cacheKey, idsByKey(hit.outputs));
       return decisionOutcome(hit.outputs, executionId, a.started, true);
     }
   }
   // A wait for these inputs may already exist (an earlier run, maybe a restarted runtime): join it.
-  let waiting = a.store
-    .waitingApprovals()
-    .find((e) => e.nodeId === step && e.customProperties[CACHE_KEY] === a.cacheKey);
+  let waiting = waitingApprovals(a.store).find((e) => e.nodeId === step && e.customProperties[CACHE_KEY] === a.cacheKey);
   if (!waiting) {
-    const id = register(a, { [APPROVAL_STATE_KEY]: 'waiting', [CACHE_KEY]: a.cacheKey });
+    const id = registerStepExecution(a, a.inputs, { [APPROVAL_STATE_KEY]: 'waiting', [CACHE_KEY]: a.cacheKey });
     waiting = a.store.execution(id)!;
     // Waits for inputs that no longer come are superseded: nobody should approve a model no run will push.
     for (const old of stale) {
@@ -184,19 +162,4 @@ export async function waitForApproval(a: ApprovalStepArgs): Promise<Outcome> {
       a.signal.addEventListener('abort', onAbort, { once: true });
     });
   }
-}
-
-function register(a: ApprovalStepArgs, extra: Properties, announce = true): number {
-  const executionId = a.store.registerExecution({
-    pipeline: a.pipeline,
-    runContextId: a.runContextId,
-    nodeId: a.component.id,
-    executionType: a.spec.executionType,
-    baseType: a.spec.baseType,
-    customProperties: { ...a.execProps, ...extra },
-    inputs: Object.fromEntries(Object.entries(a.inputs).map(([k, list]) => [k, list.map((x) => x.id)])),
-  });
-  // A decision reused from the cache is not announced as started: the step only finishes ('cached').
-  if (announce) a.emit({ kind: 'step-started', runId: a.runId, step: a.component.id, executionId, time: Date.now() });
-  return executionId;
 }

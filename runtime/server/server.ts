@@ -13,6 +13,7 @@ import {
 import { UserError } from '../errors';
 import { MLPIPE_VERSION } from '../version';
 import { isInside, logPath } from '../workspace';
+import { registryCatalog } from '../components/registryCatalog';
 import type { RunEvent } from '../orchestrator/events';
 import {
   PROTOCOL_VERSION,
@@ -224,7 +225,7 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
   const exportFor = async (target: 'argo' | 'kfp', p: { file: string; root: string; image: string; claim?: string; trusted: boolean }) => {
     const image = p.image.trim();
     if (!image) throw new UserFacingError(`${target === 'kfp' ? 'a PipelineSpec' : 'an Argo Workflow'} needs a container image with Node 20+ and the mlpipe runtime`);
-    const loaded = await definitionModule().loadPipelineFile(p.file, { trusted: p.trusted });
+    const loaded = await definitionModule().loadPipelineFile(p.file, { trusted: p.trusted, catalog: registryCatalog });
     const firstError = loaded.diagnostics.find((d) => d.severity === 'error');
     if (firstError || !loaded.pipeline) throw new UserFacingError(`${p.file} has errors; fix them first (${firstError?.message ?? 'it could not be read'})`);
     if (!isInside(p.root, p.file)) throw new UserFacingError(`${p.file} is not inside the workspace folder ${p.root}`);
@@ -238,7 +239,7 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
     'mlpipe/hello': () => ({ protocolVersion: PROTOCOL_VERSION, runtimeVersion: MLPIPE_VERSION, nodeVersion: process.versions.node, pid: process.pid }),
     'mlpipe/validate': async ({ file, text, trusted, db }) => {
       const definition = definitionModule();
-      const result = text !== undefined && !file.endsWith('.ts') ? definition.loadPipelineText(file, text) : await definition.loadPipelineFile(file, { trusted });
+      const result = text !== undefined && !file.endsWith('.ts') ? definition.loadPipelineText(file, text, { catalog: registryCatalog }) : await definition.loadPipelineFile(file, { trusted, catalog: registryCatalog });
       if (!db || !result.pipeline) return result;
       let store: MetadataStore | undefined;
       try {
@@ -247,7 +248,7 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
         return result; // not a database: the file's own problems are still worth showing
       }
       if (!store) return result;
-      const warnings = await featureChecksModule().featureCheckDiagnostics(result.pipeline, store, { text });
+      const warnings = await featureChecksModule().featureCheckDiagnostics(result.pipeline, store, { text, catalog: registryCatalog });
       return warnings.length ? { ...result, diagnostics: [...result.diagnostics, ...warnings].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column) } : result;
     },
     'mlpipe/run': (p) => startRun(p),
@@ -269,7 +270,10 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
     },
     'mlpipe/nodeStates': ({ db, pipeline }) => stores.get(db)?.nodeStates(pipeline) ?? {},
     'mlpipe/latestNodeOutputs': ({ db, pipeline, nodeId }) => stores.get(db)?.latestNodeOutputs(pipeline, nodeId) ?? null,
-    'mlpipe/waitingApprovals': ({ db }) => stores.get(db)?.waitingApprovals() ?? [],
+    'mlpipe/waitingApprovals': ({ db }) => {
+      const store = stores.get(db);
+      return store ? approvalModule().waitingApprovals(store) : [];
+    },
     'mlpipe/approve': ({ db, decision }) => {
       if (db.readonly) throw new UserFacingError(`${db.path} was opened read-only: approvals are recorded only in a workspace's own database.`);
       if (!decision.by.trim()) throw new UserFacingError('An approval needs the name of who decided.');
@@ -280,7 +284,7 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
       if (!Number.isInteger(executionId) || executionId < 0) throw new UserFacingError(`${executionId} is not an execution id.`);
       return readTail(logPath(root, executionId), maxBytes ?? DEFAULT_LOG_BYTES);
     },
-    'mlpipe/hover': ({ type, param }) => ({ markdown: schemaModule().componentHover(type, param) ?? null }),
+    'mlpipe/hover': ({ type, param }) => ({ markdown: schemaModule().componentHover(type, param, registryCatalog) ?? null }),
     'mlpipe/complete': ({ db, ...req }) => {
       let store: MetadataStore | undefined;
       try {
@@ -288,9 +292,9 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
       } catch {
         store = undefined; // no database (or not one): completion without feature names
       }
-      return completionModule().completeWithStore(req, store);
+      return completionModule().completeWithStore(req, store, registryCatalog);
     },
-    'mlpipe/pipelineSchema': () => schemaModule().pipelineJsonSchema(),
+    'mlpipe/pipelineSchema': () => schemaModule().pipelineJsonSchema(registryCatalog),
     'mlpipe/exportArgo': (p) => exportFor('argo', p),
     'mlpipe/exportKfp': (p) => exportFor('kfp', p),
   };

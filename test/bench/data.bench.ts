@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileExampleGenSpec } from '../../runtime/components/exampleGen';
-import type { ComponentSpec, ExecutorContext, InputArtifact, OutputArtifact } from '../../runtime/components/spec';
+import type { ExecutorComponentSpec, ExecutorContext, InputArtifact, OutputArtifact } from '../../runtime/components/spec';
 import { statisticsGenSpec } from '../../runtime/components/statisticsGen';
 import type { BenchResult } from './result';
 import { ensureMixedCsv } from './generateMixedCsv';
@@ -28,7 +28,7 @@ interface ChildResult {
   rows: number;
 }
 
-async function runStep(spec: ComponentSpec, dir: string, params: Record<string, unknown>, inputs: Record<string, InputArtifact[]>): Promise<Record<string, InputArtifact>> {
+async function runStep(spec: ExecutorComponentSpec, dir: string, params: Record<string, unknown>, inputs: Record<string, InputArtifact[]>): Promise<Record<string, InputArtifact>> {
   const outputs: Record<string, OutputArtifact> = {};
   for (const [key, o] of Object.entries(spec.outputs)) {
     const uri = join(dir, spec.type, key);
@@ -53,7 +53,7 @@ async function runStep(spec: ComponentSpec, dir: string, params: Record<string, 
     log: () => undefined,
     emit: () => undefined,
   };
-  await spec.executor!(ctx);
+  await spec.executor(ctx);
   return Object.fromEntries(Object.entries(outputs).map(([k, o]) => [k, { id: 1, type: o.type, uri: o.uri, properties: o.properties, customProperties: o.customProperties }]));
 }
 

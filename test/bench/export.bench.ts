@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { loadPipelineText } from '../../runtime/definition/load';
+import { registryCatalog } from '../../runtime/components/registryCatalog';
 import type { PipelineIR } from '../../runtime/definition/ir';
 import { argoWorkflow, argoWorkflowYaml } from '../../runtime/export/argoWorkflow';
 import { kfpPipelineYaml } from '../../runtime/export/kfpPipeline';
@@ -56,7 +57,7 @@ export async function bench(): Promise<BenchResult[]> {
   const text = penguinTimes(30);
   let pipeline: PipelineIR | undefined;
   const load = timed(6, () => {
-    const r = loadPipelineText(file, text);
+    const r = loadPipelineText(file, text, { catalog: registryCatalog });
     if (r.diagnostics.some((d) => d.severity === 'error')) throw new Error(JSON.stringify(r.diagnostics.slice(0, 3)));
     pipeline = r.pipeline;
   });

@@ -3,10 +3,10 @@
 // Needs /usr/bin/python3 with torch, onnx and pandas (or MLPIPE_PYTHON) to train the ONNX model.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EXAMPLES_FILE, splitDir } from '../../runtime/components/artifacts';
-import { runEvaluator } from '../../runtime/model/evaluatorExecutor';
+import { EXAMPLES_FILE, splitDir } from '../../common/artifacts';
+import { runEvaluator } from '../../runtime/components/evaluator.executor';
 import { PYTHON_ENV } from '../../runtime/model/pythonRuntime';
-import { runTrainer } from '../../runtime/model/trainerExecutor';
+import { runTrainer } from '../../runtime/components/trainer.executor';
 import { artifact, asInput, context, duckdb, penguinExamples, penguinTransform, REPO, tempDir } from '../runtime/modelFixtures';
 import type { BenchResult } from './result';
 

@@ -6,6 +6,7 @@ import { buildBundles, chromiumMissing, launchBrowser, openView, readFixture, st
 import { generatedGraph, generatedYaml, penguinGraph } from '../webviews/syntheticPipelines';
 import { graphFor, toDagGraph } from '../../extension/panels/dagGraph';
 import { parseFeatureStats } from '../../extension/panels/artifactPayloads';
+import { registryCatalog } from '../../runtime/components/registryCatalog';
 import { loadPipelineText } from '../../runtime/definition/load';
 import type { DagToHost, StatisticsSnapshot } from '../../webviews/protocol';
 
@@ -102,7 +103,7 @@ export async function bench(): Promise<BenchResult[]> {
 
     // --- keystroke to screen, 50-component file --------------------------------------------------
     // The runtime's as-you-type check (parse + validate), as `mlpipe/validate` runs it.
-    const check = loadPipelineText;
+    const check = (file: string, text: string) => loadPipelineText(file, text, { catalog: registryCatalog });
     const note = 'runtime loadPipelineText (parse + validate)';
     const view = await openView(browser, harness, 'dag');
     const file = '/bench/generated-50.pipeline.yaml';

@@ -16,7 +16,7 @@ import type { LineageSnapshot } from '../../webviews/protocol';
 import { generatedGraph, generatedYaml, penguinGraph } from '../webviews/syntheticPipelines';
 import { parsePipelineText } from '../../runtime/definition/parse';
 import { checkPipelineText } from '../../runtime/definition/pipelineText';
-import { registryCatalog as realRegistry } from '../../runtime/definition/registryCatalog';
+import { registryCatalog as realRegistry } from '../../runtime/components/registryCatalog';
 
 const FIX = join(__dirname, '..', 'webviews', 'fixtures');
 const ROOT = join(__dirname, '../..');

@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ComponentSpec, ExecutorContext, InputArtifact, OutputArtifact } from '../../runtime/components/spec';
+import type { ComponentEvent, ComponentSpec, ExecutorContext, InputArtifact, OutputArtifact } from '../../runtime/components/spec';
 
 export interface Workspace {
   dir: string;
@@ -27,7 +27,7 @@ export async function runComponent(
   spec: ComponentSpec,
   params: Record<string, unknown>,
   inputs: Record<string, InputArtifact[]> = {},
-  extra: { trusted?: boolean; signal?: AbortSignal } = {},
+  extra: { trusted?: boolean; signal?: AbortSignal; events?: ComponentEvent[] } = {},
 ): Promise<RunOutcome> {
   const executionId = nextId++;
   const outputs: Record<string, OutputArtifact> = {};
@@ -51,10 +51,10 @@ export async function runComponent(
     tmpDir,
     signal: extra.signal ?? new AbortController().signal,
     log: (line) => logs.push(line),
-    emit: () => undefined,
+    emit: (e) => extra.events?.push(e),
     trusted: extra.trusted ?? false,
   };
-  if (!spec.executor) throw new Error(`${spec.type} has no executor`);
+  if (spec.kind !== 'executor') throw new Error(`${spec.type} has no executor`);
   await spec.executor(ctx);
   const result: Record<string, InputArtifact> = {};
   for (const [key, out] of Object.entries(outputs)) {

@@ -8,7 +8,7 @@ import { csvExampleGenSpec } from '../../runtime/components/exampleGen';
 import { exampleValidatorSpec } from '../../runtime/components/exampleValidator';
 import { schemaGenSpec } from '../../runtime/components/schemaGen';
 import { schemaImporterSpec } from '../../runtime/components/schemaImporter';
-import type { InputArtifact } from '../../runtime/components/spec';
+import type { ComponentEvent, InputArtifact } from '../../runtime/components/spec';
 import { statisticsGenSpec } from '../../runtime/components/statisticsGen';
 import type { Schema } from '../../runtime/data/schemaTypes';
 import { readSchemaFile } from '../../runtime/data/schemaInference';
@@ -124,6 +124,18 @@ describe('ExampleValidator', () => {
     const a = anomalies('all');
     assert.equal(a.anomalyInfo['size']!.severity, 'ERROR');
     assert.match(a.anomalyInfo['size']!.description, /completely missing/);
+  });
+
+  test('the executor reports its anomalies as a component event, also when fail_on stops the step', async () => {
+    const schema = await importSchema(baseSchemaJson, 'event.json');
+    const stats = await statsOf(makeCsv({ seed: 3, drop: ['size'] }), 'event');
+    const events: ComponentEvent[] = [];
+    await assert.rejects(runComponent(ws, exampleValidatorSpec, { fail_on: 'error' }, { statistics: [stats], schema: [schema] }, { events }));
+    const reported = events.flatMap((e) => (e.kind === 'anomalies' ? e.anomalies : []));
+    assert.deepEqual(reported.map((a) => `${a.feature}:${a.type}:${a.severity}`), ['size:SCHEMA_MISSING_COLUMN:ERROR']);
+    const quiet: ComponentEvent[] = [];
+    await runComponent(ws, exampleValidatorSpec, {}, { statistics: [await statsOf(makeCsv({ seed: 2 }), 'event-same')], schema: [schema] }, { events: quiet });
+    assert.deepEqual(quiet.filter((e) => e.kind === 'anomalies'), [], 'no anomalies, no event');
   });
 
   test('a new column: SCHEMA_NEW_COLUMN, a warning: fail_on error passes, fail_on warning fails', async () => {

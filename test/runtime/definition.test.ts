@@ -332,7 +332,7 @@ describe('JSON Schema and hovers', () => {
 
 describe('loading files', () => {
   it('a missing file is a positioned diagnostic, not an exception', async () => {
-    const result = await loadPipelineFile(join(tmpdir(), 'no-such-dir-mlpipe', 'x.pipeline.yaml'));
+    const result = await loadPipelineFile(join(tmpdir(), 'no-such-dir-mlpipe', 'x.pipeline.yaml'), { catalog: standInCatalog });
     assert.equal(result.pipeline, undefined);
     assert.equal(result.diagnostics[0]?.code, 'file-not-readable');
     assert.deepEqual(result.diagnostics[0]?.range.start, { line: 1, column: 1 });
@@ -344,7 +344,7 @@ describe('loading files', () => {
       const marker = join(dir, 'evaluated');
       const file = join(dir, 'evil.pipeline.ts');
       writeFileSync(file, `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'x');\nexport default {};\n`);
-      const result = await loadPipelineFile(file);
+      const result = await loadPipelineFile(file, { catalog: standInCatalog });
       assert.equal(result.diagnostics[0]?.code, 'ts-untrusted');
       assert.throws(() => readFileSync(marker), /ENOENT/);
     } finally {

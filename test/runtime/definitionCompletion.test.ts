@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { completePipelineText, componentSnippet, newComponentId } from '../../runtime/definition/completion';
-import { registryCatalog } from '../../runtime/definition/registryCatalog';
+import { registryCatalog } from '../../runtime/components/registryCatalog';
 import { parsePipelineText } from '../../runtime/definition/parse';
 import { cursorContext, pipelineOutline } from '../../runtime/definition/yamlOutline';
 

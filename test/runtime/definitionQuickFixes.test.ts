@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { PipelineDiagnostic, QuickFix } from '../../runtime/definition/ir';
 import { checkPipelineText } from '../../runtime/definition/pipelineText';
-import { registryCatalog } from '../../runtime/definition/registryCatalog';
+import { registryCatalog } from '../../runtime/components/registryCatalog';
 import { LineIndex } from '../../runtime/definition/sourcePositions';
 
 const FILE = '/w/penguin.pipeline.yaml';

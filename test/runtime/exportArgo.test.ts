@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { registryCatalog } from '../../runtime/components/registryCatalog';
 import { loadPipelineText } from '../../runtime/definition/load';
 import { argoWorkflow, dnsLabel } from '../../runtime/export/argoWorkflow';
 import { MetadataStore } from '../../runtime/metadata/store';
@@ -86,7 +87,7 @@ components:
   off: {type: Command, enabled: false, inputs: {a: stats.s}, params: {command: [node, e.js]}, outputs: {y: Examples}}
   after_off: {type: Command, inputs: {y: off.y}, params: {command: [node, f.js]}}
 `;
-    const loaded = loadPipelineText(join(workspace, 'churn.pipeline.yaml'), text);
+    const loaded = loadPipelineText(join(workspace, 'churn.pipeline.yaml'), text, { catalog: registryCatalog });
     assert.ok(loaded.pipeline, JSON.stringify(loaded.diagnostics));
     const w = argoWorkflow(loaded.pipeline, { pipelinePath: 'pipelines/churn.pipeline.yaml', image: 'registry.example/mlpipe:1', claim: 'ws' }) as unknown as Workflow;
     assert.equal(w.apiVersion, 'argoproj.io/v1alpha1');

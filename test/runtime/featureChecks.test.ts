@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { registryCatalog } from '../../runtime/components/registryCatalog';
 import { featureCheckDiagnostics } from '../../runtime/definition/featureChecks';
 import { loadPipelineText } from '../../runtime/definition/load';
 import { MetadataStore } from '../../runtime/metadata/store';
@@ -53,11 +54,11 @@ describe('feature checks against the latest examples', () => {
   after(() => ws.dispose());
 
   const check = async (text: string) => {
-    const loaded = loadPipelineText(file, text);
+    const loaded = loadPipelineText(file, text, { catalog: registryCatalog });
     assert.ok(loaded.pipeline);
     const store = MetadataStore.open(join(ws.root, '.mlpipe', 'metadata.sqlite'), { readonly: true });
     try {
-      return await featureCheckDiagnostics(loaded.pipeline, store, { text });
+      return await featureCheckDiagnostics(loaded.pipeline, store, { text, catalog: registryCatalog });
     } finally {
       store.close();
     }
@@ -92,10 +93,10 @@ describe('feature checks against the latest examples', () => {
   });
 
   it('says nothing before the data exists', async () => {
-    const loaded = loadPipelineText(file, MISTAKES_PIPELINE.replace('pipeline: mistakes', 'pipeline: never-run'));
+    const loaded = loadPipelineText(file, MISTAKES_PIPELINE.replace('pipeline: mistakes', 'pipeline: never-run'), { catalog: registryCatalog });
     const store = MetadataStore.open(join(ws.root, '.mlpipe', 'metadata.sqlite'), { readonly: true });
     try {
-      assert.deepEqual(await featureCheckDiagnostics(loaded.pipeline!, store, {}), []);
+      assert.deepEqual(await featureCheckDiagnostics(loaded.pipeline!, store, { catalog: registryCatalog }), []);
     } finally {
       store.close();
     }

@@ -10,6 +10,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statS
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse, parseAllDocuments } from 'yaml';
+import { registryCatalog } from '../../runtime/components/registryCatalog';
 import { loadPipelineFile, loadPipelineText } from '../../runtime/definition/load';
 import { localPathForUri } from '../../runtime/export/kfpExecutor';
 import { kfpPipelineSpec, typeFromKfp } from '../../runtime/export/kfpPipeline';
@@ -45,7 +46,7 @@ describe('export to Kubeflow Pipelines v2', () => {
 
   it('every sample exports to a PipelineSpec that parses strictly as KFP does, and passes the API server rules', { skip: skipWithoutProto }, async () => {
     for (const file of samplePipelineFiles()) {
-      const loaded = await loadPipelineFile(file, { trusted: true });
+      const loaded = await loadPipelineFile(file, { trusted: true, catalog: registryCatalog });
       assert.ok(loaded.pipeline, file);
       const { spec } = kfpPipelineSpec(loaded.pipeline, { pipelinePath: relative(repoRoot, file), image: 'registry.example/mlpipe:1', pipelineRoot: 'gs://bucket/root' });
       assert.deepEqual(allProblems(spec), [], file);
@@ -54,7 +55,7 @@ describe('export to Kubeflow Pipelines v2', () => {
   });
 
   it('maps the penguin pipeline as TFX compiles it: one component per type, typed artifacts and parameters, tasks wired by producer', async () => {
-    const loaded = await loadPipelineFile(join(repoRoot, 'samples', 'penguin', 'penguin.pipeline.yaml'), { trusted: true });
+    const loaded = await loadPipelineFile(join(repoRoot, 'samples', 'penguin', 'penguin.pipeline.yaml'), { trusted: true, catalog: registryCatalog });
     const { spec, warnings } = kfpPipelineSpec(loaded.pipeline!, { pipelinePath: 'penguin/penguin.pipeline.yaml', image: 'img' });
     const s = spec as Obj;
     assert.equal(s['pipelineInfo'].name, 'penguin');
@@ -92,7 +93,7 @@ components:
   b: {type: Command, inputs: {x: a.out}, params: {command: [node, b.js, "{{inputs.x}}"]}, outputs: {r: Report}}
   c: {type: Command, params: {command: [node, c.js, "{{outputs.out}}"]}, outputs: {out: Examples}}
 `;
-    const p = loadPipelineText('/w/two.pipeline.yaml', text).pipeline!;
+    const p = loadPipelineText('/w/two.pipeline.yaml', text, { catalog: registryCatalog }).pipeline!;
     const s = kfpPipelineSpec(p, { pipelinePath: 'two.pipeline.yaml', image: 'img' }).spec as Obj;
     assert.equal(s['pipelineInfo'].name, 'two-commands');
     assert.equal(s['pipelineInfo'].displayName, 'Two Commands');
@@ -103,7 +104,7 @@ components:
 components:
   latest: {type: Resolver, params: {strategy: latest_artifact}, outputs: {model: Model}}
   push: {type: Command, inputs: {m: latest.model}, params: {command: [node, p.js, "{{inputs.m}}"]}}
-`).pipeline!;
+`, { catalog: registryCatalog }).pipeline!;
     assert.throws(() => kfpPipelineSpec(resolverFed, { pipelinePath: 'r.pipeline.yaml', image: 'img' }), /push\.inputs\.m comes from the Resolver latest/);
   });
 

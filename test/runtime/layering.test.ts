@@ -5,7 +5,7 @@
 // imports webview code.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { describe, it } from 'node:test';
 
 const repo = resolve(__dirname, '..', '..');
@@ -106,6 +106,19 @@ describe('layering', () => {
     assert.deepEqual(offenders.map((f) => relative(repo, f)), []);
   });
 
+  it('runtime/ imports only downward: a rank per layer, and no module imports from a higher one', () => {
+    const offenders: string[] = [];
+    for (const f of [...sources('runtime'), ...sources('common')]) {
+      const from = runtimeRank(f);
+      for (const s of importsOf(f)) {
+        if (!s.startsWith('.')) continue;
+        const to = runtimeRank(resolveModule(f, s));
+        if (from !== undefined && to !== undefined && to > from) offenders.push(`${relative(repo, f)} (${from}) -> ${s} (${to})`);
+      }
+    }
+    assert.deepEqual(offenders, []);
+  });
+
   it('webviews import only webviews/ and common/ code and browser packages (type-only imports of the runtime data contracts excepted)', () => {
     const allowedPackages = ['elkjs', '@vscode-elements/elements'];
     const offenders: string[] = [];
@@ -151,6 +164,37 @@ describe('layering', () => {
     assert.deepEqual(foreign, []);
   });
 });
+
+/**
+ * The runtime's layers, bottom up (after TFX: tfx/types and component_spec.py at the bottom, components
+ * over the libraries, orchestration over components). A module may import its own rank or lower ones.
+ * common/, errors and the component contract (components/spec.ts) are the bottom: everything reads them.
+ */
+const RUNTIME_RANKS: ReadonlyArray<[prefix: string, rank: number]> = [
+  ['common/', 0],
+  ['runtime/errors', 0],
+  ['runtime/workspace', 0],
+  ['runtime/components/spec', 0],
+  ['runtime/metadata/', 1],
+  ['runtime/data/', 1],
+  ['runtime/model/', 2],
+  ['runtime/definition/', 2],
+  ['runtime/components/', 3],
+  ['runtime/orchestrator/', 4],
+  ['runtime/export/', 5],
+  ['runtime/server/', 5],
+  ['runtime/cli/', 6],
+];
+
+/** The rank of a module (a path, with or without its extension); undefined outside the ranked folders. */
+function runtimeRank(path: string): number | undefined {
+  const rel = relative(repo, path).split(sep).join('/');
+  return RUNTIME_RANKS.find(([prefix]) => rel.startsWith(prefix) && (prefix.endsWith('/') || /^(\.[cm]?[jt]s)?$/.test(rel.slice(prefix.length))))?.[1];
+}
+
+function resolveModule(from: string, specifier: string): string {
+  return resolve(from, '..', specifier);
+}
 
 function isBuiltin(name: string): boolean {
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 // The store's own driver: two SQLite libraries in one process would break each other's POSIX locks.
 import Database from '../../runtime/metadata/sqlite';
 import { MetadataStore } from '../../runtime/metadata/store';
+import { latestArtifact } from '../../runtime/orchestrator/resolverStrategies';
 
 const RUNS_PER_PROCESS = 8;
 const STEPS = ['gen', 'stats', 'schema', 'train', 'eval'];
@@ -25,7 +26,7 @@ function child(): void {
   }
   const journalMode = process.env.MLPIPE_MLMD_JOURNAL === 'delete' ? 'delete' : 'wal';
   const store = MetadataStore.open(file, { journalMode });
-  store.recoverInterrupted('the runtime stopped (test)');
+  store.recoverInterrupted('the runtime stopped (test)', []);
   for (let r = 0; r < RUNS_PER_PROCESS; r++) {
     const { runContextId } = store.beginRun('shared', `${name}-run-${r}`);
     let previous: number[] = [];
@@ -92,7 +93,7 @@ if (process.env.MLPIPE_MLMD_CHILD) {
         } finally {
           raw.close();
         }
-        const last = store.lineage(store.latestArtifact('shared', 'Examples')!.id, { direction: 'upstream' });
+        const last = store.lineage(latestArtifact(store, 'shared', 'Examples')!.id, { direction: 'upstream' });
         assert.equal(last.nodes.filter((n) => n.kind === 'execution').length, STEPS.length);
       } finally {
         store.close();

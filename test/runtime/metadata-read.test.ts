@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import Database from '../../runtime/metadata/sqlite';
 import { MetadataStore, MetadataStoreError } from '../../runtime/metadata/store';
 import { sharedFixture } from '../sharedFixtures';
+import { latestArtifact, latestBlessedModel } from '../../runtime/orchestrator/resolverStrategies';
 
 const FIXTURE = sharedFixture('mlmd/mlmd-v8-getting-started.db');
 
@@ -69,7 +70,7 @@ test('a v8 database opened for writing is still only read: writes are refused, b
   const store = MetadataStore.open(copy);
   try {
     assert.equal(store.execution(1)!.type, 'Trainer');
-    assert.equal(store.recoverInterrupted('x'), 0);
+    assert.equal(store.recoverInterrupted('x', []), 0);
     assert.throws(() => store.beginRun('p', 'r'), (err: unknown) => err instanceof MetadataStoreError && err.code === 'version' && /version 8/.test(err.message));
   } finally {
     store.close();
@@ -200,8 +201,8 @@ test('a legacy InteractiveContext database with a crashed run and Windows URIs i
     assert.equal(store.latestNodeOutputs(pipeline, 'Trainer'), undefined, 'a crashed step has no outputs');
     assert.deepEqual(store.latestNodeOutputs(pipeline, 'CsvExampleGen')!.examples!.map((a) => a.id), [ids.examples]);
     // "exists" means LIVE: the orphaned model is never the latest Model.
-    assert.equal(store.latestArtifact(pipeline, 'Model'), undefined);
-    assert.equal(store.latestArtifact(pipeline, 'Examples')!.id, ids.examples);
+    assert.equal(latestArtifact(store, pipeline, 'Model'), undefined);
+    assert.equal(latestArtifact(store, pipeline, 'Examples')!.id, ids.examples);
   } finally {
     store.close();
   }
@@ -306,7 +307,7 @@ test('lineage crosses runs: upstream to the sources, downstream to every consume
   assert.equal(store.previousArtifactOfNode('p', 'trainer', 'model', m2)!.id, m1);
   assert.equal(store.previousArtifactOfNode('p', 'trainer', 'model', m1), undefined);
   assert.equal(store.previousArtifactOfNode('p', 'trainer', 'other_key', m2), undefined);
-  assert.equal(store.latestArtifact('p', 'Model')!.id, m2);
+  assert.equal(latestArtifact(store, 'p', 'Model')!.id, m2);
   assert.deepEqual(store.runExecutions(r2).map((e) => [e.nodeId, e.state]), [['gen', 'CACHED'], ['trainer', 'COMPLETE']]);
 });
 
@@ -317,19 +318,19 @@ test('latestBlessedModel follows LatestBlessedModelStrategy: newest model with a
     const e = store.registerExecution({ pipeline: 'p', runContextId: run, nodeId, executionType: nodeId, customProperties: {}, inputs: {} });
     return store.publishSucceeded(e, undefined, { [key]: [{ type, uri: uri(`${nodeId}-${e}`), properties: {}, customProperties }] })[key]![0]!;
   };
-  assert.equal(store.latestBlessedModel('p'), undefined, 'first run: nothing blessed');
+  assert.equal(latestBlessedModel(store, 'p'), undefined, 'first run: nothing blessed');
   const m1 = produce('trainer', 'model', 'Model');
   const b1 = produce('evaluator', 'blessing', 'ModelBlessing', { blessed: 1, current_model_id: m1, current_model: 'x' });
   const m2 = produce('trainer', 'model', 'Model');
   produce('evaluator', 'blessing', 'ModelBlessing', { blessed: 0, current_model_id: m2 });
   const m3 = produce('trainer', 'model', 'Model');
-  let found = store.latestBlessedModel('p')!;
+  let found = latestBlessedModel(store, 'p')!;
   assert.deepEqual([found.model.id, found.blessing.id], [m1, b1], 'the newest blessed model, not the newest model');
   const b3 = produce('evaluator', 'blessing', 'ModelBlessing', { blessed: true, current_model_id: m3 });
-  found = store.latestBlessedModel('p')!;
+  found = latestBlessedModel(store, 'p')!;
   assert.deepEqual([found.model.id, found.blessing.id], [m3, b3]);
   assert.equal(found.blessing.customProperties.blessed, true);
-  assert.equal(store.latestBlessedModel('other'), undefined);
+  assert.equal(latestBlessedModel(store, 'other'), undefined);
 });
 
 test('STRUCT values ("mlmd-struct::" + base64 protobuf Struct, as TFX writes them) are read as JSON', async () => {
@@ -400,7 +401,7 @@ test('a schema-v9 IR-style database (no proto_value/bool_value columns) is read,
     assert.deepEqual(store.listRuns({}).items.map((r) => [r.name, r.pipeline, r.state, r.executionCount]), [['20251008-054909.604092', 'taxi', 'COMPLETE', 2]]);
     assert.deepEqual(store.runExecutions(run).map((e) => e.nodeId), ['Trainer', 'Evaluator']);
     assert.equal(store.execution(trainer)!.customProperties.train_args, '{"num_steps":100}');
-    const best = store.latestBlessedModel('taxi')!;
+    const best = latestBlessedModel(store, 'taxi')!;
     assert.deepEqual([best.model.id, best.blessing.id, best.model.uri], [model, blessing, 'C:\\tfx\\Trainer\\model\\1']);
     assert.deepEqual(store.lineage(blessing, { direction: 'upstream' }).nodes.map((n) => `${n.kind}:${n.id}`), [
       `artifact:${model}`, `artifact:${blessing}`, `execution:${trainer}`, `execution:${evaluator}`,

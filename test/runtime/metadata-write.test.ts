@@ -11,6 +11,7 @@ import { join } from 'node:path';
 // The store's own driver: two SQLite libraries in one process would break each other's POSIX locks.
 import Database from '../../runtime/metadata/sqlite';
 import { MetadataStore, MetadataStoreError } from '../../runtime/metadata/store';
+import { APPROVAL_WAIT, waitingApprovals } from '../../runtime/orchestrator/approval';
 
 const EG_TYPE = 'tfx.components.example_gen.csv_example_gen.component.CsvExampleGen';
 const SG_TYPE = 'tfx.components.statistics_gen.component.StatisticsGen';
@@ -384,7 +385,7 @@ test('recoverInterrupted fails only executions whose process died, and keeps app
   f.store.setExecutionProperties(sleeperOwned, { __pid__: sleeper.pid!, __process_start__: Date.now() });
 
   const updatedBefore = f.store.execution(done.eg)!.updateTime;
-  assert.equal(f.store.recoverInterrupted('The runtime stopped while this step ran (killed?). Run it again.'), 3);
+  assert.equal(f.store.recoverInterrupted('The runtime stopped while this step ran (killed?). Run it again.', [APPROVAL_WAIT]), 3);
   assert.equal(f.store.execution(reusedOwnPid)!.state, 'FAILED');
   assert.equal(f.store.execution(beforeReboot)!.state, 'FAILED');
   assert.equal(f.store.execution(sleeperOwned)!.state, 'RUNNING');
@@ -398,8 +399,8 @@ test('recoverInterrupted fails only executions whose process died, and keeps app
   assert.equal(state(foreign).state, 'RUNNING');
   assert.equal(state(done.eg).state, 'COMPLETE');
   assert.equal(state(done.eg).updateTime, updatedBefore, 'finished executions are not touched');
-  assert.deepEqual(f.store.waitingApprovals().map((e) => e.id), [approval]);
-  assert.equal(f.store.recoverInterrupted('again'), 0, 'idempotent');
+  assert.deepEqual(waitingApprovals(f.store).map((e) => e.id), [approval]);
+  assert.equal(f.store.recoverInterrupted('again', [APPROVAL_WAIT]), 0, 'idempotent');
 });
 
 test('a wrong property type is a clear error and the whole publish is rolled back', () => {
@@ -455,7 +456,7 @@ test('a store opened read-only refuses every write and leaves the file byte-iden
   try {
     assert.equal(ro.listRuns({}).total, 1);
     assert.throws(() => ro.beginRun('penguin', 'run-2'), (err: unknown) => err instanceof MetadataStoreError && err.code === 'readonly');
-    assert.equal(ro.recoverInterrupted('x'), 0);
+    assert.equal(ro.recoverInterrupted('x', []), 0);
   } finally {
     ro.close();
   }

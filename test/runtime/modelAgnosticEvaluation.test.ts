@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { ComponentError, type InputArtifact } from '../../runtime/components/spec';
-import { runEvaluator, type MetricsFile } from '../../runtime/model/evaluatorExecutor';
+import { runEvaluator, type MetricsFile } from '../../runtime/components/evaluator.executor';
 import { artifact, context, tempDir, writeSplit } from './modelFixtures';
 
 interface BinaryRow {

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { ComponentError, type InputArtifact } from '../../runtime/components/spec';
 import { evaluatorSpec } from '../../runtime/components/evaluator';
-import { runEvaluator, type MetricsFile } from '../../runtime/model/evaluatorExecutor';
+import { runEvaluator, type MetricsFile } from '../../runtime/components/evaluator.executor';
 import type { ValidationResult } from '../../runtime/model/thresholds';
 import { artifact, context, handModel, tempDir, writeSplit } from './modelFixtures';
 

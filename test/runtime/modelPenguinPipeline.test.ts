@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MetadataStore } from '../../runtime/metadata/store';
-import type { MetricsFile } from '../../runtime/model/evaluatorExecutor';
+import type { MetricsFile } from '../../runtime/components/evaluator.executor';
 import { recordApproval } from '../../runtime/orchestrator/approval';
 import type { RunResult } from '../../runtime/orchestrator/api';
 import { runPipeline } from '../../runtime/orchestrator/run';

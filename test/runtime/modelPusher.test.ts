@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { InputArtifact } from '../../runtime/components/spec';
 import { loadModel, predict, disposeModel } from '../../runtime/model/predict';
-import { nextVersion, runPusher } from '../../runtime/model/pushExecutor';
+import { nextVersion, runPusher } from '../../runtime/components/pusher.executor';
 import { artifact, context, handModel, tempDir } from './modelFixtures';
 
 let root: string;

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ComponentError, type InputArtifact } from '../../runtime/components/spec';
 import { PYTHON_ENV } from '../../runtime/model/pythonRuntime';
-import { runTrainer } from '../../runtime/model/trainerExecutor';
+import { runTrainer } from '../../runtime/components/trainer.executor';
 import { context, penguinExamples, penguinTransform, tempDir, type TestContext } from './modelFixtures';
 
 const PYTHON = '/usr/bin/python3';

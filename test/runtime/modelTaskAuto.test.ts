@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { splitDir, EXAMPLES_FILE } from '../../runtime/components/artifacts';
+import { splitDir, EXAMPLES_FILE } from '../../common/artifacts';
 import type { InputArtifact } from '../../runtime/components/spec';
-import { runEvaluator, type MetricsFile } from '../../runtime/model/evaluatorExecutor';
+import { runEvaluator, type MetricsFile } from '../../runtime/components/evaluator.executor';
 import { chooseTask } from '../../runtime/model/taskChoice';
-import { runTrainer } from '../../runtime/model/trainerExecutor';
+import { runTrainer } from '../../runtime/components/trainer.executor';
 import { artifact, asInput, context, duckdb, PENGUIN_CSV, tempDir } from './modelFixtures';
 
 const quote = (s: string): string => `'${s.replaceAll("'", "''")}'`;

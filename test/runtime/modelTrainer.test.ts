@@ -5,11 +5,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { ComponentError, type InputArtifact } from '../../runtime/components/spec';
-import { runEvaluator, type MetricsFile } from '../../runtime/model/evaluatorExecutor';
+import { runEvaluator, type MetricsFile } from '../../runtime/components/evaluator.executor';
 import { disposeModel, loadModel, predict } from '../../runtime/model/predict';
 import { readParquetRows } from '../../runtime/model/parquetRows';
 import { trainerSpec } from '../../runtime/components/trainer';
-import { runTrainer } from '../../runtime/model/trainerExecutor';
+import { runTrainer } from '../../runtime/components/trainer.executor';
 import { withModelTurn } from '../../runtime/model/backend';
 import { asInput, context, EXPECTED_BACKEND, penguinExamples, REPO, penguinTransform, readSplitRows, tempDir, type TestContext } from './modelFixtures';
 

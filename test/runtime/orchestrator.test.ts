@@ -11,6 +11,7 @@ import { recordApproval } from '../../runtime/orchestrator/approval';
 import type { RunEvent } from '../../runtime/orchestrator/events';
 import { PipelineInvalidError, RunRequestError, runPipeline } from '../../runtime/orchestrator/run';
 import { nodeCommand, tempWorkspace, type TempWorkspace } from './workspaceFixture';
+import { waitingApprovals } from '../../runtime/orchestrator/approval';
 
 const WRITE = "require('fs').writeFileSync(process.argv[1]+'/out.txt', process.argv[2] || 'x')";
 const APPEND = "const fs=require('fs'); fs.writeFileSync(process.argv[2]+'/out.txt', fs.readFileSync(process.argv[1]+'/out.txt','utf8') + process.argv[3])";
@@ -356,7 +357,7 @@ components:
     const store = MetadataStore.open(ws.db, { readonly: true });
     try {
       assert.equal(store.execution(waiting.executionId)!.state, 'RUNNING');
-      assert.ok(store.waitingApprovals().some((e) => e.id === waiting.executionId));
+      assert.ok(waitingApprovals(store).some((e) => e.id === waiting.executionId));
     } finally {
       store.close();
     }
@@ -440,7 +441,7 @@ components:
         const b = store.execution(undecided)!;
         assert.equal(b.state, 'CANCELED');
         assert.match(b.error ?? '', new RegExp(`superseded by execution ${third.steps['approval']!.executionId}`));
-        assert.deepEqual(store.waitingApprovals().map((e) => e.id), [third.steps['approval']!.executionId]);
+        assert.deepEqual(waitingApprovals(store).map((e) => e.id), [third.steps['approval']!.executionId]);
       } finally {
         store.close();
       }

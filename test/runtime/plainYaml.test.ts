@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadPipelineFile } from '../../runtime/definition/load';
+import { registryCatalog } from '../../runtime/components/registryCatalog';
 import { argoWorkflow } from '../../runtime/export/argoWorkflow';
 import { kfpPipelineSpec } from '../../runtime/export/kfpPipeline';
 import { plainYaml, type Plain } from '../../runtime/export/plainYaml';
@@ -27,7 +28,7 @@ describe('plainYaml', () => {
 
   it('round-trips every sample export', async () => {
     for (const file of samplePipelineFiles()) {
-      const p = (await loadPipelineFile(file, { trusted: true })).pipeline!;
+      const p = (await loadPipelineFile(file, { trusted: true, catalog: registryCatalog })).pipeline!;
       const docs = [argoWorkflow(p, { pipelinePath: 'x.pipeline.yaml', image: 'img', claim: 'c' }), kfpPipelineSpec(p, { pipelinePath: 'x.pipeline.yaml', image: 'img' }).spec];
       for (const d of docs) assert.deepEqual(parse(plainYaml(d)), d, file);
     }

@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { describeCron, kfpCronExpression, parseCron } from '../../common/cron';
 import { loadPipelineText } from '../../runtime/definition/load';
 import { buildPipelineJsonSchema } from '../../runtime/definition/pipelineSchema';
-import { registryCatalog } from '../../runtime/definition/registryCatalog';
+import { registryCatalog } from '../../runtime/components/registryCatalog';
 import { argoWorkflow } from '../../runtime/export/argoWorkflow';
 import { kfpPipelineSpec, kfpRecurringRun } from '../../runtime/export/kfpPipeline';
 import { checkArgo, checkArgoStructure, loadArgoSchema } from '../../runtime/export/validateArgo';
@@ -78,7 +78,7 @@ describe('cron expressions', () => {
 
 describe('schedule in a pipeline file', () => {
   it('is read into the IR', () => {
-    const r = loadPipelineText('/w/nightly.pipeline.yaml', pipelineWith('{cron: "0 3 * * *", timezone: Europe/Berlin}'));
+    const r = loadPipelineText('/w/nightly.pipeline.yaml', pipelineWith('{cron: "0 3 * * *", timezone: Europe/Berlin}'), { catalog: registryCatalog });
     assert.deepEqual(r.diagnostics, []);
     assert.equal(r.pipeline!.schedule!.cron, '0 3 * * *');
     assert.equal(r.pipeline!.schedule!.timezone, 'Europe/Berlin');
@@ -86,20 +86,20 @@ describe('schedule in a pipeline file', () => {
   });
 
   it('a cron syntax error is a diagnostic at its exact position', () => {
-    const quoted = loadPipelineText('/w/n.pipeline.yaml', pipelineWith('{cron: "0 25 * * *"}'));
+    const quoted = loadPipelineText('/w/n.pipeline.yaml', pipelineWith('{cron: "0 25 * * *"}'), { catalog: registryCatalog });
     const d = quoted.diagnostics.find((x) => x.code === 'invalid-cron')!;
     assert.ok(d, JSON.stringify(quoted.diagnostics));
     // `schedule: {cron: "0 25 * * *"}`: the 25 starts at column 21 of line 2 (the quote is at 18).
     assert.deepEqual(d.range, { start: { line: 2, column: 21 }, end: { line: 2, column: 23 } });
     assert.match(d.message, /hour 25 is out of range 0-23/);
-    const block = loadPipelineText('/w/n.pipeline.yaml', pipelineWith('\n  cron: 0 3 * * fri-mon\n  timezone: Mars/Olympus'));
+    const block = loadPipelineText('/w/n.pipeline.yaml', pipelineWith('\n  cron: 0 3 * * fri-mon\n  timezone: Mars/Olympus'), { catalog: registryCatalog });
     const range = block.diagnostics.find((x) => x.code === 'invalid-cron')!;
     assert.deepEqual(range.range.start, { line: 3, column: 17 });
     assert.match(range.message, /range fri-mon of day of week runs backwards/);
     const zone = block.diagnostics.find((x) => x.code === 'invalid-timezone')!;
     assert.deepEqual(zone.range.start, { line: 4, column: 13 });
     assert.match(zone.message, /Unknown time zone `Mars\/Olympus`/);
-    const typo = loadPipelineText('/w/n.pipeline.yaml', pipelineWith('{cronn: "0 3 * * *"}'));
+    const typo = loadPipelineText('/w/n.pipeline.yaml', pipelineWith('{cronn: "0 3 * * *"}'), { catalog: registryCatalog });
     assert.ok(typo.diagnostics.some((x) => x.code === 'unknown-field' && /did you mean `cron`/.test(x.message)));
     assert.ok(typo.diagnostics.some((x) => x.code === 'invalid-schedule' && /needs `cron:`/.test(x.message)));
   });
@@ -113,7 +113,7 @@ describe('schedule in a pipeline file', () => {
 });
 
 describe('scheduled exports', () => {
-  const scheduled = () => loadPipelineText('/w/nightly.pipeline.yaml', pipelineWith('{cron: "0 3 * * *", timezone: Europe/Berlin}')).pipeline!;
+  const scheduled = () => loadPipelineText('/w/nightly.pipeline.yaml', pipelineWith('{cron: "0 3 * * *", timezone: Europe/Berlin}'), { catalog: registryCatalog }).pipeline!;
 
   it('Argo: a CronWorkflow, valid against the structural check and Argo\'s strict schema', { skip: skipWithoutFixture('export/argo/schema.json') }, () => {
     const w = argoWorkflow(scheduled(), { pipelinePath: 'nightly.pipeline.yaml', image: 'img', claim: 'ws' }) as Record<string, any>;
@@ -142,7 +142,7 @@ describe('scheduled exports', () => {
     assert.equal(recurring.body['no_catchup'], true);
     assert.equal(recurring.body['pipeline_spec'], spec);
     assert.match(recurring.warnings.join(), /take no time zone.*not Europe\/Berlin/);
-    assert.equal(kfpRecurringRun(loadPipelineText('/w/x.pipeline.yaml', pipelineWith('{cron: "@hourly", timezone: UTC}')).pipeline!, spec)!.warnings.length, 0);
+    assert.equal(kfpRecurringRun(loadPipelineText('/w/x.pipeline.yaml', pipelineWith('{cron: "@hourly", timezone: UTC}'), { catalog: registryCatalog }).pipeline!, spec)!.warnings.length, 0);
   });
 
   it("the CLI writes KFP's recurring run when asked, and a CronWorkflow for Argo", () => {

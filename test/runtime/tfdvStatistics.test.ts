@@ -8,7 +8,7 @@ import { before, describe, it } from 'node:test';
 import { ComponentError, type InputArtifact } from '../../runtime/components/spec';
 import { planImport } from '../../runtime/components/importerSource';
 import { readSplitStatistics } from '../../runtime/data/statisticsFiles';
-import { runExampleValidator } from '../../runtime/data/validation';
+import { runExampleValidator } from '../../runtime/components/exampleValidator.executor';
 import { artifact, context, tempDir } from './modelFixtures';
 import { sharedFixture, skipWithoutFixture } from '../sharedFixtures';
 
@@ -47,7 +47,7 @@ describe('TFX binary statistics and pbtxt schema', { skip }, () => {
   });
 
   it('decodes FeatureStats.pb, sparse fields filled (rank histograms, empty numeric stats)', () => {
-    const ds = readSplitStatistics(stats, 'train');
+    const ds = readSplitStatistics(stats.uri, 'train');
     assert.equal(ds.numExamples, 10036);
     assert.equal(ds.features.length, 18);
     const company = ds.features.find((f) => f.path.step[0] === 'company');

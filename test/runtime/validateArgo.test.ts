@@ -6,6 +6,7 @@ import { samplePipelineFiles } from './samplePipelines';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
+import { registryCatalog } from '../../runtime/components/registryCatalog';
 import { loadPipelineFile } from '../../runtime/definition/load';
 import { argoWorkflow } from '../../runtime/export/argoWorkflow';
 import { checkAgainstArgoSchema, checkArgo, checkArgoStructure, loadArgoSchema, strictArgoSchema } from '../../runtime/export/validateArgo';
@@ -67,7 +68,7 @@ describe("Argo exports against Argo's schema.json", () => {
     const files = samplePipelineFiles();
     assert.ok(files.length >= 2);
     for (const file of files) {
-      const loaded = await loadPipelineFile(file, { trusted: true });
+      const loaded = await loadPipelineFile(file, { trusted: true, catalog: registryCatalog });
       assert.ok(loaded.pipeline, file);
       const w = argoWorkflow(loaded.pipeline, { pipelinePath: 'p.pipeline.yaml', image: 'registry.example/mlpipe:1', claim: 'ws', serviceAccount: 'runner' });
       const check = checkArgo(w, argoSchema());

@@ -133,13 +133,15 @@ for (const theme of ['dark', 'light'] as const) {
         await session!.screenshot(`dag-preview-${theme}`);
         if (theme === 'light') return;
 
-        // Type a half-finished step: the preview keeps the last good graph and lists the errors.
+        // Type a half-finished step: the preview shows every component it could read, the half-typed one
+        // marked as broken, and lists the errors (issue 10: one typo does not hide the graph).
         await page.locator(ACTIVE_EDITOR).click();
         await page.keyboard.press('Control+End');
         await page.keyboard.press('Home');
         await page.keyboard.insertText('  summary: {type: Command, inputs: {counts: count.');
         await dag.locator('#problems').waitFor({ timeout: 20_000 });
-        assert.equal(await dag.locator('.node').count(), 3);
+        await dag.locator('.node.broken[data-id="summary"]').waitFor({ timeout: 20_000 });
+        assert.equal(await dag.locator('.node:not(.broken)').count(), 3);
         // Delete the line again (Home twice reaches column 1): the errors go away.
         await page.keyboard.press('End');
         await page.keyboard.press('Home');

@@ -5,7 +5,7 @@
 // very artifacts the first run wrote, so after three runs every step appears three times around the
 // same artifacts. Executions of one node with the same outputs are folded into one group; a group
 // the user expands shows its executions again.
-import type { LineageEdge, LineageGraph, LineageNode } from '../../runtime/metadata/types';
+import type { LineageEdge, LineageGraph, LineageNode } from '../protocol';
 
 export interface FoldedNode {
   /** `a<id>`, `e<id>`, or `g<first execution id>` for a group. */

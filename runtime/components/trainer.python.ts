@@ -5,16 +5,16 @@
 // signature beside it so the Evaluator and serving can run it from raw records.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EXAMPLES_FILE, MODEL_DIR, SCHEMA_FILE, splitDir, splitNames } from '../components/artifacts';
-import { ComponentError, type ExecutorContext, type ExecutorResult, type InputArtifact } from '../components/spec';
+import { EXAMPLES_FILE, MODEL_DIR, SCHEMA_FILE, splitDir, splitNames } from '../../common/artifacts';
+import { ComponentError, type ExecutorContext, type ExecutorResult, type InputArtifact } from './spec';
 import { queryRows, quoteIdent, quoteString, withDuckDb } from '../data/duckdbEngine';
 import type { TransformProgram } from '../data/transformProgram';
-import { enumParam, objectParam } from './paramReading';
-import { PYTHON_MODULE_FILE } from './pythonModel';
-import { pythonInterpreter, pythonVersion, runBridge } from './pythonRuntime';
-import { loadAnyModel, modelFolder } from './servingModel';
-import { MODEL_FILE, readSignatureFile, SIGNATURE_FILE, writeSignatureFile, type ModelFormat, type ModelSignature } from './signature';
-import type { TrainerSettings } from './trainerExecutor';
+import { enumParam, objectParam } from '../model/paramReading';
+import { PYTHON_MODULE_FILE } from '../model/pythonModel';
+import { pythonInterpreter, pythonVersion, runBridge } from '../model/pythonRuntime';
+import { loadAnyModel, modelFolder } from '../model/servingModel';
+import { MODEL_FILE, readSignatureFile, SIGNATURE_FILE, writeSignatureFile, type ModelFormat, type ModelSignature } from '../model/signature';
+import type { TrainerSettings } from './trainer.executor';
 
 export const DATA_FORMATS = ['parquet', 'csv'] as const;
 export type DataFormat = (typeof DATA_FORMATS)[number];

@@ -5,10 +5,11 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { blessingVerdict } from '../../common/blessing';
-import { ComponentError, type ExecutorContext, type ExecutorResult, type InputArtifact, type PropertyValue } from '../components/spec';
-import { stringParam } from './paramReading';
-import { writePushManifest } from './modelManifest';
-import { modelFolder } from './servingModel';
+import { ComponentError, type ExecutorContext, type ExecutorResult, type InputArtifact } from './spec';
+import type { PropertyValue } from '../../common/artifacts';
+import { stringParam } from '../model/paramReading';
+import { writePushManifest } from '../model/modelManifest';
+import { modelFolder } from '../model/servingModel';
 
 /** Why not to push, or undefined when the model may go out. */
 export function pushRefusal(blessing: InputArtifact, approval: InputArtifact | undefined): string | undefined {

@@ -2,16 +2,16 @@
 // against TFMA-style thresholds, written as metrics.json + validation.json and a ModelBlessing.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EXAMPLES_FILE, METRICS_FILE, splitDir, VALIDATION_FILE } from '../components/artifacts';
-import { ComponentError, type ExecutorContext, type ExecutorResult, type InputArtifact } from '../components/spec';
+import { EXAMPLES_FILE, METRICS_FILE, splitDir, VALIDATION_FILE } from '../../common/artifacts';
+import { ComponentError, type ExecutorContext, type ExecutorResult, type InputArtifact } from './spec';
 import { withDuckDb } from '../data/duckdbEngine';
-import { ensureBackend, withModelTurn } from './backend';
-import { optionalString, stringParam } from './paramReading';
-import { loadAnyModel, type LoadedModel } from './servingModel';
-import { evaluateModel, loadEvalTable, writePredictions, type ModelMetricsBlock } from './sliceEvaluation';
-import type * as PredictionEvaluator from './predictionEvaluator';
-import { parseSlices } from './slicingSpecs';
-import { parseThresholds, validateMetrics, type SliceMetrics, type Thresholds, type ValidationResult } from './thresholds';
+import { ensureBackend, withModelTurn } from '../model/backend';
+import { optionalString, stringParam } from '../model/paramReading';
+import { loadAnyModel, type LoadedModel } from '../model/servingModel';
+import { evaluateModel, loadEvalTable, writePredictions, type ModelMetricsBlock } from '../model/sliceEvaluation';
+import type * as PredictionEvaluator from './evaluator.predictions';
+import { parseSlices } from '../model/slicingSpecs';
+import { parseThresholds, validateMetrics, type SliceMetrics, type Thresholds, type ValidationResult } from '../model/thresholds';
 
 export const PREDICTIONS_FILE = 'predictions.parquet';
 export { parseSlices };
@@ -56,7 +56,7 @@ async function evaluateInTurn(ctx: ExecutorContext): Promise<ExecutorResult> {
     if (ctx.params['prediction_column'] === undefined) {
       throw new ComponentError('input "model" is required (the candidate model), unless the examples already hold predictions', 'Wire model: trainer.model, or set params.prediction_column (and params.label) to evaluate a column of predictions.');
     }
-    return (require('./predictionEvaluator') as typeof PredictionEvaluator).evaluatePredictions(ctx, examples);
+    return (require('./evaluator.predictions') as typeof PredictionEvaluator).evaluatePredictions(ctx, examples);
   }
   const baselineInput = only(ctx, 'baseline_model');
   const split = stringParam(ctx.params, 'eval_split', 'eval');

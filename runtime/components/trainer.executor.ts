@@ -3,19 +3,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { EXAMPLES_FILE, MODEL_DIR, SCHEMA_FILE, splitDir, splitNames, TRANSFORM_GRAPH_FILE } from '../components/artifacts';
-import { loadUserModule } from '../components/functionModule';
-import { ComponentError, type ExecutorContext, type ExecutorResult, type InputArtifact } from '../components/spec';
+import { EXAMPLES_FILE, MODEL_DIR, SCHEMA_FILE, splitDir, splitNames, TRANSFORM_GRAPH_FILE } from '../../common/artifacts';
+import { loadUserModule } from './functionModule';
+import { ComponentError, type ExecutorContext, type ExecutorResult, type InputArtifact } from './spec';
 import { parseTransformProgram, type TransformProgram } from '../data/transformProgram';
-import { type BackendName, selectBackend, withModelTurn } from './backend';
-import { buildDnn, compileModel, inputTensors } from './dnn';
-import { buildFeatureSpec, encodeFeatures, encodeLabels, FEATURE_SPEC_FILE, type FeatureSpec } from './featureSpec';
-import { loadModelFiles, saveModelFiles } from './modelFiles';
-import { enumParam, integerListParam, numberParam, objectParam, optionalString, stringListParam, stringParam } from './paramReading';
-import { readParquetRows, type Row } from './parquetRows';
-import type { TrainerFnArgs, TrainerSplit } from './trainerModule';
-import { isPythonModule, runPythonTrainer } from './pythonTrainer';
-import { fitModel, withKnownLabels, type EpochRecord, type FitOptions, type FitResult, type TrainSet } from './training';
+import { type BackendName, selectBackend, withModelTurn } from '../model/backend';
+import { buildDnn, compileModel, inputTensors } from '../model/dnn';
+import { buildFeatureSpec, encodeFeatures, encodeLabels, FEATURE_SPEC_FILE, type FeatureSpec } from '../model/featureSpec';
+import { loadModelFiles, saveModelFiles } from '../model/modelFiles';
+import { enumParam, integerListParam, numberParam, objectParam, optionalString, stringListParam, stringParam } from '../model/paramReading';
+import { readParquetRows, type Row } from '../model/parquetRows';
+import type { TrainerFnArgs, TrainerSplit } from '../model/trainerModule';
+import { isPythonModule, runPythonTrainer } from './trainer.python';
+import { fitModel, withKnownLabels, type EpochRecord, type FitOptions, type FitResult, type TrainSet } from '../model/training';
 
 export const HISTORY_FILE = 'history.json';
 

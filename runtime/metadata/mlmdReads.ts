@@ -1,10 +1,13 @@
-// Read side of the metadata store: the queries the CLI, the server and the views need, over databases
-// written by us or by TFX (IR style and legacy InteractiveContext style, schema versions 8–10).
+// The reads of ML Metadata, over databases written by us or by TFX (IR style and legacy
+// InteractiveContext style, schema versions 6–10): generic loaders of artifacts, executions, events and
+// their properties (MLMD's get_* calls), and the IR and legacy lookups of pipelines, runs and nodes the
+// CLI, the server and the views need. Nothing here knows a component: what TFX or mlpipe means by a
+// property (a blessing, a wait) is decided above, in the orchestrator.
 // Batch loaders take id lists bound as one JSON array (`json_each`), so a page costs a fixed number of
 // statements, whatever its size.
 
-import type Database from './sqlite';
-import type { Properties } from '../components/spec';
+import type { Properties } from '../../common/artifacts';
+import type { MetadataConnection, SchemaColumns } from './connection';
 import { groupProperties, type PropertyRow } from './propertyCodec';
 import {
   ARTIFACT_STATES,
@@ -19,8 +22,9 @@ import {
   ExecutionStateCode,
   PROP_APPROVAL_STATE,
   PROP_EXECUTION_RESULT,
+  PROPERTY_OWNER_COLUMN,
   TypeKind,
-  type TypeKindValue,
+  type PropertyTable,
 } from './schema';
 import type {
   ArtifactEvent,
@@ -33,15 +37,6 @@ import type {
   Page,
   RunSummary,
 } from './types';
-
-type PropertyTable = 'ArtifactProperty' | 'ExecutionProperty' | 'ContextProperty';
-
-/** Which optional columns the property tables have in this file (they grew with schema versions). */
-export interface SchemaColumns {
-  ArtifactProperty: readonly string[];
-  ExecutionProperty: readonly string[];
-  ContextProperty: readonly string[];
-}
 
 interface ArtifactRow {
   id: number;
@@ -77,11 +72,6 @@ interface PathRow {
 }
 
 const OPTIONAL_VALUE_COLUMNS = ['byte_value', 'proto_value', 'bool_value'] as const;
-const OWNER_COLUMN: Record<PropertyTable, string> = {
-  ArtifactProperty: 'artifact_id',
-  ExecutionProperty: 'execution_id',
-  ContextProperty: 'context_id',
-};
 
 export function artifactStateName(code: number | null): ArtifactState {
   if (code === null || code === undefined) return null;
@@ -117,73 +107,33 @@ function ids(list: Iterable<number>): string {
   return JSON.stringify([...new Set(list)]);
 }
 
-export class MetadataQueries {
-  private readonly statements = new Map<string, Database.Statement>();
-  private typesById = new Map<number, { name: string; kind: number }>();
-  private typesByKey = new Map<string, number>();
+export class MlmdReads {
+  private readonly columns: SchemaColumns;
 
-  constructor(
-    private readonly db: Database.Database,
-    private readonly columns: SchemaColumns,
-  ) {}
-
-  stmt(sql: string): Database.Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
+  constructor(private readonly conn: MetadataConnection) {
+    this.columns = conn.columns;
   }
 
-  // ---- types -------------------------------------------------------------------------------------
-
-  private loadTypes(): void {
-    const rows = this.stmt('SELECT id, name, type_kind FROM `Type` WHERE version IS NULL OR version = \'\'').all() as Array<{
-      id: number;
-      name: string;
-      type_kind: number;
-    }>;
-    this.typesById = new Map();
-    this.typesByKey = new Map();
-    for (const r of rows) {
-      this.typesById.set(r.id, { name: r.name, kind: r.type_kind });
-      if (!this.typesByKey.has(`${r.type_kind}:${r.name}`)) this.typesByKey.set(`${r.type_kind}:${r.name}`, r.id);
-    }
+  stmt(sql: string) {
+    return this.conn.stmt(sql);
   }
 
-  /** Type id by name and kind; reloads once on a miss, since another process may have added it. */
-  typeId(name: string, kind: TypeKindValue): number | undefined {
-    const key = `${kind}:${name}`;
-    let id = this.typesByKey.get(key);
-    if (id === undefined) {
-      this.loadTypes();
-      id = this.typesByKey.get(key);
-    }
-    return id;
+  private typeId(name: string, kind: Parameters<MetadataConnection['typeId']>[1]): number | undefined {
+    return this.conn.typeId(name, kind);
   }
 
-  typeName(id: number): string {
-    let t = this.typesById.get(id);
-    if (!t) {
-      // Versioned types are not in the name map; look them up directly.
-      this.loadTypes();
-      t = this.typesById.get(id);
-      if (!t) {
-        const row = this.stmt('SELECT name, type_kind FROM `Type` WHERE id = ?').get(id) as { name: string; type_kind: number } | undefined;
-        if (!row) return `type#${id}`;
-        t = { name: row.name, kind: row.type_kind };
-        this.typesById.set(id, t);
-      }
-    }
-    return t.name;
+  private typeName(id: number): string {
+    return this.conn.typeName(id);
   }
 
-  /** Forgets cached types (after a rolled-back write registered some). */
-  forgetTypes(): void {
-    this.typesById = new Map();
-    this.typesByKey = new Map();
+  /** What the database holds, by table: says why a database without pipeline runs still has content. */
+  counts(): { artifacts: number; executions: number; contexts: number } {
+    return this.stmt(
+      'SELECT (SELECT COUNT(*) FROM `Artifact`) AS artifacts, (SELECT COUNT(*) FROM `Execution`) AS executions, (SELECT COUNT(*) FROM `Context`) AS contexts',
+    ).get() as { artifacts: number; executions: number; contexts: number };
   }
+
+  // ---- contexts ----------------------------------------------------------------------------------
 
   private contextTypeId(name: string): number {
     return this.typeId(name, TypeKind.CONTEXT) ?? -1;
@@ -202,7 +152,7 @@ export class MetadataQueries {
     const list = ids(ownerIds);
     if (list === '[]') return new Map();
     const extra = OPTIONAL_VALUE_COLUMNS.filter((c) => this.columns[table].includes(c)).map((c) => `, \`${c}\``);
-    const owner = OWNER_COLUMN[table];
+    const owner = PROPERTY_OWNER_COLUMN[table];
     const rows = this.stmt(
       `SELECT \`${owner}\` AS owner, name, is_custom_property, int_value, double_value, string_value${extra.join('')}` +
         ` FROM \`${table}\` WHERE \`${owner}\` IN (SELECT value FROM json_each(?))`,
@@ -470,12 +420,18 @@ export class MetadataQueries {
     if (runIds.length === 0) return out;
     const rows = this.stmt(
       'SELECT a.context_id AS id, COUNT(*) AS count, MAX(e.last_update_time_since_epoch) AS updated,' +
-        ' SUM(e.last_known_state = 2) AS running, SUM(e.last_known_state = 4) AS failed, SUM(e.last_known_state = 6) AS canceled,' +
-        ' SUM(e.last_known_state = 2 AND EXISTS (SELECT 1 FROM `ExecutionProperty` p WHERE p.execution_id = e.id' +
-        '   AND p.name = ? AND p.is_custom_property = 1 AND p.string_value = \'waiting\')) AS waiting' +
+        ' SUM(e.last_known_state = @running) AS running, SUM(e.last_known_state = @failed) AS failed, SUM(e.last_known_state = @canceled) AS canceled,' +
+        ' SUM(e.last_known_state = @running AND EXISTS (SELECT 1 FROM `ExecutionProperty` p WHERE p.execution_id = e.id' +
+        '   AND p.name = @waitProperty AND p.is_custom_property = 1 AND p.string_value = \'waiting\')) AS waiting' +
         ' FROM `Association` a JOIN `Execution` e ON e.id = a.execution_id' +
-        ' WHERE a.context_id IN (SELECT value FROM json_each(?)) GROUP BY a.context_id',
-    ).all(PROP_APPROVAL_STATE, ids(runIds)) as Array<{
+        ' WHERE a.context_id IN (SELECT value FROM json_each(@runs)) GROUP BY a.context_id',
+    ).all({
+      running: ExecutionStateCode.RUNNING,
+      failed: ExecutionStateCode.FAILED,
+      canceled: ExecutionStateCode.CANCELED,
+      waitProperty: PROP_APPROVAL_STATE,
+      runs: ids(runIds),
+    }) as Array<{
       id: number;
       count: number;
       updated: number;
@@ -592,44 +548,45 @@ export class MetadataQueries {
     return out;
   }
 
-  // ---- resolution strategies ---------------------------------------------------------------------
+  // ---- generic lookups for the layers above -------------------------------------------------------
 
-  latestArtifact(pipeline: string, type: string): ArtifactSummary | undefined {
-    const ctx = this.contextId(CONTEXT_PIPELINE, pipeline);
+  /** LIVE artifacts of `type` attributed to a context, newest first (MLMD get_artifacts_by_context, filtered). */
+  liveArtifactsOfContext(contextType: string, contextName: string, type: string, limit?: number): ArtifactSummary[] {
+    const ctx = this.contextId(contextType, contextName);
     const typeId = this.typeId(type, TypeKind.ARTIFACT);
-    if (ctx === undefined || typeId === undefined) return undefined;
-    const row = this.stmt(
+    if (ctx === undefined || typeId === undefined) return [];
+    const sql =
       'SELECT at.artifact_id AS id FROM `Attribution` at JOIN `Artifact` a ON a.id = at.artifact_id' +
-        ' WHERE at.context_id = ? AND a.type_id = ? AND a.state = ? ORDER BY at.artifact_id DESC LIMIT 1',
-    ).get(ctx, typeId, ArtifactStateCode.LIVE) as { id: number } | undefined;
-    return row ? this.artifact(row.id) : undefined;
+      ' WHERE at.context_id = ? AND a.type_id = ? AND a.state = ? ORDER BY at.artifact_id DESC';
+    const params: unknown[] = [ctx, typeId, ArtifactStateCode.LIVE];
+    const rows = (limit === undefined ? this.stmt(sql).all(...params) : this.stmt(`${sql} LIMIT ?`).all(...params, limit)) as Array<{ id: number }>;
+    const found = this.artifactsByIds(rows.map((r) => r.id));
+    return rows.map((r) => found.get(r.id)).filter((a): a is ArtifactSummary => a !== undefined);
   }
 
-  latestBlessedModel(pipeline: string): { model: ArtifactSummary; blessing: ArtifactSummary } | undefined {
-    const ctx = this.contextId(CONTEXT_PIPELINE, pipeline);
-    const modelType = this.typeId('Model', TypeKind.ARTIFACT);
-    const blessingType = this.typeId('ModelBlessing', TypeKind.ARTIFACT);
-    if (ctx === undefined || modelType === undefined || blessingType === undefined) return undefined;
-    // common/blessing.ts isBlessedValue in SQL: the integer 1 or the boolean true, never a string.
-    const blessedTrue = this.columns.ArtifactProperty.includes('bool_value')
-      ? '(bp.int_value = 1 OR bp.bool_value = 1)'
-      : 'bp.int_value = 1';
-    // LatestBlessedModelStrategy: blessed blessings -> current_model_id; then models by id descending.
-    const row = this.stmt(
-      'SELECT m.id AS model, MAX(b.id) AS blessing FROM `Attribution` at' +
-        ' JOIN `Artifact` b ON b.id = at.artifact_id AND b.type_id = ? AND b.state = ?' +
-        ' JOIN `ArtifactProperty` bp ON bp.artifact_id = b.id AND bp.name = \'blessed\' AND bp.is_custom_property = 1 AND ' +
-        blessedTrue +
-        ' JOIN `ArtifactProperty` cm ON cm.artifact_id = b.id AND cm.name = \'current_model_id\' AND cm.is_custom_property = 1' +
-        ' JOIN `Artifact` m ON m.id = cm.int_value AND m.type_id = ? AND m.state = ?' +
-        ' JOIN `Attribution` mat ON mat.context_id = at.context_id AND mat.artifact_id = m.id' +
-        ' WHERE at.context_id = ? GROUP BY m.id ORDER BY m.id DESC LIMIT 1',
-    ).get(blessingType, ArtifactStateCode.LIVE, modelType, ArtifactStateCode.LIVE, ctx) as { model: number; blessing: number } | undefined;
-    if (!row) return undefined;
-    const found = this.artifactsByIds([row.model, row.blessing]);
-    const model = found.get(row.model);
-    const blessing = found.get(row.blessing);
-    return model && blessing ? { model, blessing } : undefined;
+  /** RUNNING executions whose custom string property `name` is `value`, in id order. */
+  runningExecutionsWith(name: string, value: string): ExecutionSummary[] {
+    const rows = this.stmt(
+      'SELECT p.execution_id AS id FROM `ExecutionProperty` p JOIN `Execution` e ON e.id = p.execution_id' +
+        ' WHERE p.name = ? AND p.is_custom_property = 1 AND p.string_value = ? AND e.last_known_state = ?' +
+        ' ORDER BY p.execution_id',
+    ).all(name, value, ExecutionStateCode.RUNNING) as Array<{ id: number }>;
+    return this.executions(rows.map((r) => r.id));
+  }
+
+  /** Executions associated with a context in the given states, newest first. */
+  executionIdsOfContext(contextId: number, states: readonly number[]): number[] {
+    const rows = this.stmt(
+      'SELECT e.id FROM `Association` a JOIN `Execution` e ON e.id = a.execution_id' +
+        ` WHERE a.context_id = ? AND e.last_known_state IN (${states.map(() => '?').join(', ')}) ORDER BY e.create_time_since_epoch DESC, e.id DESC`,
+    ).all(contextId, ...states) as Array<{ id: number }>;
+    return rows.map((r) => r.id);
+  }
+
+  /** Ids of the contexts an execution is associated with. */
+  contextIdsOfExecution(executionId: number): number[] {
+    const rows = this.stmt('SELECT context_id AS id FROM `Association` WHERE execution_id = ? ORDER BY id').all(executionId) as Array<{ id: number }>;
+    return rows.map((r) => r.id);
   }
 
   previousArtifactOfNode(pipeline: string, nodeId: string, outputKey: string, beforeArtifactId: number): ArtifactSummary | undefined {
@@ -643,14 +600,5 @@ export class MetadataQueries {
         ' WHERE a.context_id = ? AND ev.artifact_id < ? ORDER BY ev.artifact_id DESC LIMIT 1',
     ).get(EventTypeCode.OUTPUT, outputKey, ArtifactStateCode.LIVE, nodeCtx, beforeArtifactId) as { id: number } | undefined;
     return row ? this.artifact(row.id) : undefined;
-  }
-
-  waitingApprovals(): ExecutionSummary[] {
-    const rows = this.stmt(
-      'SELECT p.execution_id AS id FROM `ExecutionProperty` p JOIN `Execution` e ON e.id = p.execution_id' +
-        ' WHERE p.name = ? AND p.is_custom_property = 1 AND p.string_value = \'waiting\' AND e.last_known_state = ?' +
-        ' ORDER BY p.execution_id',
-    ).all(PROP_APPROVAL_STATE, ExecutionStateCode.RUNNING) as Array<{ id: number }>;
-    return this.executions(rows.map((r) => r.id));
   }
 }

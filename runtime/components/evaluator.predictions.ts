@@ -3,15 +3,15 @@
 // same slices, thresholds and blessing as model evaluation.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EXAMPLES_FILE, splitDir } from '../components/artifacts';
-import { ComponentError, type ExecutorContext, type ExecutorResult, type InputArtifact } from '../components/spec';
+import { EXAMPLES_FILE, splitDir } from '../../common/artifacts';
+import { ComponentError, type ExecutorContext, type ExecutorResult, type InputArtifact } from './spec';
 import { withDuckDb } from '../data/duckdbEngine';
-import { publishEvaluation, type MetricsFile } from './evaluatorExecutor';
-import { optionalString, stringParam } from './paramReading';
-import { evaluatePredictionColumn } from './predictionEvaluation';
-import { loadEvalTable } from './sliceEvaluation';
-import { parseSlices } from './slicingSpecs';
-import { parseThresholds } from './thresholds';
+import { publishEvaluation, type MetricsFile } from './evaluator.executor';
+import { optionalString, stringParam } from '../model/paramReading';
+import { evaluatePredictionColumn } from '../model/predictionEvaluation';
+import { loadEvalTable } from '../model/sliceEvaluation';
+import { parseSlices } from '../model/slicingSpecs';
+import { parseThresholds } from '../model/thresholds';
 
 export async function evaluatePredictions(ctx: ExecutorContext, examples: InputArtifact): Promise<ExecutorResult> {
   const split = stringParam(ctx.params, 'eval_split', 'eval');

@@ -226,45 +226,46 @@ export function registerCommands(d: CommandDeps): void {
     await vscode.window.showTextDocument(doc, { selection: new vscode.Range(at.start, at.start.line === at.end.line ? at.end : at.start), preview: true });
   });
 
-  register('mlpipe.exportArgo', async (a) => {
+  // Both exports: ask for the image, export through the runtime, open the YAML unsaved beside the pipeline
+  // (nothing is overwritten; Save proposes the name), and say what the check of it found.
+  const exportTo = async (a: unknown, target: 'argo' | 'kfp') => {
     const file = await fileArg(a);
     if (!file) return;
     const root = d.rootFor(file);
     if (!root) throw new Error(`${file.fsPath} is not inside a workspace folder.`);
     const doc = vscode.workspace.textDocuments.find((t) => t.uri.toString() === file.toString());
     if (doc?.isDirty) await doc.save();
+    const stateKey = target === 'kfp' ? 'mlpipe.export.kfpImage' : 'mlpipe.export.image';
     // The setting first, then the image used last in this workspace; asked for when neither is set.
-    const remembered = config.exportImage(file) || context.workspaceState.get<string>('mlpipe.export.image', '');
+    const remembered = config.exportImage(file) || context.workspaceState.get<string>(stateKey, '');
     const image = await vscode.window.showInputBox({
-      title: `Export ${vscode.workspace.asRelativePath(file)} to an Argo Workflow`,
-      prompt: 'Container image with Node 20+ and the mlpipe runtime (mlpipe on its PATH)',
+      title: `Export ${vscode.workspace.asRelativePath(file)} to ${target === 'kfp' ? 'Kubeflow Pipelines' : 'an Argo Workflow'}`,
+      prompt: target === 'kfp' ? 'Container image with Node 20+, the mlpipe runtime and this workspace at /workspace' : 'Container image with Node 20+ and the mlpipe runtime (mlpipe on its PATH)',
       placeHolder: 'registry.example.com/team/mlpipe:0.1.0',
       value: remembered,
       ignoreFocusOut: true,
-      validateInput: (v) => (v.trim() ? undefined : 'An image is needed: each step of the workflow runs in it.'),
+      validateInput: (v) => (v.trim() ? undefined : `An image is needed: each step of the ${target === 'kfp' ? 'pipeline' : 'workflow'} runs in it.`),
     });
     if (!image?.trim()) return;
-    await context.workspaceState.update('mlpipe.export.image', image.trim());
-    const { yaml, warnings } = await client.request('mlpipe/exportArgo', {
-      file: file.fsPath,
-      root,
-      image: image.trim(),
-      claim: config.exportVolumeClaim(file),
-      trusted: vscode.workspace.isTrusted,
-    });
-    // An unsaved document named <pipeline>.argo.yaml beside the pipeline: nothing is overwritten, and
-    // Save proposes that name (the user may keep it with their cluster config instead).
+    await context.workspaceState.update(stateKey, image.trim());
+    const params = { file: file.fsPath, root, image: image.trim(), trusted: vscode.workspace.isTrusted };
+    const result = target === 'kfp' ? await client.request('mlpipe/exportKfp', params) : await client.request('mlpipe/exportArgo', { ...params, claim: config.exportVolumeClaim(file) });
     const name = basename(file.fsPath).replace(/\.pipeline\.(ya?ml|json|ts)$/, '');
-    const target = vscode.Uri.file(join(dirname(file.fsPath), `${name}.argo.yaml`)).with({ scheme: 'untitled' });
-    const exported = await vscode.workspace.openTextDocument(target);
+    const exportUri = vscode.Uri.file(join(dirname(file.fsPath), `${name}.${target === 'kfp' ? 'kfp' : 'argo'}.yaml`)).with({ scheme: 'untitled' });
+    const exported = await vscode.workspace.openTextDocument(exportUri);
     const editor = await vscode.window.showTextDocument(exported, { preview: false });
-    await editor.edit((e) => e.replace(new vscode.Range(0, 0, exported.lineCount, 0), yaml));
+    await editor.edit((e) => e.replace(new vscode.Range(0, 0, exported.lineCount, 0), result.yaml));
     await vscode.languages.setTextDocumentLanguage(exported, 'yaml');
-    if (warnings.length > 0) {
-      for (const w of warnings) log.warn(`export: ${w}`);
-      void vscode.window.showWarningMessage(`ML Pipelines: ${warnings[0]}${warnings.length > 1 ? ` (and ${warnings.length - 1} more in the ML Pipelines output)` : ''}`);
+    for (const w of result.warnings) log.warn(`export: ${w}`);
+    for (const p of result.problems) log.error(`export check: ${p.path}: ${p.message}`);
+    if (result.problems.length > 0) void vscode.window.showErrorMessage(`ML Pipelines: ${result.summary}`);
+    else void vscode.window.showInformationMessage(`ML Pipelines: ${result.summary}`);
+    if (result.warnings.length > 0) {
+      void vscode.window.showWarningMessage(`ML Pipelines: ${result.warnings[0]}${result.warnings.length > 1 ? ` (and ${result.warnings.length - 1} more in the ML Pipelines output)` : ''}`);
     }
-  });
+  };
+  register('mlpipe.exportArgo', (a) => exportTo(a, 'argo'));
+  register('mlpipe.exportKfp', (a) => exportTo(a, 'kfp'));
 
   register('mlpipe.openDagPreview', async (a) => {
     const file = await fileArg(a);

@@ -1,6 +1,7 @@
 // Hovers on component types and params in YAML/JSON pipeline files, from the registry's docs (asked
 // of the runtime, which owns the registry).
 import * as vscode from 'vscode';
+import { describeSchedule } from '../common/cron';
 import { toRange, type PipelineIndex } from './pipelineIndex';
 import type { RuntimeClient } from './runtimeClient';
 
@@ -13,6 +14,13 @@ export class PipelineHovers implements vscode.HoverProvider {
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     const pipeline = this.index.pipeline(document.uri);
     if (!pipeline) return undefined;
+    const schedule = pipeline.schedule;
+    if (schedule?.range && toRange(schedule.range).contains(position)) {
+      const md = new vscode.MarkdownString(describeSchedule(schedule).markdown);
+      md.isTrusted = false;
+      md.supportHtml = false;
+      return new vscode.Hover(md, toRange(schedule.range));
+    }
     for (const c of pipeline.components) {
       if (c.typeRange && toRange(c.typeRange).contains(position)) return this.hover(c.type, undefined, toRange(c.typeRange));
       for (const [param, r] of Object.entries(c.paramRanges)) {

@@ -2,6 +2,7 @@
 // (icon and duration). Inline actions: run, DAG preview, reveal in file.
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { describeSchedule } from '../common/cron';
 import type { DbRef } from '../runtime/server/protocol';
 import type { Discovery, PipelineFile } from './discovery';
 import type { PipelineIndex } from './pipelineIndex';
@@ -72,9 +73,10 @@ export class PipelinesTree implements vscode.TreeDataProvider<PipelineNode>, vsc
         const item = new vscode.TreeItem(pipeline?.name ?? basename(node.file.uri.fsPath), vscode.TreeItemCollapsibleState.Expanded);
         item.id = `pipeline:${node.file.uri.toString()}`;
         item.resourceUri = node.file.uri;
-        item.description = vscode.workspace.asRelativePath(node.file.uri, vscode.workspace.workspaceFolders !== undefined && vscode.workspace.workspaceFolders.length > 1);
+        const schedule = pipeline?.schedule ? describeSchedule(pipeline.schedule) : undefined;
+        item.description = `${vscode.workspace.asRelativePath(node.file.uri, vscode.workspace.workspaceFolders !== undefined && vscode.workspace.workspaceFolders.length > 1)}${schedule ? ` · schedule ${schedule.label}` : ''}`;
         item.tooltip = new vscode.MarkdownString(
-          `**${pipeline?.name ?? basename(node.file.uri.fsPath)}**${pipeline?.description ? `\n\n${pipeline.description}` : ''}${errors ? `\n\n$(error) ${errors} problem(s): see Problems` : ''}`,
+          `**${pipeline?.name ?? basename(node.file.uri.fsPath)}**${pipeline?.description ? `\n\n${pipeline.description}` : ''}${schedule ? `\n\n${schedule.markdown}` : ''}${errors ? `\n\n$(error) ${errors} problem(s): see Problems` : ''}`,
           true,
         );
         item.iconPath = errors ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')) : new vscode.ThemeIcon('type-hierarchy');

@@ -3,12 +3,11 @@
 // on stderr ("valid …", or each error with its JSON path). --schema adds Argo's own schema.json to the check.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
-import { parse } from 'yaml';
 import { formatDiagnostic } from '../definition/ir';
 import { loadPipelineFile } from '../definition/load';
 import { getComponent } from '../components/registry';
 import { registryCatalog } from '../components/registryCatalog';
-import { argoWorkflowYaml, DEFAULT_CLAIM, DEFAULT_MOUNT_PATH, pathsOutsideRoot } from '../export/argoWorkflow';
+import { argoWorkflow, argoWorkflowYaml, DEFAULT_CLAIM, DEFAULT_MOUNT_PATH, pathsOutsideRoot } from '../export/argoWorkflow';
 import { formatProblems, summarizeCheck } from '../export/exportCheck';
 import { checkArgo, loadArgoSchema } from '../export/validateArgo';
 import { DEFAULT_KFP_WORKDIR, KfpExportError, kfpPipelineYaml, kfpRecurringRun } from '../export/kfpPipeline';
@@ -80,17 +79,20 @@ export async function cmdExport(argv: string[], out: NodeJS.WritableStream, err:
         err.write(`wrote ${recurringFile}: POST it to <KFP>/apis/v2beta1/recurringruns to run on the schedule\n`);
       } else err.write(`mlpipe: the pipeline has a schedule (${loaded.pipeline.schedule!.cron}); --recurring-run <file> writes KFP's recurring-run request for it\n`);
     }
-    check = checkKfpPipelineSpec(parse(text));
+    // The document itself is checked: plainYaml writes exactly it (test/runtime/plainYaml.test.ts).
+    check = checkKfpPipelineSpec(exported.spec);
   } else {
-    text = argoWorkflowYaml(loaded.pipeline, {
+    const options = {
       pipelinePath,
       image,
       claim: a.values['claim'] ?? DEFAULT_CLAIM,
       mountPath: mount,
       ...(command && command.length > 0 ? { command } : {}),
       ...(a.values['service-account'] ? { serviceAccount: a.values['service-account'] } : {}),
-    });
-    check = checkArgo(parse(text), schema);
+    };
+    const doc = argoWorkflow(loaded.pipeline, options);
+    text = argoWorkflowYaml(loaded.pipeline, options, doc);
+    check = checkArgo(doc, schema);
   }
   for (const warning of pathsOutsideRoot(loaded.pipeline, root, getComponent)) err.write(`mlpipe: warning: ${warning}\n`);
   err.write(`mlpipe: ${summarizeCheck(check)}\n`);

@@ -14,7 +14,7 @@ import type {
 } from './ir';
 import { FILE_START, LineIndex } from './sourcePositions';
 import { didYouMean } from './suggestions';
-import { isKnownTimeZone, parseCron } from './cron';
+import { isKnownTimeZone, parseCron } from '../../common/cron';
 
 export const PIPELINE_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]*$/;
 export const COMPONENT_ID_PATTERN = /^[a-z][a-z0-9_]*$/;

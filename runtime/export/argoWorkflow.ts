@@ -6,7 +6,7 @@
 // and all tasks of one workflow are recorded as one pipeline run. The database is opened with a rollback
 // journal (MLPIPE_METADATA_JOURNAL=delete): WAL needs shared memory, which network file systems lack.
 import { dirname, posix, resolve } from 'node:path';
-import { stringify } from 'yaml';
+import { plainYaml } from './plainYaml';
 import type { PipelineIR } from '../definition/ir';
 import type { ComponentDescription } from '../components/spec';
 import { skippedComponents, topologicalOrder, upstreamEdges } from '../definition/graph';
@@ -113,7 +113,7 @@ export function argoWorkflow(pipeline: PipelineIR, o: ArgoExportOptions): { [key
 }
 
 /** The Workflow as the YAML file `mlpipe export` writes, with a header saying how to submit it. */
-export function argoWorkflowYaml(pipeline: PipelineIR, o: ArgoExportOptions): string {
+export function argoWorkflowYaml(pipeline: PipelineIR, o: ArgoExportOptions, doc: { [key: string]: Json } = argoWorkflow(pipeline, o)): string {
   const mountPath = o.mountPath ?? DEFAULT_MOUNT_PATH;
   const header = [
     `# ${pipeline.name} as an Argo Workflow, written by mlpipe export. Each task runs one step with`,
@@ -123,7 +123,7 @@ export function argoWorkflowYaml(pipeline: PipelineIR, o: ArgoExportOptions): st
       ? `# A CronWorkflow: one run per schedule tick (${pipeline.schedule.cron}${pipeline.schedule.timezone ? `, ${pipeline.schedule.timezone}` : ''}). Install: argo cron create <this file>`
       : '# Submit: argo submit <this file>',
   ];
-  return `${header.map((l) => l.replace(/\n/g, ' ')).join('\n')}\n${stringify(argoWorkflow(pipeline, o), { lineWidth: 0 })}`;
+  return `${header.map((l) => l.replace(/\n/g, ' ')).join('\n')}\n${plainYaml(doc)}`;
 }
 
 /**

@@ -18,14 +18,14 @@
 //   `<id>_comment`: approved, it writes the same Approval artifact a local decision does; otherwise it
 //   fails, saying how to submit the run with a decision, so nothing downstream (the Pusher) runs.
 import { posix } from 'node:path';
-import { stringify } from 'yaml';
+import { plainYaml } from './plainYaml';
 import type { ComponentIR, ParamValue, PipelineIR } from '../definition/ir';
 import type { ComponentSpec, ParamType } from '../components/spec';
 import { getComponent } from '../components/registry';
 import { skippedComponents, topologicalOrder } from '../definition/graph';
 import { UserError } from '../errors';
 import { dnsLabel } from './argoWorkflow';
-import { kfpCronExpression } from '../definition/cron';
+import { kfpCronExpression } from '../../common/cron';
 
 export const KFP_SCHEMA_VERSION = '2.1.0';
 export const KFP_SDK_VERSION = 'mlpipe-0.1.0';
@@ -296,7 +296,7 @@ export function kfpPipelineYaml(pipeline: PipelineIR, o: KfpExportOptions, specO
     `# ${o.image} needs Node 20+, mlpipe, and the workspace at ${o.workdir ?? DEFAULT_KFP_WORKDIR}. Upload it in KFP's UI or with kfp's client.`,
   ];
   if (pipeline.schedule) header.push(`# Scheduled (${pipeline.schedule.cron}): a PipelineSpec has no schedule; create a recurring run with the body --recurring-run writes.`);
-  return { text: `${header.join('\n')}\n${stringify(spec, { lineWidth: 0 })}`, warnings, spec };
+  return { text: `${header.join('\n')}\n${plainYaml(spec)}`, warnings, spec };
 }
 
 /**

@@ -9,7 +9,7 @@
 // `additionalProperties: false`, since the published schema lets a typo such as `comand` through.
 import { readFileSync } from 'node:fs';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
-import { parseCron } from '../definition/cron';
+import { parseCron } from '../../common/cron';
 import { findCycle, isRecord, nullValues, pathOf, pointerSegments, pointerToPath, type ExportCheck, type ExportProblem } from './exportCheck';
 
 const API_VERSION = 'argoproj.io/v1alpha1';

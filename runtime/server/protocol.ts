@@ -123,7 +123,25 @@ export interface RuntimeRequests {
   /** JSON Schema of pipeline files, for `jsonValidation`. */
   'mlpipe/pipelineSchema': { params: Record<string, never>; result: object };
   /** The pipeline as an Argo Workflow (YAML text), as `mlpipe export --to argo` writes it. */
-  'mlpipe/exportArgo': { params: ExportArgoParams; result: { yaml: string; warnings: string[] } };
+  'mlpipe/exportArgo': { params: ExportArgoParams; result: ExportResult };
+  /** The pipeline as a Kubeflow Pipelines PipelineSpec (YAML text), as `mlpipe export --to kfp` writes it. */
+  'mlpipe/exportKfp': { params: ExportKfpParams; result: ExportResult };
+}
+
+/** An export and the check of it: `summary` is "valid PipelineSpec 2.1.0 (…)" or the errors with their JSON paths. */
+export interface ExportResult {
+  yaml: string;
+  warnings: string[];
+  summary: string;
+  problems: Array<{ path: string; message: string }>;
+}
+
+export interface ExportKfpParams {
+  file: string;
+  /** Workspace folder: it is at /workspace in the image. */
+  root: string;
+  image: string;
+  trusted: boolean;
 }
 
 /** A run with what it recorded about itself: scope, covered steps, outcome (runtime/orchestrator/runRecord.ts). */

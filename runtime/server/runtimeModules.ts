@@ -9,6 +9,7 @@ import type * as Approval from '../orchestrator/approval';
 import type * as StepStatusModule from '../orchestrator/stepStatus';
 import type * as RunRecordModule from '../orchestrator/runRecord';
 import type * as ArgoExport from '../export/argoWorkflow';
+import type * as EditorExport from '../export/editorExport';
 import type * as Registry from '../components/registry';
 import type * as Completion from '../definition/completionWithData';
 import type * as FeatureChecks from '../definition/featureChecks';
@@ -29,6 +30,7 @@ export const stepStatusModule = cached(() => require('../orchestrator/stepStatus
 export const runRecordModule = cached(() => require('../orchestrator/runRecord') as typeof RunRecordModule);
 export const approvalModule = cached(() => require('../orchestrator/approval') as typeof Approval);
 export const argoExportModule = cached(() => require('../export/argoWorkflow') as typeof ArgoExport);
+export const editorExportModule = cached(() => require('../export/editorExport') as typeof EditorExport);
 export const registryModule = cached(() => require('../components/registry') as typeof Registry);
 export const completionModule = cached(() => require('../definition/completionWithData') as typeof Completion);
 export const featureChecksModule = cached(() => require('../definition/featureChecks') as typeof FeatureChecks);

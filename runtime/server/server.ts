@@ -2,7 +2,6 @@
 // It validates pipeline files, starts and cancels runs (several at once) and forwards their events,
 // and answers metadata queries. Methods and payloads: ./protocol.ts.
 import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
-import { relative, sep } from 'node:path';
 import { Writable } from 'node:stream';
 import {
   createMessageConnection,
@@ -33,7 +32,7 @@ import {
 } from './protocol';
 import {
   approvalModule,
-  argoExportModule,
+  editorExportModule,
   completionModule,
   featureChecksModule,
   definitionModule,
@@ -232,6 +231,18 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
 
   const emptyPage = { items: [], total: 0 };
 
+  // Both exports, as VS Code asks for them: the YAML, warnings, and the check of the document.
+  const exportFor = async (target: 'argo' | 'kfp', p: { file: string; root: string; image: string; claim?: string; trusted: boolean }) => {
+    const image = p.image.trim();
+    if (!image) throw new UserFacingError(`${target === 'kfp' ? 'a PipelineSpec' : 'an Argo Workflow'} needs a container image with Node 20+ and the mlpipe runtime`);
+    const loaded = await definitionModule().loadPipelineFile(p.file, { trusted: p.trusted, catalog: registryCatalog });
+    const firstError = loaded.diagnostics.find((d) => d.severity === 'error');
+    if (firstError || !loaded.pipeline) throw new UserFacingError(`${p.file} has errors; fix them first (${firstError?.message ?? 'it could not be read'})`);
+    if (!isInside(p.root, p.file)) throw new UserFacingError(`${p.file} is not inside the workspace folder ${p.root}`);
+    const { yaml, warnings, check, summary } = editorExportModule().exportForEditor(target, loaded.pipeline, { root: p.root, image, ...(p.claim ? { claim: p.claim } : {}) });
+    return { yaml, warnings, summary, problems: check.problems };
+  };
+
   // Every method of RuntimeRequests, or this does not compile: a method added to the protocol without a
   // handler is a type error here, not a "method not found" at run time.
   const handlers: { [M in RuntimeMethod]: Handler<M> } = {
@@ -308,20 +319,8 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
       return completionModule().completeWithStore(req, store, registryCatalog);
     },
     'mlpipe/pipelineSchema': () => schemaModule().pipelineJsonSchema(registryCatalog),
-    'mlpipe/exportArgo': async (p) => {
-      const image = p.image.trim();
-      if (!image) throw new UserFacingError('an Argo Workflow needs a container image with Node 20+ and the mlpipe runtime');
-      const loaded = await definitionModule().loadPipelineFile(p.file, { trusted: p.trusted, catalog: registryCatalog });
-      const firstError = loaded.diagnostics.find((d) => d.severity === 'error');
-      if (firstError || !loaded.pipeline) throw new UserFacingError(`${p.file} has errors; fix them first (${firstError?.message ?? 'it could not be read'})`);
-      const rel = relative(p.root, p.file);
-      if (!isInside(p.root, p.file)) throw new UserFacingError(`${p.file} is not inside the workspace folder ${p.root}`);
-      const argo = argoExportModule();
-      return {
-        yaml: argo.argoWorkflowYaml(loaded.pipeline, { pipelinePath: rel.split(sep).join('/'), image, claim: p.claim?.trim() || argo.DEFAULT_CLAIM }),
-        warnings: argo.pathsOutsideRoot(loaded.pipeline, p.root, registryModule().getComponent),
-      };
-    },
+    'mlpipe/exportArgo': (p) => exportFor('argo', p),
+    'mlpipe/exportKfp': (p) => exportFor('kfp', p),
   };
   for (const method of Object.keys(handlers) as RuntimeMethod[]) on(method, handlers[method] as Handler<typeof method>);
 

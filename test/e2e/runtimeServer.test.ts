@@ -109,6 +109,12 @@ describe('mlpipe serve --stdio', () => {
     assert.match(yaml, /^ {8}image: registry\.example\/mlpipe:1$/m);
     assert.match(yaml, /claimName: mlpipe-workspace/);
     assert.match(yaml, /- \/workspace\/basic\.pipeline\.yaml$/m);
+    const argo = await request('mlpipe/exportArgo', { file: file(), root: workspace, image: 'registry.example/mlpipe:1', trusted: false });
+    assert.match(argo.summary, /^valid Argo Workflow/);
+    assert.deepEqual(argo.problems, []);
+    const kfp = await request('mlpipe/exportKfp', { file: file(), root: workspace, image: 'registry.example/mlpipe:1', trusted: false });
+    assert.match(kfp.yaml, /^schemaVersion: 2\.1\.0$/m);
+    assert.match(kfp.summary, /^valid PipelineSpec 2\.1\.0/);
     const marker = join(workspace, 'exported.txt');
     const tsFile = join(workspace, 'evil2.pipeline.ts');
     writeFileSync(tsFile, `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'ran');\nexport default {};\n`);

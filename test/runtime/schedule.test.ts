@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
-import { describeCron, kfpCronExpression, parseCron } from '../../runtime/definition/cron';
+import { describeCron, kfpCronExpression, parseCron } from '../../common/cron';
 import { loadPipelineText } from '../../runtime/definition/load';
 import { buildPipelineJsonSchema } from '../../runtime/definition/pipelineSchema';
 import { registryCatalog } from '../../runtime/components/registryCatalog';

@@ -1,4 +1,4 @@
-// Cron expressions for `schedule: {cron: …}`: the five fields Argo's CronWorkflow and cron(8) read
+// Cron expressions (pure, in common/ because the editor shows schedules too) for `schedule: {cron: …}`: the five fields Argo's CronWorkflow and cron(8) read
 // (minute hour day-of-month month day-of-week), with lists, ranges, steps, month and weekday names,
 // and the @daily-style macros. Written here rather than taken from npm: the grammar is small, and we
 // need what no package gives: the exact character where an expression goes wrong, for the editor.
@@ -183,4 +183,18 @@ export function kfpCronExpression(expression: string): string {
   const trimmed = expression.trim();
   const source = CRON_MACROS[trimmed.toLowerCase()] ?? trimmed;
   return `0 ${source.split(/\s+/).join(' ')}`;
+}
+
+/** How the editor shows a pipeline's schedule: a short label for the tree, Markdown for tooltips and hovers. */
+export function describeSchedule(schedule: { cron: string; timezone?: string }): { label: string; reading: string; markdown: string } {
+  const parsed = parseCron(schedule.cron);
+  const zone = schedule.timezone ? ` (${schedule.timezone})` : ' (the scheduler’s time zone, usually UTC)';
+  const reading = parsed.ok ? `${describeCron(parsed.fields)}${zone}` : `invalid: ${parsed.error.message}`;
+  const label = `${schedule.cron}${schedule.timezone ? ` ${schedule.timezone}` : ''}`;
+  const markdown = [
+    `**Schedule** \`${schedule.cron.replace(/`/g, '')}\`: ${reading.replace(/[\\`*_[\]<>]/g, (c) => `\\${c}`)}`,
+    '',
+    'Exported as an Argo CronWorkflow or a Kubeflow Pipelines recurring run. `mlpipe run` itself runs once: schedule it with cron or a CI job (see the README).',
+  ].join('\n');
+  return { label, reading, markdown };
 }

@@ -155,7 +155,8 @@ describe('the everyday loop on the penguin sample (issue 10: groups 1, 4, 7, 10)
       // The status bar counted the steps as the notification did: "<ended>/<total>".
       assert.match(runStatus, /penguin 8\/10 \(waiting for approval\)/);
       // The DAG shows the same states.
-      await page.locator('.codelens-decoration a', { hasText: 'DAG preview' }).first().click();
+      // The file's own lenses are scrolled out of view by now: open the preview from the palette.
+      await runCommand(page, 'ML Pipelines: Open DAG Preview to the Side');
       const dag = dagFrame(page);
       await dag.locator('.node[data-id="pusher"] text.status', { hasText: /^skipped: approval/ }).waitFor({ timeout: 30_000 });
       await dag.locator('.node[data-id="approval"].state-rejected').waitFor({ timeout: 10_000 });

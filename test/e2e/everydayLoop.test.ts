@@ -185,7 +185,7 @@ describe('the everyday loop on the penguin sample (issue 10: groups 1, 4, 7, 10)
         await firstLens.waitFor({ timeout: 5_000 }).catch(() => undefined);
       }
       await firstLens.click();
-      await page.locator('.tab.active', { hasText: /^penguin\u2215example_gen #\d+/ }).waitFor({ timeout: 30_000 });
+      await page.locator('.tab', { hasText: /penguin\u2215example_gen #\d+/ }).first().waitFor({ timeout: 30_000 });
     });
   });
 

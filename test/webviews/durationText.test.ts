@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { formatDuration } from '../../common/format';
+import { stepLabel } from '../../extension/model/stepView';
 import { stateOfExecution, toDagGraph } from '../../extension/panels/dagGraph';
 import { parsePipelineText } from '../../runtime/definition/parse';
 import { MetadataStore } from '../../runtime/metadata/store';
@@ -70,12 +71,21 @@ describe('the same duration text in the CLI, the DAG and the trees', { skip: chr
     }
   });
 
-  it('the trees and CodeLens format with the same function (they need VS Code to draw)', () => {
+  it('the trees and CodeLens label a step with the same text (their pure step view, which needs no VS Code)', () => {
     assert.equal(formatDuration(DURATION_MS.quick), EXPECTED.quick);
     assert.equal(formatDuration(DURATION_MS.slow), EXPECTED.slow);
+    for (const node of ['quick', 'slow'] as const) {
+      assert.equal(stepLabel({ state: 'complete', durationMs: DURATION_MS[node], live: false }), `complete · ${EXPECTED[node]}`);
+    }
     const repo = join(__dirname, '..', '..');
-    for (const f of ['extension/pipelinesTree.ts', 'extension/runsTree.ts', 'extension/codeLens.ts', 'webviews/dag/main.ts', 'runtime/cli/display.ts', 'runtime/cli/main.ts']) {
-      assert.match(readFileSync(join(repo, f), 'utf8'), /import \{ formatDuration \} from '(\.\.\/)+common\/format';/, f);
+    // Both trees and CodeLens write a step's label with stepLabel, and nothing else formats durations there.
+    for (const f of ['extension/pipelinesTree.ts', 'extension/runsTree.ts', 'extension/codeLens.ts']) {
+      const source = readFileSync(join(repo, f), 'utf8');
+      assert.match(source, /import \{ [^}]*stepLabel[^}]* \} from '\.\/model\/stepView';/, f);
+      assert.doesNotMatch(source, /function formatDuration/, f);
+    }
+    for (const f of ['extension/model/stepView.ts', 'webviews/dag/main.ts', 'runtime/cli/display.ts', 'runtime/cli/main.ts']) {
+      assert.match(readFileSync(join(repo, f), 'utf8'), /import \{ [^}]*formatDuration[^}]* \} from '(\.\.\/)+common\/format';/, f);
     }
   });
 });

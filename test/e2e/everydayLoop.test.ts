@@ -164,7 +164,7 @@ describe('the everyday loop on the penguin sample (issue 10: groups 1, 4, 7, 10)
     });
   });
 
-  it('1. one duration per execution, the output channel prints each line once, log tabs are named for the step', async () => {
+  it('1. one duration per execution, and the output channel prints each line once', async () => {
     await step(session, 'durations', async () => {
       const page = session!.page;
       const trainer = await rowMatching(page, PIPELINES, [/trainer/, /Trainer · complete · /]);
@@ -178,16 +178,6 @@ describe('the everyday loop on the penguin sample (issue 10: groups 1, 4, 7, 10)
       assert.equal(channel.length, 1, channel.map((c) => c.file).join(', '));
       const text = readFileSync(channel[0]!.file, 'utf8');
       assert.equal(text.split('\n').filter((l) => / epoch 1\/\d+ /.test(l)).length, 1, 'each epoch line is printed once');
-      // The first step's lens is scrolled out of view by now: the tree's row reveals it in the file.
-      const firstLens = page.locator('.codelens-decoration a', { hasText: /^complete · / }).first();
-      for (let attempt = 0; attempt < 3 && !(await firstLens.isVisible()); attempt++) {
-        await row(page, /^example_gen/).click();
-        await firstLens.waitFor({ timeout: 5_000 }).catch(() => undefined);
-      }
-      // With the DAG preview beside it the editor is narrow and the lens can sit under the minimap: send
-      // the click to the lens itself (CodeLens handles clicks on its anchors by delegation).
-      await firstLens.dispatchEvent('click');
-      await page.locator('.tab', { hasText: /penguin\u2215example_gen #\d+/ }).first().waitFor({ timeout: 30_000 });
     });
   });
 

@@ -13,7 +13,7 @@ export type { LineageEdge, LineageGraph, LineageNode } from '../runtime/metadata
 import type { ApprovalVerdict } from '../common/approval';
 import type { StepState } from '../common/stepStates';
 
-export type ViewKind = 'dag' | 'statistics' | 'lineage' | 'evaluation' | 'approval';
+export type ViewKind = 'dag' | 'statistics' | 'lineage' | 'evaluation' | 'approval' | 'runDiff' | 'timeline';
 
 // ---------------------------------------------------------------------------------------------
 // DAG preview
@@ -314,6 +314,44 @@ export type LineageToHost =
   | { type: 'lineage/focus'; key: string };
 
 // ---------------------------------------------------------------------------------------------
+// Run comparison (with metrics over runs) and a run's timeline: the runtime's shapes, as they arrive.
+
+import type { MetricHistory, RunDiff, RunTimeline } from '../runtime/server/protocol';
+export type { ComponentDiff, MetricDelta, MetricHistory, MetricPoint, OutputVerdict, RunDiff, RunRef, RunTimeline, TimelineBar } from '../runtime/server/protocol';
+
+export interface RunDiffSnapshot {
+  diff: RunDiff | null;
+  /** The right run's pipeline's metrics across its runs. */
+  history: MetricHistory | null;
+  /** Where it came from, so a panel restored after a reload asks again. */
+  source?: PanelSource;
+  error?: string;
+}
+
+export interface PanelSource {
+  db: { path: string; readonly: boolean };
+  root?: string;
+}
+
+export type HostToRunDiff = { type: 'runDiff/snapshot'; snapshot: RunDiffSnapshot };
+export type RunDiffToHost =
+  | { type: 'runDiff/ready' }
+  /** Open the statistics comparison on two ExampleStatistics artifacts. */
+  | { type: 'runDiff/compareStatistics'; left: number; right: number }
+  | { type: 'runDiff/openTimeline'; runContextId: number };
+
+export interface TimelineSnapshot {
+  timeline: RunTimeline | null;
+  /** Logs exist only for a workspace's own database. */
+  canOpenLogs: boolean;
+  source?: PanelSource;
+  error?: string;
+}
+
+export type HostToTimeline = { type: 'timeline/snapshot'; snapshot: TimelineSnapshot };
+export type TimelineToHost = { type: 'timeline/ready' } | { type: 'timeline/openLog'; executionId: number };
+
+// ---------------------------------------------------------------------------------------------
 
 export interface HostToView {
   dag: HostToDag;
@@ -321,6 +359,8 @@ export interface HostToView {
   lineage: HostToLineage;
   evaluation: HostToEvaluation;
   approval: HostToApproval;
+  runDiff: HostToRunDiff;
+  timeline: HostToTimeline;
 }
 
 export interface ViewToHost {
@@ -329,6 +369,8 @@ export interface ViewToHost {
   lineage: LineageToHost;
   evaluation: EvaluationToHost;
   approval: ApprovalToHost;
+  runDiff: RunDiffToHost;
+  timeline: TimelineToHost;
 }
 
 /** What each view keeps with setState, so a reloaded panel restores itself before the host answers. */
@@ -338,6 +380,8 @@ export interface ViewState {
   lineage: { snapshot: LineageSnapshot | null };
   evaluation: { snapshot: EvaluationSnapshot | null; metric: string | null };
   approval: { snapshot: ApprovalSnapshot | null; comment: string };
+  runDiff: { snapshot: RunDiffSnapshot | null; onlyDifferences: boolean; metric: string | null; slice: string | null };
+  timeline: { snapshot: TimelineSnapshot | null };
 }
 
 

@@ -307,14 +307,14 @@ function readJson(file: string): unknown {
   return JSON.parse(readFileSync(file, 'utf8')) as unknown;
 }
 
-interface MetricsBlock {
+export interface MetricsBlock {
   overall: Record<string, number>;
   slices: Array<{ slice: Record<string, string | number>; metrics: Record<string, number> }>;
 }
 
 type ThresholdsFile = Record<string, { lower_bound?: number; upper_bound?: number; change?: ThresholdRef['change'] }>;
 
-function readMetrics(uri: string): { candidate: MetricsBlock; thresholds: ThresholdsFile } | string {
+export function readMetrics(uri: string): { candidate: MetricsBlock; thresholds: ThresholdsFile } | string {
   const file = join(uri, METRICS_FILE);
   if (!existsSync(file)) {
     if (existsSync(join(uri, 'metrics-00000-of-00001.tfrecord')) || existsSync(join(uri, 'metrics'))) return 'TFMA metrics in TFRecord files are not read here; open them with TFMA';

@@ -11,6 +11,10 @@ import type { RunResult } from '../../runtime/orchestrator/api';
 import { runPipeline } from '../../runtime/orchestrator/run';
 import { diffRuns, findRun, schemaChanges, type RunDiff } from '../../runtime/orchestrator/runDiff';
 import { compareArtifactContent } from '../../runtime/orchestrator/artifactFiles';
+import { runTimeline } from '../../runtime/orchestrator/runTimeline';
+import { metricHistory } from '../../runtime/orchestrator/metricHistory';
+import { runDiffRequest } from '../../runtime/server/runComparison';
+import { UserError } from '../../runtime/errors';
 import { REPO } from './modelFixtures';
 import { ensureBuilt, runCli, tempWorkspace, type TempWorkspace } from './workspaceFixture';
 
@@ -84,6 +88,41 @@ describe('mlpipe diff on two penguin runs with a changed trainer param', () => {
     assert.match(res.stdout, /output model \(Model\): different content \(\d+ → \d+\): Format-Serving\//);
     assert.doesNotMatch(res.stdout, /^example_gen/m, 'an unchanged step is left out');
     assert.match(res.stdout, /component\(s\) unchanged \(--all shows them\)/);
+  });
+
+  it('draws the second run as a timeline: cached steps, the approval wait, rows and sizes of the outputs', () => {
+    const store = MetadataStore.open(ws.db, { readonly: true });
+    try {
+      const t = runTimeline(store, findRun(store, runs[1]!.runId));
+      const bar = new Map(t.bars.map((b) => [b.nodeId, b]));
+      assert.deepEqual(t.bars.filter((b) => b.cached).map((b) => b.nodeId).sort(), ['example_gen', 'example_validator', 'schema_gen', 'statistics_gen', 'transform']);
+      for (const b of t.bars) {
+        assert.ok(t.start <= b.readyTime && b.readyTime <= b.startTime && b.startTime <= b.endTime && b.endTime <= t.end, b.nodeId);
+      }
+      // The trainer waited for the transform it reads: it was ready when the (cached) transform ended.
+      assert.equal(bar.get('trainer')!.readyTime, Math.min(bar.get('transform')!.endTime, bar.get('trainer')!.startTime));
+      const wait = bar.get('approval')!.waiting!;
+      assert.ok(wait.from <= wait.until && wait.until <= bar.get('approval')!.endTime);
+      const transformed = bar.get('transform')!.outputs.find((o) => o.key === 'transformed_examples')!;
+      const examples = bar.get('example_gen')!.outputs.find((o) => o.key === 'examples')!;
+      assert.deepEqual(transformed.rows, examples.rows, 'Transform now records rows per split, as ExampleGen does');
+      assert.equal(Object.values(examples.rows!).reduce((a, b) => a + b, 0), 344);
+      for (const b of t.bars) for (const o of b.outputs) assert.equal(typeof o.bytes, 'number', `${b.nodeId}.${o.key}`);
+      assert.ok(bar.get('trainer')!.outputs[0]!.bytes! > 1000);
+      assert.equal(store.artifact(transformed.artifactId)!.customProperties['byte_size'], transformed.bytes, 'recorded by the publisher');
+
+      const history = metricHistory(store, 'penguin');
+      assert.deepEqual(history.points.map((p) => p.runName), runs.map((r) => r.runId), 'oldest first');
+      assert.deepEqual(history.points.map((p) => p.blessed), [true, true]);
+      assert.ok(history.slices.includes('Island = Biscoe') && history.metrics.includes('accuracy'));
+
+      // The server's request: without a left run, the run before; the first run has none, and says so.
+      const second = findRun(store, runs[1]!.runId);
+      assert.equal(runDiffRequest(store, undefined, second.id).left.name, runs[0]!.runId);
+      assert.throws(() => runDiffRequest(store, undefined, findRun(store, runs[0]!.runId).id), (e: unknown) => e instanceof UserError && /is the first run of pipeline penguin/.test(e.message));
+    } finally {
+      store.close();
+    }
   });
 
   it('says what to do for an unknown run, the first run, and the same run twice', async () => {
@@ -174,6 +213,10 @@ describe('the diff on a database written the way TFX writes one', () => {
       assert.equal(evaluator.right, undefined);
       assert.match(evaluator.metrics!.note!, /TFMA metrics in TFRecord files are not read here/);
       assert.equal(evaluator.metrics!.blessed.left, true);
+      // Its timeline too: TFX records no sizes, so they are measured from the files that are still there.
+      const t = runTimeline(store, findRun(store, runs[1]!));
+      assert.deepEqual(t.bars.map((b) => [b.nodeId, b.cached]), [['CsvExampleGen', true], ['SchemaGen', true], ['Trainer', false]]);
+      assert.equal(t.bars[2]!.outputs[0]!.bytes, 'model-200-steps'.length);
     } finally {
       store.close();
     }

@@ -82,10 +82,27 @@ describe('Compare Runs and the run timeline in VS Code', { skip, timeout: 600_00
       assert.deepEqual(epochs, ['epochs', '40', '20']);
       assert.equal(await view.locator('section[data-node="example_gen"]').count(), 0, 'only differences by default');
       assert.ok(Number(await view.locator('#metric-changes').textContent()) > 0);
+      // Everything, and the statistics comparison of the (cached, so identical) statistics from there.
+      await view.locator('label[for="only-differences"]').click();
+      await view.locator('section[data-node="statistics_gen"] a.open-statistics').click();
+      await frameWith(page, '#clear-compare', 60_000);
+      await page.locator('.tab', { hasText: /^Statistics: / }).first().waitFor({ timeout: 30_000 });
+      await page.locator('.tab', { hasText: /^Compare / }).first().click();
+      await view.locator('label[for="only-differences"]').click();
       await session!.screenshot('compare-runs-dark');
       await colorTheme(page, 'Light Modern');
       await session!.screenshot('compare-runs-light');
       await colorTheme(page, 'Dark Modern');
+    });
+  });
+
+  it('compares a run with the one before it from its context menu', async () => {
+    await failing('previous', async () => {
+      const page = session!.page;
+      await page.locator(RUNS, { hasText: /penguin ·/ }).first().click({ button: 'right' });
+      await page.locator('.context-view .monaco-menu .action-label', { hasText: 'Compare with Previous Run' }).click();
+      const view = await frameWith(page, '#summary', 60_000);
+      await view.locator('#changed-params', { hasText: 'trainer.epochs' }).waitFor({ timeout: 30_000 });
     });
   });
 

@@ -53,7 +53,7 @@ export function registerPanels(context: vscode.ExtensionContext, deps: PanelDeps
     compareRuns: guard(RunDiffPanel.show),
     showRunTimeline: guard(TimelinePanel.show),
   };
-  setRunDiffOpeners(() => ({ compareStatistics: openers.compareStatistics, showRunTimeline: openers.showRunTimeline }));
+  setRunDiffOpeners(() => ({ showStatistics: openers.showStatistics, compareStatistics: openers.compareStatistics, showRunTimeline: openers.showRunTimeline }));
   setLineageOpeners(() => ({ showStatistics: openers.showStatistics, showEvaluation: openers.showEvaluation }));
   deps.setOpeners(openers);
   statisticsView = new StatisticsViewProvider(deps);

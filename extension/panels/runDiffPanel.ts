@@ -3,10 +3,11 @@
 import * as vscode from 'vscode';
 import type { DbRef } from '../../runtime/server/protocol';
 import type { RunDiffSnapshot, ViewState } from '../../webviews/protocol';
-import type { CompareRunsArgs, CompareStatisticsArgs, PanelDeps, RunTimelineArgs } from '../panelDeps';
+import type { CompareRunsArgs, CompareStatisticsArgs, PanelDeps, RunTimelineArgs, StatisticsArgs } from '../panelDeps';
 import { createPanel, errorMessage, isId, TypedWebview } from './panelHost';
 
 interface RunDiffOpeners {
+  showStatistics(args: StatisticsArgs): Promise<void>;
   compareStatistics(args: CompareStatisticsArgs): Promise<void>;
   showRunTimeline(args: RunTimelineArgs): Promise<void>;
 }
@@ -63,7 +64,11 @@ export class RunDiffPanel {
       if (m.type === 'runDiff/ready' && this.snapshot) this.view.post({ type: 'runDiff/snapshot', snapshot: this.snapshot });
       if (!source) return;
       const db: DbRef = source.db;
-      if (m.type === 'runDiff/compareStatistics' && isId(m.left) && isId(m.right)) await openers()?.compareStatistics({ db, left: m.left, right: m.right });
+      if (m.type === 'runDiff/compareStatistics' && isId(m.left) && isId(m.right)) {
+        // A step answered from the cache has the very same statistics in both runs: show them once.
+        if (m.left === m.right) await openers()?.showStatistics({ db, artifactId: m.left });
+        else await openers()?.compareStatistics({ db, left: m.left, right: m.right });
+      }
       if (m.type === 'runDiff/openTimeline' && isId(m.runContextId)) await openers()?.showRunTimeline({ db, runContextId: m.runContextId, ...(source.root ? { root: source.root } : {}) });
     });
     panel.onDidDispose(() => {

@@ -3,7 +3,7 @@
 // mouse (Ctrl+click) and choosing Compare Runs shows the changed param; Show Run Timeline draws the run and
 // a click on a bar opens that step's log. Screenshots in dark and light go to test-results/e2e/.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -39,12 +39,13 @@ describe('Compare Runs and the run timeline in VS Code', { skip, timeout: 600_00
   let session: Session | undefined;
   before(async () => {
     session = await openSession({ trusted: true, sample: 'penguin' });
-    const file = join(session.workspace, 'penguin.pipeline.yaml');
+    const workspace = session.workspace;
+    const file = join(workspace, 'penguin.pipeline.yaml');
     // Without the sign-off and the push (nothing here waits for a person), run twice from the CLI.
     writeFileSync(file, readFileSync(file, 'utf8').replace(/\n {2}approval:[\s\S]*$/, '\n'));
     for (const edit of [(t: string) => t, (t: string) => t.replace('epochs: 40', 'epochs: 20')]) {
       writeFileSync(file, edit(readFileSync(file, 'utf8')));
-      const r = spawnSync(process.execPath, [CLI, 'run', file], { cwd: session.workspace, encoding: 'utf8', timeout: 240_000 });
+      const r: SpawnSyncReturns<string> = spawnSync(process.execPath, [CLI, 'run', file], { cwd: workspace, encoding: 'utf8', timeout: 240_000 });
       assert.equal(r.status, 0, r.stdout + r.stderr);
     }
   });
@@ -74,7 +75,7 @@ describe('Compare Runs and the run timeline in VS Code', { skip, timeout: 600_00
       await runs.nth(1).click({ button: 'right' });
       const menu = page.locator('.context-view .monaco-menu');
       await menu.locator('.action-label', { hasText: 'Compare Runs' }).click();
-      const view = await frameWith(page, '#summary', 60_000);
+      let view = await frameWith(page, '#summary', 60_000);
       await view.locator('#changed-params', { hasText: 'trainer.epochs' }).waitFor({ timeout: 30_000 });
       assert.equal(await view.locator('#changed-params').textContent(), 'trainer.epochs');
       assert.equal(await view.locator('#executed').textContent(), 'latest_blessed, trainer, evaluator');
@@ -85,10 +86,13 @@ describe('Compare Runs and the run timeline in VS Code', { skip, timeout: 600_00
       // Everything, and the statistics comparison of the (cached, so identical) statistics from there.
       await view.locator('label[for="only-differences"]').click();
       await view.locator('section[data-node="statistics_gen"] a.open-statistics').click();
-      await frameWith(page, '#clear-compare', 60_000);
-      await page.locator('.tab', { hasText: /^Statistics: / }).first().waitFor({ timeout: 30_000 });
+      await page.locator('.tab', { hasText: /^Statistics #\d+/ }).first().waitFor({ timeout: 30_000 });
+      await frameWith(page, '#pick-compare', 60_000);
+      // Back on the comparison (the webview reloads from its saved state): "only differences" is still off.
       await page.locator('.tab', { hasText: /^Compare / }).first().click();
+      view = await frameWith(page, 'section[data-node="example_gen"]', 60_000);
       await view.locator('label[for="only-differences"]').click();
+      await view.locator('section[data-node="example_gen"]').waitFor({ state: 'detached', timeout: 10_000 });
       await session!.screenshot('compare-runs-dark');
       await colorTheme(page, 'Light Modern');
       await session!.screenshot('compare-runs-light');
@@ -110,8 +114,14 @@ describe('Compare Runs and the run timeline in VS Code', { skip, timeout: 600_00
     await failing('timeline', async () => {
       const page = session!.page;
       const run = page.locator(RUNS, { hasText: /penguin ·/ }).first();
-      await run.click({ button: 'right' });
-      await page.locator('.context-view .monaco-menu .action-label', { hasText: 'Show Run Timeline' }).click();
+      const item = page.locator('.context-view .monaco-menu .action-label', { hasText: 'Show Run Timeline' });
+      // A hover tooltip can swallow the first right-click: try again until the menu shows.
+      for (let attempt = 0; attempt < 3 && !(await item.isVisible()); attempt++) {
+        await page.keyboard.press('Escape');
+        await run.click({ button: 'right' });
+        await item.waitFor({ timeout: 5_000 }).catch(() => undefined);
+      }
+      await item.click();
       const view = await frameWith(page, '#gantt', 60_000);
       await view.locator('#gantt g.bar[data-step="trainer"]').waitFor({ timeout: 30_000 });
       assert.equal(await view.locator('#gantt g.bar.cached').count(), 5, 'the newest run took five steps from the cache');

@@ -45,7 +45,7 @@ describe('approval view', { skip }, () => {
     const overall = await page.$$eval('#slice-review tr[data-slice="Overall"] td', (tds) => tds.map((td) => td.textContent));
     assert.deepEqual(overall, ['Overall', '79', 'accuracy', '0.93', '0.9', '+0.03', '']);
     assert.match((await page.locator('#slice-review tr[data-slice]').first().getAttribute('class')) ?? '', /failed/);
-    assert.match((await page.textContent('#models')) ?? '', /baseline: model/);
+    assert.match((await page.textContent('#models')) ?? '', /baseline: the model it was compared with \(the latest blessed/);
     assert.equal(await page.textContent('#instructions'), snapshot.instructions);
     assert.equal(await page.locator('img').count(), 0);
     await page.locator('#comment').click();

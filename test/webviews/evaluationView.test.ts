@@ -107,7 +107,7 @@ describe('evaluation view', { skip }, () => {
     assert.deepEqual(yes, ['yes', '0.818', '0.9', '0.857', '50']);
     const micro = await page.$$eval('#per-class tr[data-class="micro average"] td', (tds) => tds.map((td) => td.textContent));
     assert.deepEqual(micro, ['micro average', '0.85', '0.85', '0.85', '100']);
-    assert.match((await page.textContent('#averaging')) ?? '', /precision, recall, f1 are macro averages \(TFMA macro_average\): each of the 2 classes \(no, yes\) counts once/);
+    assert.match((await page.textContent('#averaging')) ?? '', /Precision, recall and F1 are macro averages \(TFMA macro_average\): each of the 2 classes \(no, yes\) counts once/);
     assert.equal(await page.locator('#roc-curve polyline.main').count(), 1);
     assert.equal(await page.locator('#roc-curve polyline.compare').count(), 1, 'the baseline curve beside the candidate');
     assert.equal(await page.locator('#pr-curve polyline').count(), 2);

@@ -67,7 +67,7 @@ function evaluationSection(s: ApprovalSnapshot): HTMLElement {
   }
   section.append(verdict(ev));
   const candidate = ev.candidate.modelId !== undefined ? `candidate: model ${ev.candidate.modelId}` : 'candidate: this model';
-  const baseline = ev.baseline ? `baseline: model ${ev.baseline.modelId ?? '?'} (the latest blessed model when it was evaluated)` : 'no baseline: there was no blessed model to compare with when this model was evaluated';
+  const baseline = ev.baseline ? `baseline: ${ev.baseline.modelId !== undefined ? `model ${ev.baseline.modelId}` : 'the model it was compared with'} (the latest blessed model when it was evaluated)` : 'no baseline: there was no blessed model to compare with when this model was evaluated';
   section.appendChild(h('p', { class: 'muted', id: 'models' }, `${candidate} · ${baseline}`));
   if (ev.failures.length) section.appendChild(failureList(ev));
   section.appendChild(overallTable(ev));
@@ -104,7 +104,7 @@ function anomaliesSection(s: ApprovalSnapshot): HTMLElement {
     return section;
   }
   const table = h('table', { class: 'grid', id: 'anomaly-table' });
-  table.appendChild(h('tr', {}, h('th', {}, 'feature'), h('th', {}, 'split'), h('th', {}, 'severity'), h('th', {}, 'what')));
+  table.appendChild(h('tr', {}, h('th', {}, 'feature'), h('th', {}, 'split'), h('th', {}, 'severity'), h('th', { class: 'what' }, 'what')));
   const rank = (a: ApprovalSnapshot['anomalies'][number]): number => (a.severity === 'ERROR' ? 0 : a.severity === 'WARNING' ? 1 : 2);
   for (const a of [...s.anomalies].sort((x, y) => rank(x) - rank(y))) {
     const level = a.severity === 'ERROR' ? 'error' : 'warning';

@@ -26,9 +26,11 @@ export function averagingStatement(m: ModelMetrics): string {
   const a = m.details?.averaging;
   const classes = a?.classes.length ?? Object.keys(m.details?.per_class ?? {}).length;
   if (!a) {
-    return `precision and recall are macro averages (TFMA macro_average: each of the ${classes} classes counts once); this evaluation does not record it, so re-run the Evaluator to have it said by the artifact.`;
+    return `Precision and recall are macro averages (TFMA macro_average): each of the ${classes} classes counts once. (This evaluation was written before the Evaluator recorded its averaging; that is how it computed them.)`;
   }
-  const what = a.metrics.filter((x) => x !== 'auc').join(', ');
+  const names = a.metrics.filter((x) => x !== 'auc').map((x) => (x === 'f1' ? 'F1' : x));
+  const listed = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names.join('');
+  const what = listed.charAt(0).toUpperCase() + listed.slice(1);
   const auc = a.metrics.includes('auc') ? '; auc is the macro average of one-vs-rest ROC AUCs' : '';
   const kind = a.type === 'macro_average' ? `macro averages (TFMA macro_average): each of the ${a.classes.length} classes (${a.classes.join(', ')}) counts once, whatever its size` : 'micro averages (TFMA micro_average): counts pooled over the classes';
   return `${what} are ${kind}${auc}. The micro average of precision, recall and F1 equals accuracy here (one label per example).`;
@@ -111,7 +113,7 @@ export function curveCharts(candidate: ModelMetrics, baseline: ModelMetrics | nu
   return h(
     'div',
     { class: 'charts' },
-    chartBox('roc-curve', `ROC curve${auc !== undefined ? ` (AUC ${formatNumber(auc)})` : ''}`, lineChartSvg(roc, { title: 'ROC curve', xLabel: 'false positive rate', yLabel: 'true positive rate', diagonal: true }), `positive class: ${c.positive_class}; thresholds 0 to 1 in steps of 0.01`),
+    chartBox('roc-curve', `ROC curve${auc !== undefined ? ` (AUC ${formatNumber(auc)})` : ''}`, lineChartSvg(roc, { title: 'ROC curve', xLabel: 'false positive rate', yLabel: 'true positive rate', diagonal: true }), `positive class: ${c.positive_class}; thresholds 0–1, step 0.01`),
     chartBox('pr-curve', 'Precision-recall curve', lineChartSvg(pr, { title: 'Precision-recall curve', xLabel: 'recall', yLabel: 'precision' }), `positive class: ${c.positive_class}`),
     legend(Boolean(b)),
   );

@@ -147,7 +147,7 @@ export function sliceReviewSummary(snapshot: EvaluationSnapshot, rows: SliceRevi
 /** The slices a reviewer signs off: candidate and baseline side by side, the failing or worsened ones flagged. */
 export function sliceReviewTable(snapshot: EvaluationSnapshot, rows: SliceReviewRow[]): HTMLTableElement {
   const table = h('table', { class: 'grid', id: 'slice-review' });
-  table.appendChild(h('tr', {}, h('th', {}, 'slice'), h('th', {}, 'examples'), h('th', {}, 'metric'), h('th', {}, 'candidate'), h('th', {}, 'baseline'), h('th', {}, 'change'), h('th', {}, 'flags')));
+  table.appendChild(h('tr', {}, h('th', {}, 'slice'), h('th', {}, 'examples'), h('th', {}, 'metric'), h('th', {}, 'candidate'), h('th', {}, 'baseline'), h('th', {}, 'change'), h('th', { class: 'flags' }, 'flags')));
   for (const r of rows) {
     const label = formatSlice(r.slice);
     const flags = [

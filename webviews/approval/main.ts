@@ -98,7 +98,10 @@ function anomaliesSection(s: ApprovalSnapshot): HTMLElement {
     section.appendChild(h('p', { class: 'muted' }, 'No ExampleValidator upstream of this model: its data was not checked against a schema.'));
     return section;
   }
-  if (source) section.appendChild(h('p', { class: 'muted' }, `From ${source.label} (ExampleAnomalies ${source.artifactId}).`));
+  if (source) {
+    const named = source.label && !source.label.includes(String(source.artifactId)) ? ` (${source.label})` : '';
+    section.appendChild(h('p', { class: 'muted' }, `From ExampleAnomalies ${source.artifactId}${named}, the ExampleValidator's check of this model's data against the schema.`));
+  }
   if (!s.anomalies.length) {
     section.appendChild(h('p', { class: 'ok', id: 'no-anomalies' }, 'The ExampleValidator found no anomalies in any split.'));
     return section;

@@ -46,7 +46,9 @@ export function lineChartSvg(series: LineSeries[], options: LineChartOptions): S
   svg.appendChild(s('text', { class: 'chart-label axis-title', x: left + w / 2, y: height - 4, 'text-anchor': 'middle' }, options.xLabel));
   svg.appendChild(s('text', { class: 'chart-label axis-title', x: 10, y: top + hgt / 2, 'text-anchor': 'middle', transform: `rotate(-90 10 ${top + hgt / 2})` }, options.yLabel));
   if (options.diagonal) svg.appendChild(s('line', { class: 'chart-reference', x1: px(0), y1: py(0), x2: px(1), y2: py(1) }));
-  for (const sr of series) {
+  // The compared series first, so the main one stays on top where they coincide.
+  const ordered = [...series.filter((x) => x.className === 'compare'), ...series.filter((x) => x.className !== 'compare')];
+  for (const sr of ordered) {
     if (!sr.points.length) continue;
     const d = sr.points.map((p) => `${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`).join(' ');
     const line = s('polyline', { class: `chart-line ${sr.className}`, points: d });

@@ -13,6 +13,7 @@
 import { buildLineage, type LineageOptions, type LineageResult } from './lineage';
 import { MetadataConnection, MetadataStoreError, type OpenOptions } from './connection';
 import { ExecutionPublisher, type DeliberatelyRunning, type OutputArtifactRecord, type RegisterExecutionArgs } from './executionPublish';
+import { describeLocation, type StoreLocation } from './location';
 import { MlmdReads } from './mlmdReads';
 import { MlmdWrites } from './mlmdWrites';
 import type { PropertyInputs } from './propertyCodec';
@@ -36,8 +37,12 @@ export class MetadataStore {
     this.publisher = new ExecutionPublisher(conn, this.w, this.q);
   }
 
-  static open(path: string, opts: OpenOptions = {}): MetadataStore {
-    return new MetadataStore(MetadataConnection.open(path, opts));
+  static open(location: string | StoreLocation, opts: OpenOptions = {}): MetadataStore {
+    if (typeof location !== 'string' && location.kind === 'mysql') {
+      // Until the MySQL backend lands (issue 14, branch i14store): say so rather than make a file of a URL.
+      throw new MetadataStoreError(`${describeLocation(location)}: this build of mlpipe cannot open MySQL stores yet.`, 'open');
+    }
+    return new MetadataStore(MetadataConnection.open(typeof location === 'string' ? location : location.path, opts));
   }
 
   get path(): string {

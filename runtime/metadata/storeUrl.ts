@@ -198,3 +198,37 @@ function readPasswordFile(file: string, readFile?: (path: string) => string): st
 
 /** The hint for a refused login: where a password can be given. */
 export const PASSWORD_HINT = WHERE_PASSWORDS_GO;
+
+export interface StoreFlags {
+  /** What --db says, if given. */
+  db?: string;
+  /** --db-password-file, if given. */
+  passwordFile?: string;
+  /** Where MLPIPE_METADATA_URL and MYSQL_PWD are read (process.env by default). */
+  env?: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  readFile?: (path: string) => string;
+}
+
+/**
+ * The store the user named, with its password: --db, else MLPIPE_METADATA_URL; undefined when neither is
+ * set (the caller then finds the workspace's own SQLite file). The variable may name a path too.
+ */
+export function namedStore(f: StoreFlags): NamedStore | undefined {
+  const env = f.env ?? process.env;
+  const fromEnv = nonEmpty(env[METADATA_URL_ENV]?.trim());
+  const text = f.db ?? fromEnv;
+  if (text === undefined) {
+    if (f.passwordFile !== undefined) throw new StoreUrlError('--db-password-file needs a MySQL store to go with it', `give --db mysql://user@host:3306/database, or set ${METADATA_URL_ENV}`);
+    return undefined;
+  }
+  let named: NamedStore;
+  try {
+    named = parseStore(text, { cwd: f.cwd, ...(f.readFile ? { readFile: f.readFile } : {}) });
+  } catch (e) {
+    // Say where the bad name came from: a variable set long ago is easy to forget.
+    if (e instanceof StoreUrlError && f.db === undefined) throw new StoreUrlError(`${METADATA_URL_ENV}: ${e.message}`, e.hint);
+    throw e;
+  }
+  return { ...named, location: withPassword(named.location, { ...(f.passwordFile !== undefined ? { passwordFile: f.passwordFile } : {}), env, cwd: f.cwd, ...(f.readFile ? { readFile: f.readFile } : {}) }) };
+}

@@ -1,5 +1,6 @@
 // The orchestrator's public surface, used by the CLI and the JSON-RPC server.
 import type { ApprovalVerdict } from '../../common/approval';
+import type { StoreLocation } from '../metadata/location';
 import type { RunEventListener, RunState, StepState } from './events';
 
 export interface RunScope {
@@ -18,6 +19,8 @@ export interface RunOptions {
   root?: string;
   /** Metadata database (default: `<root>/.mlpipe/metadata.sqlite`). */
   dbPath?: string;
+  /** Where to record instead of dbPath: a MySQL store (or a SQLite file), as storeUrl.ts parsed it. */
+  store?: StoreLocation;
   scope?: RunScope;
   /** Bypass the cache (`--no-cache`). */
   noCache?: boolean;

@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { MetadataStore, type DeliberatelyRunning } from '../metadata/store';
 import type { ArtifactSummary, ExecutionSummary } from '../metadata/types';
+import type { StoreLocation } from '../metadata/location';
 import { artifactDir } from '../workspace';
 import type { ApprovalDecision } from './api';
 import { decisionReason } from '../../common/approval';
@@ -29,11 +30,11 @@ export function waitingApprovals(store: MetadataStore): ExecutionSummary[] {
 }
 
 /** Record a decision on a waiting HumanApproval execution (the CLI's `mlpipe approve`, the extension's button). */
-export function recordApproval(dbPath: string, d: ApprovalDecision): ExecutionSummary {
-  const store = MetadataStore.open(dbPath);
+export function recordApproval(db: string | StoreLocation, d: ApprovalDecision): ExecutionSummary {
+  const store = MetadataStore.open(db);
   try {
     const exec = store.execution(d.executionId);
-    if (!exec) throw new ApprovalError(`no execution ${d.executionId} in ${dbPath}`);
+    if (!exec) throw new ApprovalError(`no execution ${d.executionId} in ${store.path}`);
     if (exec.customProperties[APPROVAL_STATE_KEY] === undefined) throw new ApprovalError(`execution ${d.executionId} (${exec.nodeId}) is not a HumanApproval step`);
     if (exec.state !== 'RUNNING' || exec.customProperties[APPROVAL_STATE_KEY] !== 'waiting') {
       const prior = exec.customProperties[APPROVAL_DECISION_KEY];

@@ -136,6 +136,17 @@ export class MlmdReads {
     ).get() as { artifacts: number; executions: number; contexts: number };
   }
 
+  /**
+   * What changes with every commit a view shows (a new or updated execution, artifact or context; an
+   * approval touches its execution): the newest id and last update time of each. Primary keys and
+   * MLMD's last_update_time indexes make it a few index lookups, cheap enough to poll a server with.
+   */
+  changeSignature(): string {
+    const parts = ['Execution', 'Artifact', 'Context'].map((t) => `(SELECT MAX(id) FROM \`${t}\`) AS ${t.toLowerCase()}_id, (SELECT MAX(last_update_time_since_epoch) FROM \`${t}\`) AS ${t.toLowerCase()}_time`);
+    const row = this.stmt(`SELECT ${parts.join(', ')}`).get() as Record<string, number | bigint | null>;
+    return Object.values(row).map((v) => String(v ?? '-')).join(':');
+  }
+
   // ---- contexts ----------------------------------------------------------------------------------
 
   private contextTypeId(name: string): number {

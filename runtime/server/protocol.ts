@@ -40,6 +40,7 @@ export const PROTOCOL_VERSION = 1;
  * `mlpipe.openMetadataDatabase` (e.g. a TFX `metadata.sqlite`) strictly read-only.
  */
 export interface DbRef {
+  /** A SQLite file's absolute path, or a store URL (mysql://user@host:3306/db, no password: see mlpipe/storePassword). */
   path: string;
   readonly: boolean;
 }
@@ -126,6 +127,11 @@ export interface RuntimeRequests {
   'mlpipe/exportArgo': { params: ExportArgoParams; result: ExportResult };
   /** The pipeline as a Kubeflow Pipelines PipelineSpec (YAML text), as `mlpipe export --to kfp` writes it. */
   'mlpipe/exportKfp': { params: ExportKfpParams; result: ExportResult };
+  /**
+   * The password of a store URL (from VS Code's SecretStorage), kept in the runtime's memory only: it
+   * travels over this connection, never on a command line. null forgets it.
+   */
+  'mlpipe/storePassword': { params: { url: string; password: string | null }; result: { ok: true } };
 }
 
 /** An export and the check of it: `summary` is "valid PipelineSpec 2.1.0 (…)" or the errors with their JSON paths. */

@@ -144,7 +144,7 @@ async function cmdRun(argv: string[], out: Out, err: Out): Promise<number> {
     const result = await runPipeline({
       file,
       root,
-      ...(store.kind === 'sqlite' ? { dbPath: store.path } : { store }),
+      dbPath: store.kind === 'sqlite' ? store.path : store,
       scope: { step: a.values['step'], from: a.values['from'], to: a.values['to'] },
       noCache: a.switches.has('no-cache'),
       parallelism: a.values['parallelism'] ? intFlag(a.values, 'parallelism', 2) || 1 : undefined,

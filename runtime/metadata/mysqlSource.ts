@@ -285,14 +285,21 @@ function prepareDatabase(client: SyncMysqlClient, location: MysqlLocation, url: 
     new Set((client.query('SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()').rows ?? []).map((r) => String(r['name'])));
   const envRows = (): number => Number(client.query('SELECT COUNT(*) AS n FROM `MLMDEnv`').rows?.[0]?.['n'] ?? 0);
   const mlmdNames = new Set(MYSQL_V10_TABLES.map((t) => t.name));
-  const existing = tables();
-  // Empty, or a creation that stopped half-way (only MLMD's tables, no schema version yet): (re)create.
-  const unfinished = existing.size > 0 && [...existing].every((t) => mlmdNames.has(t)) && existing.has('MLMDEnv') && envRows() === 0;
-  if (existing.size === 0 || unfinished) {
+  // Empty, or a creation under way or stopped half-way (only MLMD's tables, no schema version yet).
+  const needsLayout = (): boolean => {
+    const existing = tables();
+    if (existing.size === 0) return true;
+    if (![...existing].every((t) => mlmdNames.has(t))) return false;
+    return !existing.has('MLMDEnv') || envRows() === 0;
+  };
+  if (needsLayout()) {
     if (readonly) {
       throw new MetadataStoreError(`${url} is an empty database, not an ML Metadata one. Run a pipeline against it first, or check the database name.`, 'not-mlmd');
     }
-    createLayout(client, db);
+    // Decided again under the creation lock: another process may be creating it right now.
+    withNamedLock(client, `mlpipe-mlmd-init:${db}`, () => {
+      if (needsLayout()) createLayout(client);
+    });
   }
   const now = tables();
   if (!now.has('MLMDEnv')) {
@@ -322,32 +329,37 @@ function prepareDatabase(client: SyncMysqlClient, location: MysqlLocation, url: 
  * and the seeded types. DDL commits implicitly in MySQL, so two processes creating one database at once
  * are serialized by a named lock instead of a transaction.
  */
-function createLayout(client: SyncMysqlClient, db: string): void {
-  const lock = `mlpipe-mlmd-init:${db}`.slice(0, 64);
-  client.query('DO GET_LOCK(?, 60)', [lock]);
+function withNamedLock(client: SyncMysqlClient, name: string, fn: () => void): void {
+  const lock = name.slice(0, 64);
+  const got = client.query('SELECT GET_LOCK(?, 120) AS got', [lock]).rows?.[0]?.['got'];
+  if (Number(got) !== 1) throw new MetadataStoreError(`Another process has been creating ML Metadata's tables in this database for more than 2 minutes (lock ${lock}).`, 'open');
   try {
-    for (const t of MYSQL_V10_TABLES) client.query(t.sql);
-    for (const index of MYSQL_V10_SECONDARY_INDICES) {
-      try {
-        client.query(index);
-      } catch (err) {
-        if (!(err instanceof MysqlError && err.errno === ER.DUP_KEYNAME)) throw err;
-      }
-    }
-    client.query('START TRANSACTION');
-    try {
-      const env = Number(client.query('SELECT COUNT(*) AS n FROM `MLMDEnv` FOR UPDATE').rows?.[0]?.['n'] ?? 0);
-      if (env === 0) {
-        client.query('INSERT INTO `MLMDEnv`(`schema_version`) VALUES (?)', [SCHEMA_VERSION]);
-        for (const t of SEEDED_TYPES) client.query('INSERT INTO `Type`(`name`, `type_kind`) VALUES (?, ?)', [t.name, t.kind]);
-      }
-      client.query('COMMIT');
-    } catch (err) {
-      client.query('ROLLBACK');
-      throw err;
-    }
+    fn();
   } finally {
     client.query('DO RELEASE_LOCK(?)', [lock]);
+  }
+}
+
+function createLayout(client: SyncMysqlClient): void {
+  for (const t of MYSQL_V10_TABLES) client.query(t.sql);
+  for (const index of MYSQL_V10_SECONDARY_INDICES) {
+    try {
+      client.query(index);
+    } catch (err) {
+      if (!(err instanceof MysqlError && err.errno === ER.DUP_KEYNAME)) throw err;
+    }
+  }
+  client.query('START TRANSACTION');
+  try {
+    const env = Number(client.query('SELECT COUNT(*) AS n FROM `MLMDEnv` FOR UPDATE').rows?.[0]?.['n'] ?? 0);
+    if (env === 0) {
+      client.query('INSERT INTO `MLMDEnv`(`schema_version`) VALUES (?)', [SCHEMA_VERSION]);
+      for (const t of SEEDED_TYPES) client.query('INSERT INTO `Type`(`name`, `type_kind`) VALUES (?, ?)', [t.name, t.kind]);
+    }
+    client.query('COMMIT');
+  } catch (err) {
+    client.query('ROLLBACK');
+    throw err;
   }
 }
 

@@ -6,7 +6,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { MetadataStore, type DeliberatelyRunning } from '../metadata/store';
 import type { ArtifactSummary, ExecutionSummary } from '../metadata/types';
-import type { StoreLocation } from '../metadata/location';
 import { artifactDir } from '../workspace';
 import type { ApprovalDecision } from './api';
 import { decisionReason } from '../../common/approval';
@@ -14,6 +13,7 @@ import { registerStepExecution } from './driver';
 import { idsByKey, type StepContext, type StepOutcome } from './step';
 import { UsageError } from '../errors';
 import { APPROVAL_DECISION_KEY, APPROVAL_STATE_KEY } from '../../common/approval';
+import type { StoreLocation } from '../metadata/location';
 
 const CACHE_KEY = '__cache_key__';
 const POLL_MS = 400;
@@ -30,8 +30,8 @@ export function waitingApprovals(store: MetadataStore): ExecutionSummary[] {
 }
 
 /** Record a decision on a waiting HumanApproval execution (the CLI's `mlpipe approve`, the extension's button). */
-export function recordApproval(db: string | StoreLocation, d: ApprovalDecision): ExecutionSummary {
-  const store = MetadataStore.open(db);
+export function recordApproval(dbPath: string | StoreLocation, d: ApprovalDecision): ExecutionSummary {
+  const store = MetadataStore.open(dbPath);
   try {
     const exec = store.execution(d.executionId);
     if (!exec) throw new ApprovalError(`no execution ${d.executionId} in ${store.path}`);

@@ -216,7 +216,7 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
       const started = runPipeline({
         file: p.file,
         root: p.root,
-        ...(named ? { store: named.location } : { dbPath: p.dbPath }),
+        dbPath: named ? named.location : p.dbPath,
         scope: p.scope,
         noCache: p.noCache,
         parallelism: p.parallelism,

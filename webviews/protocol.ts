@@ -6,6 +6,7 @@
 // Types only: nothing here runs, so the file can be imported by the browser bundles, the host and tests.
 
 import type { LineageGraph } from '../runtime/metadata/types';
+import type { ClassificationDetailsPayload } from '../common/artifacts';
 
 /** The runtime's lineage shapes, re-exported so that views never reach into runtime/. */
 export type { LineageEdge, LineageGraph, LineageNode } from '../runtime/metadata/types';
@@ -180,7 +181,8 @@ export type StatisticsToHost =
 // ---------------------------------------------------------------------------------------------
 // Evaluation (metrics.json and validation.json of a ModelEvaluation)
 
-export type SliceKey = Record<string, string | number>;
+/** A slice's feature values; null is a missing value (shown "(missing)"). */
+export type SliceKey = Record<string, string | number | null>;
 
 export interface SliceMetrics {
   slice: SliceKey;
@@ -193,6 +195,13 @@ export interface ModelMetrics {
   /** Example count of the overall slice, when known. */
   count?: number;
   slices: SliceMetrics[];
+  /** The model's artifact id, when metrics.json names it. */
+  modelId?: number;
+  /** The model's task and classes, when metrics.json names them. */
+  task?: 'classification' | 'regression';
+  classes?: string[];
+  /** Confusion matrix, per-class scores, averaging, curves, calibration (absent in older evaluations). */
+  details?: ClassificationDetailsPayload;
 }
 
 export interface MetricThresholdView {
@@ -254,6 +263,8 @@ export interface ApprovalSnapshot {
   evaluation: EvaluationSnapshot | null;
   highlights: StatisticsHighlight[];
   anomalies: Array<AnomalyEntry & { split: string }>;
+  /** The ExampleAnomalies artifact the anomalies come from (null: no ExampleValidator upstream of the model). */
+  anomaliesArtifact?: AuditArtifactRef | null;
   /** Set once decided (here or elsewhere): the form becomes read-only. */
   decided: { decision: ApprovalDecision; reviewer: string; comment: string; time: number } | null;
   canDecide: boolean;

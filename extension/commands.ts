@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { RunScope } from '../runtime/server/protocol';
 import type { DbRef } from '../runtime/server/protocol';
 import * as config from './config';
+import { isStoreUrl } from '../common/storeName';
 import { isPipelineFile, type Discovery } from './discovery';
 import { logUri } from './logDocuments';
 import type { PanelOpeners } from './panelDeps';
@@ -412,6 +413,26 @@ export function registerCommands(d: CommandDeps): void {
     await vscode.commands.executeCommand('mlpipe.runs.focus');
   });
 
+  // A store on a server, e.g. a Kubeflow Pipelines cluster's MLMD database through `kubectl port-forward`:
+  // strictly read-only (the runtime opens it so, and no run or approval is ever sent to it).
+  register('mlpipe.openMetadataStoreUrl', async (a) => {
+    const url =
+      typeof a === 'string'
+        ? a
+        : await vscode.window.showInputBox({
+            title: 'Open an ML Metadata store on a server (read-only)',
+            prompt: 'mysql://user@host:3306/database: a Kubeflow cluster\'s is mysql://root@127.0.0.1:3306/metadb after kubectl port-forward -n kubeflow svc/mysql 3306. The password is asked for next.',
+            placeHolder: 'mysql://root@127.0.0.1:3306/metadb',
+            ignoreFocusOut: true,
+            validateInput: (v) => (isStoreUrl(v) ? undefined : 'a store URL, mysql://user@host:3306/database (for a file, use Open ML Metadata Database)'),
+          });
+    if (!url) return;
+    const db: DbRef = { path: url.trim(), readonly: true };
+    await client.request('mlpipe/listRuns', { db, limit: 1, offset: 0 });
+    d.runsTree.addSource({ id: `ro:${db.path}`, label: db.path.split('?')[0]!.replace(/^[a-z]+:\/\//, ''), db });
+    await vscode.commands.executeCommand('mlpipe.runs.focus');
+  });
+
   register('mlpipe.refresh', async () => {
     await discovery.rescan(false);
     d.states.invalidate();
@@ -426,6 +447,12 @@ export function registerCommands(d: CommandDeps): void {
   register('mlpipe.openArtifactFiles', async (a) => {
     if (!(isTreeNode(a) && a.kind === 'artifact')) return;
     const path = a.event.artifact.uri;
+    if (/^[a-z][a-z0-9+.-]+:\/\//i.test(path)) {
+      // minio://, gs://, s3:// (a Kubeflow run's artifacts): object storage, shown and copied, never opened.
+      const choice = await vscode.window.showInformationMessage(`ML Pipelines: ${path} is in object storage; mlpipe shows its address but does not download it.`, 'Copy URI');
+      if (choice) await vscode.env.clipboard.writeText(path);
+      return;
+    }
     if (!existsSync(path)) {
       void vscode.window.showInformationMessage(`ML Pipelines: ${path} does not exist on this machine.`);
       return;

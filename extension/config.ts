@@ -2,6 +2,7 @@
 import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DbRef } from '../runtime/server/protocol';
+import { isStoreUrl, storeUrlIsReadOnly } from '../common/storeName';
 
 const SECTION = 'mlpipe';
 
@@ -13,15 +14,21 @@ function get<T>(key: string, scope?: vscode.ConfigurationScope): T | undefined {
   return vscode.workspace.getConfiguration(SECTION, scope).get<T>(key);
 }
 
-/** The metadata database of a workspace folder: `mlpipe.metadataPath` (relative to the folder) or `.mlpipe/metadata.sqlite`. */
+/**
+ * The metadata store of a workspace folder: `mlpipe.metadataPath` (a path relative to the folder, or a
+ * mysql:// URL, passed on as written: the runtime parses it) or `.mlpipe/metadata.sqlite`.
+ */
 export function metadataPath(folder: vscode.WorkspaceFolder): string {
   const configured = get<string>('metadataPath', folder)?.trim();
+  if (configured && isStoreUrl(configured)) return configured;
   if (configured) return isAbsolute(configured) ? configured : join(folder.uri.fsPath, configured);
   return join(folder.uri.fsPath, '.mlpipe', 'metadata.sqlite');
 }
 
 export function folderDb(folder: vscode.WorkspaceFolder): DbRef {
-  return { path: metadataPath(folder), readonly: false };
+  const path = metadataPath(folder);
+  // `?readonly=true` (a Kubeflow cluster's store): browsed, never written (no runs, no approvals).
+  return { path, readonly: storeUrlIsReadOnly(path) };
 }
 
 export function parallelism(scope?: vscode.ConfigurationScope): number {

@@ -19,6 +19,7 @@ import { PipelineIndex } from './pipelineIndex';
 import { PipelinesTree } from './pipelinesTree';
 import { RunProgress } from './runProgress';
 import { RuntimeClient } from './runtimeClient';
+import { registerStorePasswords } from './storePasswords';
 import { RunsTree, type RunsSource } from './runsTree';
 import { StepStates } from './stepStates';
 
@@ -50,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('ML Pipelines', { log: true });
   setErrorLog(log);
   const client = new RuntimeClient(context.extensionPath, log, config.nodePath, config.pythonPath);
+  registerStorePasswords(context, client);
   const trusted = (): boolean => vscode.workspace.isTrusted;
 
   const folderOf = (uri: vscode.Uri): vscode.WorkspaceFolder | undefined => vscode.workspace.getWorkspaceFolder(uri);

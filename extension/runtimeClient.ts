@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import type { RunEvent } from '../runtime/server/protocol';
 import { chooseNode, RuntimeStartError } from './nodeChoice';
+import { passwordKey, storeUrlsIn } from './storePasswords';
 import { choosePython } from './pythonChoice';
 import { PYTHON_ENV } from '../common/pythonInterpreter';
 import {
@@ -19,7 +20,20 @@ import {
   type RuntimeMethod,
 } from '../runtime/server/protocol';
 
+/** Where the client finds a store URL's password, and what it does when the server refuses one. */
+export interface StoreCredentials {
+  passwordFor(url: string): Promise<string | undefined>;
+  refused(url: string): Promise<void>;
+}
+
+/** The runtime's answer when a server store refuses the login (runtime MetadataStoreError code). */
+const ACCESS_DENIED_CODES = ['access-denied', 'auth'];
+
 export class RuntimeClient implements vscode.Disposable {
+  /** Store URLs whose password this runtime process has been given (or that have none to give). */
+  private readonly passwordsSent = new Set<string>();
+  /** Set at activation: SecretStorage (extension/storePasswords.ts). */
+  credentials: StoreCredentials | undefined;
   private connection: MessageConnection | undefined;
   private process: ChildProcess | undefined;
   private starting: Promise<MessageConnection> | undefined;
@@ -46,7 +60,31 @@ export class RuntimeClient implements vscode.Disposable {
 
   async request<M extends RuntimeMethod>(method: M, params: RequestParams<M>): Promise<RequestResult<M>> {
     const connection = await this.ensureStarted();
-    return connection.sendRequest(method, params) as Promise<RequestResult<M>>;
+    const urls = storeUrlsIn(params);
+    for (const url of urls) await this.sendPassword(connection, url);
+    try {
+      return await (connection.sendRequest(method, params) as Promise<RequestResult<M>>);
+    } catch (e) {
+      const code = (e as { data?: { code?: unknown } }).data?.code;
+      if (urls.length && typeof code === 'string' && ACCESS_DENIED_CODES.includes(code)) {
+        // A wrong (or missing) password: forget it, so the next request asks again.
+        for (const url of urls) {
+          this.passwordsSent.delete(passwordKey(url));
+          await this.credentials?.refused(url);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** A store URL's password, once per runtime process, over the connection (the runtime's stdin, never argv). */
+  private async sendPassword(connection: MessageConnection, url: string): Promise<void> {
+    const key = passwordKey(url);
+    if (this.passwordsSent.has(key) || !this.credentials) return;
+    const password = await this.credentials.passwordFor(url);
+    if (password !== undefined) await connection.sendRequest('mlpipe/storePassword', { url: key, password });
+    // No password (dismissed, or MYSQL_PWD in the runtime's environment): the runtime tries without one.
+    this.passwordsSent.add(key);
   }
 
   private ensureStarted(): Promise<MessageConnection> {
@@ -103,6 +141,7 @@ export class RuntimeClient implements vscode.Disposable {
       throw new RuntimeStartError(`The runtime speaks protocol ${hello.protocolVersion}, the extension ${PROTOCOL_VERSION}: rebuild the extension.`, false);
     }
     this.log.info(`runtime ${hello.runtimeVersion} ready (pid ${hello.pid}, Node ${hello.nodeVersion})`);
+    this.passwordsSent.clear();
     this.connection = connection;
     return connection;
   }

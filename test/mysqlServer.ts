@@ -129,6 +129,9 @@ export class MysqlTestServer {
 
   private async setUp(): Promise<void> {
     await this.asRoot(async (c) => {
+      // As mariadb-secure-installation does: the anonymous accounts would match any user name from localhost.
+      const [anonymous] = (await c.query("SELECT Host AS host FROM mysql.user WHERE User = ''")) as unknown as [Array<{ host: string }>];
+      for (const a of anonymous) await c.query("DROP USER ''@?", [a.host]);
       await c.query(`CREATE USER '${this.user}'@'%' IDENTIFIED BY '${this.password}'`);
       await c.query(`GRANT ALL PRIVILEGES ON *.* TO '${this.user}'@'%'`);
     });

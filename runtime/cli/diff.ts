@@ -1,23 +1,21 @@
 // `mlpipe diff <run> [<run>] [--json] [--all]`: what changed between two runs and what it did to the
 // metrics. With one run, it is compared with the run of its pipeline before it. Runs of different
 // pipelines are compared too (components matched by id), with a warning on stderr.
-import { existsSync } from 'node:fs';
 import { formatDuration, formatNumber } from '../../common/format';
 import { STEP_STATE_TEXT } from '../../common/stepStates';
 import { UsageError } from '../errors';
-import { MetadataStore } from '../metadata/store';
+import type { MetadataStore } from '../metadata/store';
 import { diffRuns, findRun, previousRun, type ComponentDiff, type RunDiff, type StepSide, type ThresholdRef } from '../orchestrator/runDiff';
 import { parseArgs } from './args';
 
 type Out = NodeJS.WritableStream;
 
-export function cmdDiff(argv: string[], out: Out, err: Out, dbFor: (values: Record<string, string>) => string): number {
-  const a = parseArgs(argv, { values: ['db', 'root'], switches: ['json', 'all'] });
+/** `openStore` opens the store the flags name for reading (a file, or a server URL: main.ts knows how). */
+export function cmdDiff(argv: string[], out: Out, err: Out, storeFlags: readonly string[], openStore: (values: Record<string, string>) => MetadataStore): number {
+  const a = parseArgs(argv, { values: [...storeFlags, 'root'], switches: ['json', 'all'] });
   if (a.positionals.length === 0) throw new UsageError('mlpipe diff needs one or two run ids', { hint: 'list them with `mlpipe runs`; `mlpipe diff <run>` compares a run with the one before it' });
   if (a.positionals.length > 2) throw new UsageError(`unexpected argument ${a.positionals[2]}`, { hint: 'mlpipe diff <run> <run>' });
-  const path = dbFor(a.values);
-  if (!existsSync(path)) throw new UsageError(`no metadata database at ${path}: run a pipeline first, or point --db at one`);
-  const store = MetadataStore.open(path, { readonly: true });
+  const store = openStore(a.values);
   try {
     let left = findRun(store, a.positionals[0]!);
     let right;

@@ -19,8 +19,16 @@ import { parseArgs } from './args';
 
 const TARGETS = ['argo', 'kfp'];
 
+/** A Kubernetes Secret's name (a DNS subdomain), checked here so a typo is not found only when the pods fail. */
+function secretName(name: string): string {
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name) || name.length > 253) {
+    throw new UsageError(`--db-url-secret ${name} is not a Kubernetes Secret name`, { hint: 'use lower-case letters, digits, - and ., e.g. --db-url-secret mlpipe-metadata' });
+  }
+  return name;
+}
+
 export async function cmdExport(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const a = parseArgs(argv, { values: ['to', 'image', 'claim', 'mount', 'command', 'service-account', 'root', 'out', 'schema', 'workdir', 'pipeline-root', 'recurring-run'], switches: [] });
+  const a = parseArgs(argv, { values: ['to', 'image', 'claim', 'mount', 'command', 'service-account', 'root', 'out', 'schema', 'workdir', 'pipeline-root', 'recurring-run', 'db-url-secret'], switches: [] });
   const file = a.positionals[0];
   if (!file) throw new UsageError('mlpipe export needs a pipeline file');
   if (a.positionals.length > 1) throw new UsageError(`unexpected argument ${a.positionals[1]}`);
@@ -28,10 +36,11 @@ export async function cmdExport(argv: string[], out: NodeJS.WritableStream, err:
   if (!TARGETS.includes(target)) throw new UsageError(`--to ${target} is not supported; targets: ${TARGETS.join(', ')}`);
   const image = a.values['image'];
   if (!image) throw new UsageError('mlpipe export needs --image <image>: a container image with Node 20+ and this runtime (mlpipe on its PATH, or give --command)');
-  const argoOnly = ['claim', 'mount', 'service-account', 'schema'].filter((k) => a.values[k] !== undefined);
+  const argoOnly = ['claim', 'mount', 'service-account', 'schema', 'db-url-secret'].filter((k) => a.values[k] !== undefined);
   const kfpOnly = ['workdir', 'pipeline-root', 'recurring-run'].filter((k) => a.values[k] !== undefined);
   if (target === 'kfp' && argoOnly.length) throw new UsageError(`--${argoOnly[0]} is for --to argo`);
   if (target === 'argo' && kfpOnly.length) throw new UsageError(`--${kfpOnly[0]} is for --to kfp`);
+  const metadataSecret = a.values['db-url-secret'] !== undefined ? secretName(a.values['db-url-secret']) : undefined;
   const mount = a.values['mount'] ?? a.values['workdir'] ?? (target === 'kfp' ? DEFAULT_KFP_WORKDIR : DEFAULT_MOUNT_PATH);
   if (!mount.startsWith('/')) throw new UsageError(`--${a.values['workdir'] ? 'workdir' : 'mount'} ${mount} must be an absolute path in the container`);
   let schema: Record<string, unknown> | undefined;
@@ -89,6 +98,7 @@ export async function cmdExport(argv: string[], out: NodeJS.WritableStream, err:
       mountPath: mount,
       ...(command && command.length > 0 ? { command } : {}),
       ...(a.values['service-account'] ? { serviceAccount: a.values['service-account'] } : {}),
+      ...(metadataSecret !== undefined ? { metadataSecret } : {}),
     };
     const doc = argoWorkflow(loaded.pipeline, options);
     text = argoWorkflowYaml(loaded.pipeline, options, doc);

@@ -6,6 +6,8 @@ import { formatDiagnostic } from '../definition/ir';
 import { loadPipelineFile } from '../definition/load';
 import { registryCatalog } from '../components/registryCatalog';
 import { MetadataStore } from '../metadata/store';
+import { describeLocation, type StoreLocation } from '../metadata/location';
+import { namedStore, type NamedStore } from '../metadata/storeUrl';
 import type { RunSummary } from '../metadata/types';
 import { STEP_STATE_TEXT, stepStateOf } from '../../common/stepStates';
 import { describeUserError, UsageError, UserError } from '../errors';
@@ -26,17 +28,18 @@ const USAGE = `mlpipe — TFX-style ML pipelines with an ML Metadata store
 
 Usage:
   mlpipe run <file> [--step <id> | --from <id> | --to <id>] [--no-cache] [--parallelism <n>]
-                    [--no-wait] [--run-id <id>] [--db <path>] [--root <dir>] [--json] [--verbose]
+                    [--no-wait] [--run-id <id>] [--db <path|url>] [--root <dir>] [--json] [--verbose]
                     [--python <interpreter>]
   mlpipe validate <file> [--json]
-  mlpipe runs [--pipeline <name>] [--limit <n>] [--offset <n>] [--db <path>] [--root <dir>] [--json]
-  mlpipe show <execution id> | <run id> | --artifact <artifact id> [--db <path>] [--root <dir>] [--json]
-  mlpipe lineage <artifact id> [--db <path>] [--root <dir>] [--json]
-  mlpipe diff <run id> [<run id>] [--all] [--db <path>] [--root <dir>] [--json]
+  mlpipe runs [--pipeline <name>] [--limit <n>] [--offset <n>] [--db <path|url>] [--root <dir>] [--json]
+  mlpipe show <execution id> | <run id> | --artifact <artifact id> [--db <path|url>] [--root <dir>] [--json]
+  mlpipe lineage <artifact id> [--db <path|url>] [--root <dir>] [--json]
+  mlpipe diff <run id> [<run id>] [--all] [--db <path|url>] [--root <dir>] [--json]
                     (one run: compared with the run of its pipeline before it)
-  mlpipe approve <execution id> --approve|--reject --by <name> [--comment <text>] [--db <path>]
+  mlpipe approve <execution id> --approve|--reject --by <name> [--comment <text>] [--db <path|url>]
   mlpipe export <file> --to argo --image <image> [--claim <pvc>] [--mount <dir>] [--command <cmd>]
                     [--service-account <name>] [--schema <Argo's schema.json>] [--root <dir>] [--out <file>]
+                    [--db-url-secret <Kubernetes secret with keys url, password: tasks share that MySQL store>]
   mlpipe export <file> --to kfp --image <image> [--workdir <dir>] [--command <cmd>] [--pipeline-root <uri>]
                     [--root <dir>] [--out <file>] [--recurring-run <file>]
   mlpipe executor --executor-input <ExecutorInput JSON> --component <type> [--task-name <name>]
@@ -48,7 +51,10 @@ The workspace root is the nearest folder above the current one that holds .mlpip
 and approve, finding none, read the newest .mlpipe/ below the current folder (where run put it), else the
 current folder's; for run, the nearest above the pipeline file, else the current folder when the file is inside it,
 else the file's folder (--root overrides). Its database is .mlpipe/metadata.sqlite (--db overrides, e.g.
-a TFX metadata.sqlite).
+a TFX metadata.sqlite), else $MLPIPE_METADATA_URL.
+A MySQL/MariaDB store: --db mysql://user@host:3306/database (TLS: ?ssl-ca=<file>&ssl-cert=<file>&ssl-key=<file>,
+?ssl-verify=false; ?readonly=true for a store that must never be written, e.g. a Kubeflow cluster's). Its
+password is never in the URL: --db-password-file <file> (every command that takes --db), else $MYSQL_PWD.
 Exit codes: 0 success, 1 failed or invalid pipeline, 2 usage error.
 `;
 
@@ -59,20 +65,37 @@ type Out = NodeJS.WriteStream;
  * workspace root above, else the newest .mlpipe/ below: see databaseFor). A database found below is
  * named on stderr, so the user knows which one answered and output on stdout stays clean for pipes.
  */
-function dbFor(values: Record<string, string>, err: Out): string {
-  if (values['db']) return resolve(values['db']);
-  if (values['root']) return defaultDbPath(findRoot(values['root']));
+function dbFor(values: Record<string, string>, err: Out): NamedStore {
+  // A URL (--db or MLPIPE_METADATA_URL) names a server: no file is looked for.
+  const named = namedFromFlags(values);
+  if (named) return named;
+  const sqlite = (path: string): NamedStore => ({ location: { kind: 'sqlite', path }, readOnly: false });
+  if (values['root']) return sqlite(defaultDbPath(findRoot(values['root'])));
   const db = databaseFor(process.cwd());
   if (db.found === 'below') {
     const rel = (p: string) => relative(process.cwd(), p) || p;
     err.write(`mlpipe: using ${rel(db.path)}${db.others.length ? ` (the newest of ${db.others.length + 1} below this folder; also ${db.others.map(rel).join(', ')})` : ''}; --db chooses another\n`);
   }
-  return db.path;
+  return sqlite(db.path);
 }
 
-function openForReading(path: string): MetadataStore {
-  if (!existsSync(path)) throw new UsageError(`no metadata database at ${path}: run a pipeline first, or point --db at one`);
-  return MetadataStore.open(path, { readonly: true });
+/** --db (or MLPIPE_METADATA_URL) with --db-password-file, parsed (storeUrl.ts); undefined when neither is set. */
+function namedFromFlags(values: Record<string, string>): NamedStore | undefined {
+  return namedStore({ ...(values['db'] !== undefined ? { db: values['db'] } : {}), ...(values['db-password-file'] !== undefined ? { passwordFile: values['db-password-file'] } : {}), cwd: process.cwd() });
+}
+
+/** Flags every command that opens a store takes. */
+const STORE_FLAGS = ['db', 'db-password-file'];
+
+function openForReading(named: NamedStore): MetadataStore {
+  const location = named.location;
+  if (location.kind === 'sqlite' && !existsSync(location.path)) throw new UsageError(`no metadata database at ${location.path}: run a pipeline first, or point --db at one`);
+  return MetadataStore.open(location, { readonly: true });
+}
+
+/** A store named `?readonly=true` is never written: say so before anything starts. */
+function refuseReadOnly(named: NamedStore, what: string): void {
+  if (named.readOnly) throw new UsageError(`${describeLocation(named.location)} is marked read-only (?readonly=true): ${what} would write to it`, { hint: 'record into your own store: another --db, or leave --db out for the workspace\'s SQLite file' });
 }
 
 function intFlag(values: Record<string, string>, name: string, fallback: number): number {
@@ -92,7 +115,7 @@ function idArg(positionals: string[], what: string): number {
 }
 
 async function cmdRun(argv: string[], out: Out, err: Out): Promise<number> {
-  const a = parseArgs(argv, { values: ['step', 'from', 'to', 'db', 'root', 'parallelism', 'run-id', 'python'], switches: ['no-cache', 'json', 'verbose', 'no-wait'] });
+  const a = parseArgs(argv, { values: ['step', 'from', 'to', ...STORE_FLAGS, 'root', 'parallelism', 'run-id', 'python'], switches: ['no-cache', 'json', 'verbose', 'no-wait'] });
   // The interpreter of Python Trainer modules and python-format models (else $MLPIPE_PYTHON, else python3).
   if (a.values['python']) process.env[PYTHON_ENV] = a.values['python'];
   const file = a.positionals[0];
@@ -102,9 +125,12 @@ async function cmdRun(argv: string[], out: Out, err: Out): Promise<number> {
   if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
   const json = a.switches.has('json');
   const root = resolve(a.values['root'] ?? rootForPipelineFile(file, process.cwd()));
-  const dbPath = resolve(a.values['db'] ?? defaultDbPath(root));
+  const named = namedFromFlags(a.values);
+  if (named) refuseReadOnly(named, 'a run');
+  const store: StoreLocation = named?.location ?? { kind: 'sqlite', path: resolve(defaultDbPath(root)) };
+  const shown = describeLocation(store);
   // `mlpipe approve` run from here finds this database by itself only if it is the one it would pick.
-  const dbFlag = dbPath === databaseFor(process.cwd()).path ? '' : ` --db ${/^[\w./-]+$/.test(dbPath) ? dbPath : JSON.stringify(dbPath)}`;
+  const dbFlag = store.kind === 'mysql' ? (a.values['db'] ? ` --db ${shown}` : '') : store.path === databaseFor(process.cwd()).path ? '' : ` --db ${/^[\w./-]+$/.test(shown) ? shown : JSON.stringify(shown)}`;
   const approveCommand = (id: number) => `mlpipe approve ${id} --approve|--reject --by <name> [--comment <text>]${dbFlag}`;
   const display = json ? jsonDisplay(out) : out.isTTY ? ttyDisplay(out, approveCommand) : plainDisplay(out, a.switches.has('verbose'), approveCommand);
   const controller = new AbortController();
@@ -121,7 +147,7 @@ async function cmdRun(argv: string[], out: Out, err: Out): Promise<number> {
     const result = await runPipeline({
       file,
       root,
-      dbPath,
+      dbPath: store.kind === 'sqlite' ? store.path : store,
       scope: { step: a.values['step'], from: a.values['from'], to: a.values['to'] },
       noCache: a.switches.has('no-cache'),
       parallelism: a.values['parallelism'] ? intFlag(a.values, 'parallelism', 2) || 1 : undefined,
@@ -132,7 +158,7 @@ async function cmdRun(argv: string[], out: Out, err: Out): Promise<number> {
       ...(a.values['run-id'] !== undefined ? { runId: a.values['run-id'] } : {}),
     });
     display.close();
-    if (!json) out.write(`results: ${resolve(root, '.mlpipe', 'artifacts')}  metadata: ${dbPath}\n`);
+    if (!json) out.write(`results: ${resolve(root, '.mlpipe', 'artifacts')}  metadata: ${shown}\n`);
     return result.state === 'complete' || result.state === 'waiting' ? 0 : 1;
   } catch (e) {
     display.close();
@@ -166,7 +192,7 @@ async function cmdValidate(argv: string[], out: Out, err: Out): Promise<number> 
 }
 
 function cmdRuns(argv: string[], out: Out, err: Out): number {
-  const a = parseArgs(argv, { values: ['pipeline', 'db', 'root', 'limit', 'offset'], switches: ['json'] });
+  const a = parseArgs(argv, { values: ['pipeline', ...STORE_FLAGS, 'root', 'limit', 'offset'], switches: ['json'] });
   const store = openForReading(dbFor(a.values, err));
   try {
     const page = store.listRuns({ pipeline: a.values['pipeline'], limit: intFlag(a.values, 'limit', 50), offset: intFlag(a.values, 'offset', 0) });
@@ -228,7 +254,7 @@ function showRun(store: MetadataStore, runId: string, json: boolean, out: Out): 
 }
 
 function cmdShow(argv: string[], out: Out, err: Out): number {
-  const a = parseArgs(argv, { values: ['db', 'root'], switches: ['json', 'artifact', 'run', 'execution'] });
+  const a = parseArgs(argv, { values: [...STORE_FLAGS, 'root'], switches: ['json', 'artifact', 'run', 'execution'] });
   const kinds = ['artifact', 'run', 'execution'].filter((k) => a.switches.has(k));
   if (kinds.length > 1) throw new UsageError(`say one of --${kinds.join(', --')}`);
   const raw = a.positionals[0];
@@ -274,7 +300,7 @@ function props(p: Record<string, unknown>, c: Record<string, unknown>): string {
 }
 
 function cmdLineage(argv: string[], out: Out, err: Out): number {
-  const a = parseArgs(argv, { values: ['db', 'root', 'depth'], switches: ['json'] });
+  const a = parseArgs(argv, { values: [...STORE_FLAGS, 'root', 'depth'], switches: ['json'] });
   const id = idArg(a.positionals, 'artifact id');
   const store = openForReading(dbFor(a.values, err));
   try {
@@ -299,16 +325,17 @@ function cmdLineage(argv: string[], out: Out, err: Out): number {
 }
 
 function cmdApprove(argv: string[], out: Out, err: Out): number {
-  const a = parseArgs(argv, { values: ['by', 'comment', 'db', 'root'], switches: ['approve', 'reject', 'json'] });
+  const a = parseArgs(argv, { values: ['by', 'comment', ...STORE_FLAGS, 'root'], switches: ['approve', 'reject', 'json'] });
   const id = idArg(a.positionals, 'execution id');
   const approve = a.switches.has('approve');
   const reject = a.switches.has('reject');
   if (approve === reject) throw new UsageError('say --approve or --reject');
   const by = a.values['by'];
   if (!by) throw new UsageError('--by <name> is required: the decision is recorded with who made it');
-  const dbPath = dbFor(a.values, err);
-  if (!existsSync(dbPath)) throw new UsageError(`no metadata database at ${dbPath}`);
-  const exec = recordApproval(dbPath, { executionId: id, decision: approve ? 'approved' : 'rejected', by, comment: a.values['comment'] });
+  const named = dbFor(a.values, err);
+  refuseReadOnly(named, 'an approval');
+  if (named.location.kind === 'sqlite' && !existsSync(named.location.path)) throw new UsageError(`no metadata database at ${named.location.path}`);
+  const exec = recordApproval(named.location, { executionId: id, decision: approve ? 'approved' : 'rejected', by, comment: a.values['comment'] });
   out.write(a.switches.has('json') ? `${JSON.stringify(exec)}\n` : `execution ${id} (${exec.nodeId}) ${approve ? 'approved' : 'rejected'} by ${by}\n`);
   return 0;
 }
@@ -330,7 +357,7 @@ export async function main(argv: string[], out: Out = process.stdout, err: Out =
       case 'approve':
         return cmdApprove(rest, out, err);
       case 'diff':
-        return cmdDiff(rest, out, err, (values) => dbFor(values, err));
+        return cmdDiff(rest, out, err, STORE_FLAGS, (values) => openForReading(dbFor(values, err)));
       case 'serve': {
         const a = parseArgs(rest, { values: [], switches: ['stdio'] });
         if (!a.switches.has('stdio')) throw new UsageError('mlpipe serve needs --stdio');

@@ -5,6 +5,10 @@
 // database) through a ReadWriteMany volume, so caching, lineage and approvals work as they do locally,
 // and all tasks of one workflow are recorded as one pipeline run. The database is opened with a rollback
 // journal (MLPIPE_METADATA_JOURNAL=delete): WAL needs shared memory, which network file systems lack.
+// Even so, SQLite's locking on a network file system is only as good as that file system's: with
+// `metadataSecret` (CLI `--db-url-secret`) every task records into one shared MySQL store instead, named by
+// a Kubernetes Secret's `url` key (MLPIPE_METADATA_URL) with its password in the `password` key (MYSQL_PWD),
+// both read through secretKeyRef so neither appears in the workflow. Artifacts stay on the volume.
 import { dirname, posix, resolve } from 'node:path';
 import { plainYaml } from './plainYaml';
 import type { PipelineIR } from '../definition/ir';
@@ -24,7 +28,12 @@ export interface ArgoExportOptions {
   /** How the image starts the runtime, e.g. ['node', '/opt/mlpipe/dist/runtime/cli.js']. */
   command?: string[];
   serviceAccount?: string;
+  /** A Kubernetes Secret with keys `url` (mysql://user@host:3306/db) and `password`: the tasks' shared MySQL store. */
+  metadataSecret?: string;
 }
+
+/** The keys of the `--db-url-secret` Secret. */
+export const METADATA_SECRET_KEYS = { url: 'url', password: 'password' } as const;
 
 export const DEFAULT_MOUNT_PATH = '/workspace';
 export const DEFAULT_CLAIM = 'mlpipe-workspace';
@@ -82,7 +91,7 @@ export function argoWorkflow(pipeline: PipelineIR, o: ArgoExportOptions): { [key
           // No shell anywhere: Argo passes these as the process's argv.
           args: [...command.slice(1), 'run', pipelineFile, '--step', '{{inputs.parameters.step}}', '--run-id', '{{workflow.name}}', '--root', mountPath],
           workingDir: mountPath,
-          env: [{ name: 'MLPIPE_METADATA_JOURNAL', value: 'delete' }],
+          env: taskEnv(o.metadataSecret),
           volumeMounts: [{ name: 'workspace', mountPath }],
         },
       },
@@ -112,6 +121,17 @@ export function argoWorkflow(pipeline: PipelineIR, o: ArgoExportOptions): { [key
   };
 }
 
+/** Where a task records: the shared MySQL store named by the Secret, else SQLite on the volume with a rollback journal. */
+function taskEnv(secret: string | undefined): Json[] {
+  if (secret === undefined) return [{ name: 'MLPIPE_METADATA_JOURNAL', value: 'delete' }];
+  return [
+    // The names are those storeUrl.ts reads: METADATA_URL_ENV and MYSQL_PASSWORD_ENV.
+    { name: 'MLPIPE_METADATA_URL', valueFrom: { secretKeyRef: { name: secret, key: METADATA_SECRET_KEYS.url } } },
+    // Optional: a store user without a password still works.
+    { name: 'MYSQL_PWD', valueFrom: { secretKeyRef: { name: secret, key: METADATA_SECRET_KEYS.password, optional: true } } },
+  ];
+}
+
 /** The Workflow as the YAML file `mlpipe export` writes, with a header saying how to submit it. */
 export function argoWorkflowYaml(pipeline: PipelineIR, o: ArgoExportOptions, doc: { [key: string]: Json } = argoWorkflow(pipeline, o)): string {
   const mountPath = o.mountPath ?? DEFAULT_MOUNT_PATH;
@@ -119,6 +139,9 @@ export function argoWorkflowYaml(pipeline: PipelineIR, o: ArgoExportOptions, doc
     `# ${pipeline.name} as an Argo Workflow, written by mlpipe export. Each task runs one step with`,
     `# \`mlpipe run --step <id> --run-id {{workflow.name}}\`; the workspace (${o.pipelinePath}, its data and`,
     `# .mlpipe/) must be on the ReadWriteMany volume claim ${o.claim}, mounted at ${mountPath}.`,
+    ...(o.metadataSecret
+      ? [`# Metadata: the MySQL store named by Secret ${o.metadataSecret} (keys ${METADATA_SECRET_KEYS.url}, ${METADATA_SECRET_KEYS.password}): kubectl create secret generic ${o.metadataSecret} --from-literal=${METADATA_SECRET_KEYS.url}=mysql://user@host:3306/mlmd --from-file=${METADATA_SECRET_KEYS.password}=<file>`]
+      : []),
     pipeline.schedule
       ? `# A CronWorkflow: one run per schedule tick (${pipeline.schedule.cron}${pipeline.schedule.timezone ? `, ${pipeline.schedule.timezone}` : ''}). Install: argo cron create <this file>`
       : '# Submit: argo submit <this file>',

@@ -16,6 +16,10 @@ import {
   CONTEXT_NODE,
   CONTEXT_PIPELINE,
   CONTEXT_PIPELINE_RUN,
+  CONTEXT_KFP_PIPELINE,
+  CONTEXT_KFP_PIPELINE_RUN,
+  PROP_KFP_DISPLAY_NAME,
+  PROP_KFP_TASK_NAME,
   EVENT_TYPES,
   EXECUTION_STATES,
   EventTypeCode,
@@ -136,6 +140,17 @@ export class MlmdReads {
     ).get() as { artifacts: number; executions: number; contexts: number };
   }
 
+  /**
+   * What changes with every commit a view shows (a new or updated execution, artifact or context; an
+   * approval touches its execution): the newest id and last update time of each. Primary keys and
+   * MLMD's last_update_time indexes make it a few index lookups, cheap enough to poll a server with.
+   */
+  changeSignature(): string {
+    const parts = ['Execution', 'Artifact', 'Context'].map((t) => `(SELECT MAX(id) FROM \`${t}\`) AS ${t.toLowerCase()}_id, (SELECT MAX(last_update_time_since_epoch) FROM \`${t}\`) AS ${t.toLowerCase()}_time`);
+    const row = this.stmt(`SELECT ${parts.join(', ')}`).get() as Record<string, number | bigint | null>;
+    return Object.values(row).map((v) => String(v ?? '-')).join(':');
+  }
+
   // ---- contexts ----------------------------------------------------------------------------------
 
   private contextTypeId(name: string): number {
@@ -249,6 +264,11 @@ export class MlmdReads {
       const p = props.get(id);
       const legacy = p?.properties.component_id ?? p?.customProperties.component_id;
       if (typeof legacy === 'string') out.set(id, legacy);
+      // Kubeflow Pipelines: the task's name (a root DAG has none, only its display name).
+      const task = p?.customProperties[PROP_KFP_TASK_NAME];
+      const display = p?.customProperties[PROP_KFP_DISPLAY_NAME];
+      if (typeof legacy !== 'string' && typeof task === 'string' && task !== '') out.set(id, task);
+      else if (typeof legacy !== 'string' && typeof display === 'string' && display !== '') out.set(id, display);
     }
     return out;
   }
@@ -329,18 +349,21 @@ export class MlmdReads {
   /** The run (IR pipeline_run or legacy run context) an execution belongs to. */
   private runOfExecution(executionId: number): { name: string; pipeline?: string } | undefined {
     const runType = this.contextTypeId(CONTEXT_PIPELINE_RUN);
+    const kfpRunType = this.contextTypeId(CONTEXT_KFP_PIPELINE_RUN);
     const legacyType = this.contextTypeId(CONTEXT_LEGACY_RUN);
     const pipelineType = this.contextTypeId(CONTEXT_PIPELINE);
+    const kfpPipelineType = this.contextTypeId(CONTEXT_KFP_PIPELINE);
+    // An IR (or KFP) run context before a legacy one.
     const row = this.stmt(
       'SELECT c.id, c.name, c.type_id, p.name AS pipeline FROM `Association` a JOIN `Context` c ON c.id = a.context_id' +
         ' LEFT JOIN `ParentContext` pc ON pc.context_id = c.id' +
-        ' LEFT JOIN `Context` p ON p.id = pc.parent_context_id AND p.type_id = ?' +
-        ' WHERE a.execution_id = ? AND c.type_id IN (?, ?) ORDER BY c.type_id = ? DESC LIMIT 1',
-    ).get(pipelineType, executionId, runType, legacyType, runType) as
+        ' LEFT JOIN `Context` p ON p.id = pc.parent_context_id AND p.type_id IN (?, ?)' +
+        ' WHERE a.execution_id = ? AND c.type_id IN (?, ?, ?) ORDER BY c.type_id = ? ASC LIMIT 1',
+    ).get(pipelineType, kfpPipelineType, executionId, runType, kfpRunType, legacyType, legacyType) as
       | { id: number; name: string; type_id: number; pipeline: string | null }
       | undefined;
     if (!row) return undefined;
-    if (row.type_id === runType) return row.pipeline !== null ? { name: row.name, pipeline: row.pipeline } : { name: row.name };
+    if (row.type_id !== legacyType) return row.pipeline !== null ? { name: row.name, pipeline: row.pipeline } : { name: row.name };
     return this.legacyRunNames(row.id, row.name);
   }
 
@@ -386,8 +409,7 @@ export class MlmdReads {
   // ---- pipelines and runs ------------------------------------------------------------------------
 
   listPipelines(): string[] {
-    const type = this.contextTypeId(CONTEXT_PIPELINE);
-    const rows = this.stmt('SELECT name FROM `Context` WHERE type_id = ? ORDER BY name').all(type) as Array<{ name: string }>;
+    const rows = this.stmt('SELECT name FROM `Context` WHERE type_id IN (?, ?) ORDER BY name').all(this.contextTypeId(CONTEXT_PIPELINE), this.contextTypeId(CONTEXT_KFP_PIPELINE)) as Array<{ name: string }>;
     return rows.map((r) => r.name);
   }
 
@@ -395,20 +417,23 @@ export class MlmdReads {
     const limit = Math.max(1, Math.min(o.limit ?? 50, 10_000));
     const offset = Math.max(0, o.offset ?? 0);
     const runType = this.contextTypeId(CONTEXT_PIPELINE_RUN);
+    const kfpRunType = this.contextTypeId(CONTEXT_KFP_PIPELINE_RUN);
     const legacyType = this.contextTypeId(CONTEXT_LEGACY_RUN);
     const pipelineType = this.contextTypeId(CONTEXT_PIPELINE);
+    const kfpPipelineType = this.contextTypeId(CONTEXT_KFP_PIPELINE);
     const pipelineFilter = o.pipeline ?? null;
-    // IR runs take their pipeline from ParentContext; legacy runs from their pipeline_name property.
+    // IR runs (and Kubeflow Pipelines' system.PipelineRun) take their pipeline from ParentContext; legacy
+    // runs from their pipeline_name property.
     const runsSql =
       'SELECT c.id AS id, c.name AS name, c.create_time_since_epoch AS ct, p.name AS pipeline, 0 AS legacy' +
       ' FROM `Context` c LEFT JOIN `ParentContext` pc ON pc.context_id = c.id' +
-      ' LEFT JOIN `Context` p ON p.id = pc.parent_context_id AND p.type_id = @pipelineType' +
-      ' WHERE c.type_id = @runType AND (@pipeline IS NULL OR p.name = @pipeline)' +
+      ' LEFT JOIN `Context` p ON p.id = pc.parent_context_id AND p.type_id IN (@pipelineType, @kfpPipelineType)' +
+      ' WHERE c.type_id IN (@runType, @kfpRunType) AND (@pipeline IS NULL OR p.name = @pipeline)' +
       ' UNION ALL ' +
       'SELECT c.id, c.name, c.create_time_since_epoch, cp.string_value, 1' +
       ' FROM `Context` c LEFT JOIN `ContextProperty` cp ON cp.context_id = c.id AND cp.name = \'pipeline_name\'' +
       ' WHERE c.type_id = @legacyType AND (@pipeline IS NULL OR cp.string_value = @pipeline)';
-    const params = { runType, legacyType, pipelineType, pipeline: pipelineFilter };
+    const params = { runType, kfpRunType, legacyType, pipelineType, kfpPipelineType, pipeline: pipelineFilter };
     const total = (this.stmt(`SELECT COUNT(*) AS n FROM (${runsSql}) AS runs`).get(params) as { n: number }).n;
     const rows = this.stmt(`${runsSql} ORDER BY ct DESC, id DESC LIMIT @limit OFFSET @offset`).all({ ...params, limit, offset }) as Array<{
       id: number;

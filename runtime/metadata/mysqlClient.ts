@@ -36,15 +36,17 @@ function workerFile(): string {
  * blocked on the reply and cannot see the worker's 'error' event.
  */
 function bootstrap(file: string): string {
-  const hook = file.endsWith('.ts') ? `require(${JSON.stringify(require.resolve('tsx/cjs'))});` : '';
+  // (Not a literal: the bundle never takes this branch, and esbuild need not resolve tsx.)
+  const tsxHook = ['tsx', 'cjs'].join('/');
+  const hook = file.endsWith('.ts') ? `require(${JSON.stringify(require.resolve(tsxHook))});` : '';
   return `
 const { workerData } = require('node:worker_threads');
 try {
   ${hook}
   require(${JSON.stringify(file)});
 } catch (e) {
-  workerData.port.on('message', () => {
-    workerData.port.postMessage({ ok: false, error: { message: 'The MySQL connection thread could not start: ' + (e && e.message), code: 'WORKER', fatal: true } });
+  workerData.port.on('message', (m) => {
+    workerData.port.postMessage({ id: m.id, reply: { ok: false, error: { message: 'The MySQL connection thread could not start: ' + (e && e.message), code: 'WORKER', fatal: true } } });
     Atomics.store(workerData.signal, 0, 1);
     Atomics.notify(workerData.signal, 0);
   });
@@ -56,6 +58,7 @@ export class SyncMysqlClient {
   private readonly port: MessagePort;
   private readonly signal: Int32Array;
   private closed = false;
+  private nextId = 0;
 
   private constructor(private readonly replyTimeoutMs: number) {
     const { port1, port2 } = new MessageChannel();
@@ -106,24 +109,42 @@ export class SyncMysqlClient {
 
   private call(req: MysqlRequest): MysqlResult {
     if (this.closed) throw new MysqlError({ message: 'The MySQL connection is closed.', code: 'CLOSED', fatal: true });
+    const id = ++this.nextId;
     Atomics.store(this.signal, 0, 0);
-    this.port.postMessage(req);
+    this.port.postMessage({ id, req });
     if (Atomics.wait(this.signal, 0, 0, this.replyTimeoutMs) === 'timed-out') {
       this.terminate();
       throw new MysqlError({ message: `No reply from the MySQL connection within ${Math.round(this.replyTimeoutMs / 1000)} s.`, code: 'TIMEOUT', fatal: true });
     }
-    const received = receiveMessageOnPort(this.port);
-    if (!received) {
-      this.terminate();
-      throw new MysqlError({ message: 'The MySQL connection thread stopped without replying.', code: 'WORKER', fatal: true });
-    }
-    const reply = received.message as MysqlReply;
+    const reply = this.receive(id);
     if (!reply.ok) {
       if (reply.error.fatal) this.terminate();
       throw new MysqlError(reply.error);
     }
     if (reply.result.rows) for (const row of reply.result.rows) restoreBuffers(row);
     return reply.result;
+  }
+
+  /**
+   * The reply to request `id`. It is posted before the signal is raised, so it is normally there at once;
+   * the short wait and the id check are belts and braces (a reply seen late, or one left over).
+   */
+  private receive(id: number): MysqlReply {
+    const deadline = Date.now() + 10_000;
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    for (;;) {
+      const received = receiveMessageOnPort(this.port);
+      if (received) {
+        const envelope = received.message as { id: number; reply: MysqlReply };
+        if (envelope.id === id) return envelope.reply;
+        continue;
+      }
+      if (Date.now() > deadline) {
+        this.terminate();
+        throw new MysqlError({ message: 'The MySQL connection thread stopped without replying.', code: 'WORKER', fatal: true });
+      }
+      Atomics.wait(pause, 0, 0, 1);
+    }
   }
 }
 

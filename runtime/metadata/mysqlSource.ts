@@ -117,6 +117,8 @@ class MysqlSource implements MetadataSource {
   readonly dialect = MYSQL_DIALECT;
   /** 0 outside a transaction; 1 in one; more inside savepoints. */
   private depth = 0;
+  /** The BEGIN of a read transaction not yet sent (see query()). */
+  private pendingBegin: string | undefined;
   private readonly lockName: string;
 
   constructor(
@@ -137,8 +139,11 @@ class MysqlSource implements MetadataSource {
   }
 
   query(sql: string, values: readonly unknown[]): { rows?: Array<Record<string, unknown>>; affectedRows?: number; insertId?: number } {
+    // A read's BEGIN travels with its first statement: one round trip fewer per view request.
+    const begin = this.pendingBegin;
+    this.pendingBegin = undefined;
     try {
-      return this.client.query(sql, values);
+      return this.client.query(begin ? `${begin}; ${sql}` : sql, values);
     } catch (err) {
       throw this.translateError(err);
     }
@@ -147,16 +152,19 @@ class MysqlSource implements MetadataSource {
   /** A consistent snapshot (InnoDB's REPEATABLE READ), read-only; inside a write, part of it. */
   read<T>(fn: () => T): T {
     if (this.depth > 0) return fn();
-    this.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY', []);
+    this.pendingBegin = 'START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY';
     this.depth = 1;
     try {
       const result = fn();
       this.depth = 0;
-      this.query('COMMIT', []);
+      if (this.pendingBegin) this.pendingBegin = undefined;
+      else this.query('COMMIT', []);
       return result;
     } catch (err) {
       this.depth = 0;
-      this.rollbackQuietly('ROLLBACK');
+      const begun = this.pendingBegin === undefined;
+      this.pendingBegin = undefined;
+      if (begun) this.rollbackQuietly('ROLLBACK');
       throw err;
     }
   }

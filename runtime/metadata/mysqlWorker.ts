@@ -9,8 +9,13 @@ import type { MysqlReply, MysqlRequest, MysqlResult } from './mysqlProtocol';
 const { port, signal } = workerData as { port: MessagePort; signal: Int32Array };
 let connection: Connection | undefined;
 
-function reply(message: MysqlReply): void {
-  port.postMessage(message);
+function reply(id: number, message: MysqlReply): void {
+  try {
+    port.postMessage({ id, reply: message });
+  } catch (err) {
+    // A value that cannot cross threads: still answer, or the caller waits forever.
+    port.postMessage({ id, reply: errorReply(err) });
+  }
   Atomics.store(signal, 0, 1);
   Atomics.notify(signal, 0);
 }
@@ -63,6 +68,9 @@ async function handle(req: MysqlRequest): Promise<MysqlReply> {
   }
 }
 
-port.on('message', (req: MysqlRequest) => {
-  handle(req).then(reply, (err) => reply(errorReply(err)));
+port.on('message', ({ id, req }: { id: number; req: MysqlRequest }) => {
+  handle(req).then(
+    (r) => reply(id, r),
+    (err) => reply(id, errorReply(err)),
+  );
 });

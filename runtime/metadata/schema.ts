@@ -221,6 +221,15 @@ export const CONTEXT_EXECUTION_CACHE = 'execution_cache';
 /** Legacy (InteractiveContext) context type names. */
 export const CONTEXT_LEGACY_RUN = 'run';
 export const CONTEXT_LEGACY_COMPONENT_RUN = 'component_run';
+/**
+ * Kubeflow Pipelines v2's context types (its driver's metadata client): a run context under a pipeline
+ * context through ParentContext, as TFX IR does, under other names. Executions are
+ * `system.ContainerExecution`/`system.DAGExecution` with the task's name in the `task_name` custom property.
+ */
+export const CONTEXT_KFP_PIPELINE = 'system.Pipeline';
+export const CONTEXT_KFP_PIPELINE_RUN = 'system.PipelineRun';
+export const PROP_KFP_TASK_NAME = 'task_name';
+export const PROP_KFP_DISPLAY_NAME = 'display_name';
 
 /** Custom properties mlpipe adds to executions (MLMD has no column for them). */
 export const PROP_EXECUTION_RESULT = '__execution_result__';

@@ -166,6 +166,11 @@ export class MetadataStore {
     return this.read(() => this.q.counts());
   }
 
+  /** Changes with every commit a view shows (mlmdReads.changeSignature): what a server store's watcher polls. */
+  changeSignature(): string {
+    return this.read(() => this.q.changeSignature());
+  }
+
   /** Runs, newest first: IR `pipeline_run` contexts (pipeline from ParentContext) and legacy `run` contexts. */
   listRuns(o: { pipeline?: string; limit?: number; offset?: number } = {}): Page<RunSummary> {
     return this.read(() => this.q.listRuns(o));

@@ -9,6 +9,10 @@
 // and knows which ones are being read (also read-only ones outside the workspace, which VS Code's file
 // watcher does not cover, and whose folder `files.watcherExclude` may hide); and one watcher serves
 // every view, instead of one per view.
+//
+// A store on a server (MySQL) has no file to watch: it is given a probe, a cheap query whose answer
+// changes with every commit that matters to the views (the store's change signature: the newest id and
+// last_update_time of executions, artifacts and contexts, all indexed), asked on the same poll.
 import { existsSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
@@ -21,8 +25,13 @@ export interface DbWatcherOptions {
   fsWatch?: boolean;
 }
 
+/** A store's change signature, read through its open connection; undefined when it cannot be read now. */
+export type ChangeProbe = () => string | undefined | Promise<string | undefined>;
+
 interface Watched {
   signature: string;
+  probe?: ChangeProbe;
+  probing?: boolean;
   watcher?: FSWatcher;
   timer?: ReturnType<typeof setTimeout>;
   lastSent: number;
@@ -56,12 +65,34 @@ export class DbWatcher {
     this.poll.unref?.();
   }
 
-  /** Starts watching a database (idempotent); it may not exist yet. */
-  add(path: string): void {
+  /** Starts watching a database (idempotent); it may not exist yet. A store on a server gives its probe. */
+  add(path: string, probe?: ChangeProbe): void {
     if (this.watched.has(path)) return;
+    if (probe) {
+      const w: Watched = { signature: '', probe, lastSent: 0 };
+      this.watched.set(path, w);
+      void this.probe(path, w, true);
+      return;
+    }
     const w: Watched = { signature: signature(path), lastSent: 0 };
     this.watched.set(path, w);
     this.attach(path, w);
+  }
+
+  /** Asks a server store's probe (one question in flight per store); the first answer is the baseline. */
+  private async probe(path: string, w: Watched, baseline = false): Promise<void> {
+    if (w.probing) return;
+    w.probing = true;
+    try {
+      const now = await w.probe!();
+      if (now === undefined || this.watched.get(path) !== w) return;
+      if (baseline || w.signature === '') w.signature = now;
+      else this.changed(path, w, now);
+    } catch {
+      // The server is unreachable for now: the views say so when they ask; keep polling.
+    } finally {
+      w.probing = false;
+    }
   }
 
   /** fs.watch on the folder, filtered to the two files: a folder watch survives the WAL being deleted and recreated. */
@@ -83,13 +114,20 @@ export class DbWatcher {
 
   private pollAll(): void {
     for (const [path, w] of this.watched) {
+      if (w.probe) {
+        void this.probe(path, w);
+        continue;
+      }
       this.attach(path, w); // the folder may have been created since
       this.check(path, w);
     }
   }
 
   private check(path: string, w: Watched): void {
-    const now = signature(path);
+    this.changed(path, w, signature(path));
+  }
+
+  private changed(path: string, w: Watched, now: string): void {
     if (now === w.signature) return;
     w.signature = now;
     if (w.timer) return;

@@ -46,6 +46,7 @@ export const PROTOCOL_VERSION = 1;
  * `mlpipe.openMetadataDatabase` (e.g. a TFX `metadata.sqlite`) strictly read-only.
  */
 export interface DbRef {
+  /** A SQLite file's absolute path, or a store URL (mysql://user@host:3306/db, no password: see mlpipe/storePassword). */
   path: string;
   readonly: boolean;
 }
@@ -138,6 +139,12 @@ export interface RuntimeRequests {
   'mlpipe/runTimeline': { params: { db: DbRef; runContextId: number }; result: RunTimeline };
   /** A pipeline's evaluation metrics across its runs (newest `limit` runs), blessed runs marked. */
   'mlpipe/metricHistory': { params: { db: DbRef; pipeline: string; limit?: number }; result: MetricHistory };
+
+  /**
+   * The password of a store URL (from VS Code's SecretStorage), kept in the runtime's memory only: it
+   * travels over this connection, never on a command line. null forgets it.
+   */
+  'mlpipe/storePassword': { params: { url: string; password: string | null }; result: { ok: true } };
 }
 
 /** An export and the check of it: `summary` is "valid PipelineSpec 2.1.0 (…)" or the errors with their JSON paths. */

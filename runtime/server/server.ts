@@ -16,6 +16,8 @@ import { isInside, logPath } from '../workspace';
 import { registryCatalog } from '../components/registryCatalog';
 import type { RunEvent } from '../orchestrator/events';
 import { DbWatcher } from './dbWatcher';
+import { StorePasswords } from './storePasswords';
+import { isStoreUrl } from '../../common/storeName';
 import {
   DB_CHANGED_NOTIFICATION,
   PROTOCOL_VERSION,
@@ -81,10 +83,18 @@ type Handler<M extends RuntimeMethod> = (params: RequestParams<M>) => RequestRes
 class StoreCache {
   private readonly stores = new Map<string, MetadataStore>();
 
+  constructor(private readonly passwords: StorePasswords) {}
+
   /** undefined when the database does not exist yet (nothing has run in that folder). */
   get(db: DbRef): MetadataStore | undefined {
     const existing = this.stores.get(db.path);
     if (existing) return existing;
+    if (isStoreUrl(db.path)) {
+      // A server: nothing to look for on disk; it is opened read-only like every store here.
+      const store = metadataModule().MetadataStore.open(this.passwords.resolve(db.path).location, { readonly: true });
+      this.stores.set(db.path, store);
+      return store;
+    }
     if (!existsSync(db.path)) {
       if (db.readonly) throw new UserFacingError(`The metadata database ${db.path} does not exist.`, RuntimeErrorCode.NotFound);
       return undefined;
@@ -93,6 +103,19 @@ class StoreCache {
     const store = metadataModule().MetadataStore.open(db.path, { readonly: true });
     this.stores.set(db.path, store);
     return store;
+  }
+
+  /** Closes the connections to stores with this name (a new password must open a new one). */
+  drop(name: string): void {
+    for (const [path, store] of this.stores) {
+      if (path !== name && !(isStoreUrl(path) && path.split('?')[0] === name.split('?')[0])) continue;
+      this.stores.delete(path);
+      try {
+        store.close();
+      } catch {
+        // best effort
+      }
+    }
   }
 
   closeAll(): void {
@@ -154,11 +177,14 @@ export function startServer(input: NodeJS.ReadableStream, output: NodeJS.Writabl
 /** startServer, returning a handle (tests use it to stop the server). */
 export function createServer(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): ServerHandle {
   const connection = createMessageConnection(new StreamMessageReader(input), new StreamMessageWriter(protectStdout(output)));
-  const stores = new StoreCache();
+  const passwords = new StorePasswords();
+  const stores = new StoreCache(passwords);
   // Every database a request reads is watched, so the views follow runs made elsewhere (DbWatcher's header).
   const watcher = new DbWatcher((path) => void connection.sendNotification(DB_CHANGED_NOTIFICATION, { path }).catch(() => undefined));
   const read = (db: DbRef): MetadataStore | undefined => {
-    watcher.add(db.path);
+    // A server store has no file to watch: the watcher polls its change signature instead.
+    if (isStoreUrl(db.path)) watcher.add(db.path, () => stores.get(db)?.changeSignature());
+    else watcher.add(db.path);
     return stores.get(db);
   };
   /** Runs in flight by run id. */
@@ -183,13 +209,15 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
       throw new UserFacingError('Running pipelines is disabled in Restricted Mode: trust this workspace to run it.', RuntimeErrorCode.Untrusted);
     }
     const { runPipeline } = runModule();
+    const named = isStoreUrl(p.dbPath) ? passwords.resolve(p.dbPath) : undefined;
+    if (named?.readOnly) throw new UserFacingError(`${p.dbPath} is marked read-only (?readonly=true): runs are not recorded there. Point mlpipe.metadataPath at a store of your own.`);
     const controller = new AbortController();
     return new Promise<RunStarted>((resolve, reject) => {
       let runId: string | undefined;
       const started = runPipeline({
         file: p.file,
         root: p.root,
-        dbPath: p.dbPath,
+        dbPath: named ? named.location : p.dbPath,
         scope: p.scope,
         noCache: p.noCache,
         parallelism: p.parallelism,
@@ -305,9 +333,10 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
       return store ? approvalModule().waitingApprovals(store) : [];
     },
     'mlpipe/approve': ({ db, decision }) => {
-      if (db.readonly) throw new UserFacingError(`${db.path} was opened read-only: approvals are recorded only in a workspace's own database.`);
+      const named = isStoreUrl(db.path) ? passwords.resolve(db.path) : undefined;
+      if (db.readonly || named?.readOnly) throw new UserFacingError(`${db.path} was opened read-only: approvals are recorded only in a workspace's own database.`);
       if (!decision.by.trim()) throw new UserFacingError('An approval needs the name of who decided.');
-      approvalModule().recordApproval(db.path, decision);
+      approvalModule().recordApproval(named?.location ?? db.path, decision);
       return { ok: true as const };
     },
     'mlpipe/readLog': ({ root, executionId, maxBytes }) => {
@@ -330,6 +359,12 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
     'mlpipe/runDiff': ({ db, left, right }) => runComparisonModule().runDiffRequest(requireStore(db), left, right),
     'mlpipe/runTimeline': ({ db, runContextId }) => runComparisonModule().runTimelineRequest(requireStore(db), runContextId),
     'mlpipe/metricHistory': ({ db, pipeline, limit }) => runComparisonModule().metricHistory(requireStore(db), pipeline, limit),
+
+    'mlpipe/storePassword': ({ url, password }) => {
+      passwords.set(url, password ?? undefined);
+      stores.drop(url);
+      return { ok: true as const };
+    },
   };
   for (const method of Object.keys(handlers) as RuntimeMethod[]) on(method, handlers[method] as Handler<typeof method>);
 

@@ -58,4 +58,38 @@ describe('database watcher', () => {
       ws.dispose();
     }
   });
+
+  it("a store on a server is watched through its change signature: another connection's commit is seen, an unreachable moment is not fatal", async () => {
+    // The probe reads the store's own signature through its own connection, as the server does for a
+    // MySQL store (here a SQLite one: the same query; the MySQL run of it is in the MySQL suites).
+    const ws = tempWorkspace();
+    const reader = MetadataStore.open(ws.db);
+    let unreachable = false;
+    const seen: string[] = [];
+    const watcher = new DbWatcher((path) => seen.push(path), { pollMs: 100, coalesceMs: 50 });
+    try {
+      watcher.add('mysql://me@db/mlmd', () => {
+        if (unreachable) throw new Error('connect ECONNREFUSED');
+        return reader.changeSignature();
+      });
+      await new Promise((r) => setTimeout(r, 250));
+      assert.deepEqual(seen, [], 'no change, no notification (the first answer is the baseline)');
+      tenCommits(ws.db);
+      for (let i = 0; i < 40 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      assert.deepEqual(seen, ['mysql://me@db/mlmd']);
+      unreachable = true;
+      await new Promise((r) => setTimeout(r, 250));
+      unreachable = false;
+      const store = MetadataStore.open(ws.db);
+      const run = store.beginRun('watched', 'after-outage');
+      store.setContextProperties(run.runContextId, { note: 'x' });
+      store.close();
+      for (let i = 0; i < 40 && seen.length === 1; i++) await new Promise((r) => setTimeout(r, 25));
+      assert.equal(seen.length, 2, 'the poll carried on after the outage');
+    } finally {
+      watcher.dispose();
+      reader.close();
+      ws.dispose();
+    }
+  });
 });

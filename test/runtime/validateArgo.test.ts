@@ -78,6 +78,26 @@ describe("Argo exports against Argo's schema.json", () => {
     }
   });
 
+  it('with --db-url-secret every task reads the shared store from the Secret, and the workflow still passes the strict schema', { skip }, async () => {
+    for (const file of samplePipelineFiles()) {
+      const loaded = await loadPipelineFile(file, { trusted: true, catalog: registryCatalog });
+      assert.ok(loaded.pipeline, file);
+      const w = argoWorkflow(loaded.pipeline, { pipelinePath: 'p.pipeline.yaml', image: 'registry.example/mlpipe:1', claim: 'ws', metadataSecret: 'mlpipe-metadata' }) as Mutable;
+      assert.deepEqual(checkArgo(w, argoSchema()).problems, [], file);
+      const spec = (w['kind'] === 'CronWorkflow' ? w['spec'].workflowSpec : w.spec) as Mutable['spec'];
+      const env = spec.templates.find((t) => t['name'] === 'step')!['container'].env;
+      assert.deepEqual(env, [
+        { name: 'MLPIPE_METADATA_URL', valueFrom: { secretKeyRef: { name: 'mlpipe-metadata', key: 'url' } } },
+        { name: 'MYSQL_PWD', valueFrom: { secretKeyRef: { name: 'mlpipe-metadata', key: 'password', optional: true } } },
+      ], file);
+    }
+    // A misspelt secretKeyRef field is caught by the strict copy, so the check above is not vacuous.
+    const w = argoWorkflow((await loadPipelineFile(samplePipelineFiles()[0]!, { trusted: true, catalog: registryCatalog })).pipeline!, { pipelinePath: 'p.yaml', image: 'x', claim: 'ws', metadataSecret: 's' }) as Mutable;
+    const spec = (w['kind'] === 'CronWorkflow' ? w['spec'].workflowSpec : w.spec) as Mutable['spec'];
+    spec.templates.find((t) => t['name'] === 'step')!['container'].env[0].valueFrom.secretKeyRef.nmae = 's';
+    assert.ok(checkArgo(w, argoSchema()).problems.some((p) => /unknown field nmae/.test(p.message)));
+  });
+
   it('broken workflows fail, each with the JSON path of the error', { skip }, () => {
     const cases: Array<[string, (w: Mutable) => void, { path: string; message: RegExp }]> = [
       ['a misspelt field', (w) => (w.spec['entrypoynt'] = 'pipeline'), { path: 'spec.entrypoynt', message: /unknown field entrypoynt/ }],

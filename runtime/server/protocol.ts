@@ -19,6 +19,7 @@ import type { ApprovalDecision, RunScope } from '../orchestrator/api';
 import type { RunEvent } from '../orchestrator/events';
 import type { RunRecord } from '../orchestrator/runRecord';
 import type { StepStatus } from '../orchestrator/stepStatus';
+import type { GridColumnStats, GridPage, GridPageRequest, GridQuery } from '../data/gridQuery';
 
 // The data the protocol carries, re-exported: the extension host imports runtime types from here only
 // (as rust-analyzer's client does from lsp_ext.ts), so this file is the whole contract.
@@ -30,6 +31,7 @@ export type { RunEvent, RunState, StepState } from '../orchestrator/events';
 export type { NotExecuted, RecordedScope, RunRecord } from '../orchestrator/runRecord';
 export type { StepStatus } from '../orchestrator/stepStatus';
 export type { ProducedArtifact } from '../metadata/types';
+export type { GridCell, GridColumn, GridColumnStats, GridFilter, GridFilterOp, GridPage, GridPageRequest, GridQuery, GridSort, GridWrongView } from '../data/gridQuery';
 
 /** Bumped when a request or payload changes incompatibly; the client refuses a mismatched runtime. */
 export const PROTOCOL_VERSION = 1;
@@ -126,6 +128,10 @@ export interface RuntimeRequests {
   'mlpipe/exportArgo': { params: ExportArgoParams; result: ExportResult };
   /** The pipeline as a Kubeflow Pipelines PipelineSpec (YAML text), as `mlpipe export --to kfp` writes it. */
   'mlpipe/exportKfp': { params: ExportKfpParams; result: ExportResult };
+  /** A page of a Parquet file's rows under a sort, filters or the "where the model is wrong" view, evaluated by DuckDB. */
+  'mlpipe/gridPage': { params: GridPageRequest; result: GridPage };
+  /** One column's statistics over the rows the filters keep. */
+  'mlpipe/gridColumnStats': { params: GridQuery & { column: string }; result: GridColumnStats };
 }
 
 /** An export and the check of it: `summary` is "valid PipelineSpec 2.1.0 (…)" or the errors with their JSON paths. */

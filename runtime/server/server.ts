@@ -16,6 +16,7 @@ import { isInside, logPath } from '../workspace';
 import { registryCatalog } from '../components/registryCatalog';
 import type { RunEvent } from '../orchestrator/events';
 import { DbWatcher } from './dbWatcher';
+import type { GridDatabase } from '../data/gridQuery';
 import {
   DB_CHANGED_NOTIFICATION,
   PROTOCOL_VERSION,
@@ -35,6 +36,7 @@ import {
   editorExportModule,
   completionModule,
   featureChecksModule,
+  gridModule,
   definitionModule,
   registryModule,
   metadataModule,
@@ -160,6 +162,9 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
     watcher.add(db.path);
     return stores.get(db);
   };
+  // The data grid's DuckDB, started by the first grid request (runtime/data/gridQuery.ts).
+  let grids: GridDatabase | undefined;
+  const grid = (): GridDatabase => (grids ??= new (gridModule().GridDatabase)());
   /** Runs in flight by run id. */
   const runs = new Map<string, AbortController>();
 
@@ -321,6 +326,8 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
     'mlpipe/pipelineSchema': () => schemaModule().pipelineJsonSchema(registryCatalog),
     'mlpipe/exportArgo': (p) => exportFor('argo', p),
     'mlpipe/exportKfp': (p) => exportFor('kfp', p),
+    'mlpipe/gridPage': (p) => grid().page(p),
+    'mlpipe/gridColumnStats': (p) => grid().columnStats(p),
   };
   for (const method of Object.keys(handlers) as RuntimeMethod[]) on(method, handlers[method] as Handler<typeof method>);
 
@@ -329,6 +336,8 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
     runs.clear();
     watcher.dispose();
     stores.closeAll();
+    grids?.close();
+    grids = undefined;
   };
   connection.onClose(dispose);
   connection.listen();

@@ -13,7 +13,7 @@ export type { LineageEdge, LineageGraph, LineageNode } from '../runtime/metadata
 import type { ApprovalVerdict } from '../common/approval';
 import type { StepState } from '../common/stepStates';
 
-export type ViewKind = 'dag' | 'statistics' | 'lineage' | 'evaluation' | 'approval';
+export type ViewKind = 'dag' | 'statistics' | 'lineage' | 'evaluation' | 'approval' | 'dataGrid';
 
 // ---------------------------------------------------------------------------------------------
 // DAG preview
@@ -314,6 +314,51 @@ export type LineageToHost =
   | { type: 'lineage/focus'; key: string };
 
 // ---------------------------------------------------------------------------------------------
+// Data grid (a Parquet file of an artifact: an Examples split, transformed examples, predictions)
+
+export type { GridCell, GridColumn, GridColumnStats, GridFilter, GridFilterOp, GridSort } from '../runtime/data/gridQuery';
+import type { GridCell, GridColumn, GridColumnStats, GridFilter, GridSort } from '../runtime/data/gridQuery';
+
+export interface DataGridSnapshot {
+  /** What the user sees as the data's name, e.g. `example_gen.examples #3`. */
+  label: string;
+  artifactId: number;
+  artifactType: string;
+  /** The file shown: a split's name (`train`) or a file name (`predictions.parquet`). */
+  source: string;
+  /** Every source of the artifact the user can switch to. */
+  sources: string[];
+  columns: GridColumn[];
+  total: number;
+  /** Predictions: what "where the model is wrong" compares, and the slice columns shown first. */
+  predictions: { label: string; prediction: string; task: 'classification' | 'regression'; sliceColumns: string[] } | null;
+  /** Rows of the first page, so the first screen needs no second round trip. */
+  firstRows: GridCell[][];
+  error?: string;
+}
+
+/** What a page request asks for: the view (sort, filters, wrong) and the rows. The host knows the file. */
+export interface DataGridView {
+  sort: GridSort[];
+  filters: GridFilter[];
+  wrong: boolean;
+}
+
+export type DataGridStats = GridColumnStats & { /** Where the figures come from: `ExampleStatistics #5` or `DuckDB`. */ origin: string };
+
+export type HostToDataGrid =
+  | { type: 'dataGrid/snapshot'; snapshot: DataGridSnapshot }
+  | { type: 'dataGrid/page'; requestId: number; offset: number; rows: GridCell[][]; total: number; columns: GridColumn[]; queryMs: number }
+  | { type: 'dataGrid/stats'; column: string; stats: DataGridStats }
+  | { type: 'dataGrid/error'; requestId?: number; message: string };
+
+export type DataGridToHost =
+  | { type: 'dataGrid/ready' }
+  | { type: 'dataGrid/fetch'; requestId: number; view: DataGridView; offset: number; limit: number }
+  | { type: 'dataGrid/columnStats'; column: string; filters: GridFilter[] }
+  | { type: 'dataGrid/selectSource'; source: string };
+
+// ---------------------------------------------------------------------------------------------
 
 export interface HostToView {
   dag: HostToDag;
@@ -321,6 +366,7 @@ export interface HostToView {
   lineage: HostToLineage;
   evaluation: HostToEvaluation;
   approval: HostToApproval;
+  dataGrid: HostToDataGrid;
 }
 
 export interface ViewToHost {
@@ -329,6 +375,7 @@ export interface ViewToHost {
   lineage: LineageToHost;
   evaluation: EvaluationToHost;
   approval: ApprovalToHost;
+  dataGrid: DataGridToHost;
 }
 
 /** What each view keeps with setState, so a reloaded panel restores itself before the host answers. */
@@ -338,6 +385,7 @@ export interface ViewState {
   lineage: { snapshot: LineageSnapshot | null };
   evaluation: { snapshot: EvaluationSnapshot | null; metric: string | null };
   approval: { snapshot: ApprovalSnapshot | null; comment: string };
+  dataGrid: { snapshot: DataGridSnapshot | null; view: DataGridView; scrollTop: number };
 }
 
 

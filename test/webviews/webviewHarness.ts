@@ -192,7 +192,7 @@ export interface Harness {
 export async function startHarness(): Promise<Harness> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const page = /^\/view\/(dag|statistics|lineage|evaluation|approval)$/.exec(url.pathname);
+    const page = /^\/view\/(dag|statistics|lineage|evaluation|approval|dataGrid)$/.exec(url.pathname);
     if (page) {
       const view = page[1] as ViewKind;
       const theme: Theme = url.searchParams.get('theme') === 'dark' ? 'dark' : 'light';
@@ -204,7 +204,7 @@ export async function startHarness(): Promise<Harness> {
       res.end(html);
       return;
     }
-    const file = /^\/dist\/webviews\/([a-z]+\.js(\.map)?)$/.exec(url.pathname);
+    const file = /^\/dist\/webviews\/([a-zA-Z]+\.js(\.map)?)$/.exec(url.pathname);
     if (file) {
       const path = join(ROOT, 'dist/webviews', file[1]!);
       if (existsSync(path)) {

@@ -40,6 +40,14 @@ export interface EvaluationArgs {
   artifactId: number;
 }
 
+export interface DataGridArgs {
+  db: DbRef;
+  /** An artifact with Parquet files: Examples (its splits), a ModelEvaluation (predictions.parquet), any output. */
+  artifactId: number;
+  /** The split or file to show first. */
+  split?: string;
+}
+
 export interface ApprovalArgs {
   db: DbRef;
   /** Workspace folder of the run (logs, artifacts). */
@@ -56,6 +64,7 @@ export interface PanelOpeners {
   showLineage(args: LineageArgs): void | Promise<void>;
   showEvaluation(args: EvaluationArgs): void | Promise<void>;
   showApproval(args: ApprovalArgs): void | Promise<void>;
+  openDataGrid(args: DataGridArgs): void | Promise<void>;
 }
 
 export interface PanelDeps {

@@ -107,6 +107,7 @@ export type DagAction =
   | 'show-statistics'
   | 'show-evaluation'
   | 'show-lineage'
+  | 'open-data-grid'
   | 'open-log';
 
 export type HostToDag =

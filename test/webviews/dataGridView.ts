@@ -1,10 +1,10 @@
 // Opens the data grid view in Chromium wired to a real host session (extension/panels/dataGridSession.ts)
-// over the runtime's real query module (runtime/data/gridQuery.ts on DuckDB): every message the view posts
-// is answered as the panel answers it, minus the JSON-RPC hop. Shared by the view's test and its benchmark.
+// over the runtime's real query module (runtime/data/gridQuery.ts on DuckDB, in process or through
+// `mlpipe serve --stdio`): every message the view posts is answered as the panel answers it. Shared by the view's test and its benchmark.
 import type { Browser, Page } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataGridSession, type GridTarget } from '../../extension/panels/dataGridSession';
+import { DataGridSession, type GridRuntime, type GridTarget } from '../../extension/panels/dataGridSession';
 import type { GridDatabase } from '../../runtime/data/gridQuery';
 import type { DataGridToHost } from '../../webviews/protocol';
 import { SCREENSHOTS, type Harness, type Theme } from './webviewHarness';
@@ -16,7 +16,7 @@ export interface GridPage {
   screenshot(name: string): Promise<string>;
 }
 
-export async function openDataGrid(browser: Browser, harness: Harness, grid: GridDatabase, target: GridTarget, theme: Theme = 'light', size = { width: 1100, height: 700 }): Promise<GridPage> {
+export async function openDataGrid(browser: Browser, harness: Harness, grid: GridDatabase | GridRuntime, target: GridTarget, theme: Theme = 'light', size = { width: 1100, height: 700 }): Promise<GridPage> {
   const page = await browser.newPage({ viewport: size });
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
@@ -27,7 +27,8 @@ export async function openDataGrid(browser: Browser, harness: Harness, grid: Gri
     problems.push(`dialog: ${d.message()}`);
     void d.dismiss();
   });
-  const session = new DataGridSession(target, { page: (p) => grid.page(p), columnStats: (q) => grid.columnStats(q) }, (m) => {
+  const runtime: GridRuntime = { page: (p) => grid.page(p), columnStats: (q) => grid.columnStats(q) };
+  const session = new DataGridSession(target, runtime, (m) => {
     void page.evaluate((msg) => window.postMessage(msg, '*'), m).catch(() => undefined);
   });
   await page.exposeFunction('__toHost', (text: string) => {

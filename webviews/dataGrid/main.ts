@@ -181,6 +181,8 @@ function paint(): void {
   });
   document.body.dataset['firstRow'] = String(first);
   document.body.dataset['complete'] = String(!missing);
+  // When the first screen was whole (ms since navigation), for the benchmark.
+  if (!missing && snapshot && document.body.dataset['completeAt'] === undefined) document.body.dataset['completeAt'] = String(performance.now());
   request(first);
 }
 

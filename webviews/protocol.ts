@@ -356,7 +356,8 @@ export type HostToDataGrid =
 export type DataGridToHost =
   | { type: 'dataGrid/ready' }
   | { type: 'dataGrid/fetch'; requestId: number; view: DataGridView; offset: number; limit: number }
-  | { type: 'dataGrid/columnStats'; column: string; filters: GridFilter[] }
+  /** Statistics of one column over the rows the view keeps (its filters and, with `wrong`, the wrong predictions). */
+  | { type: 'dataGrid/columnStats'; column: string; filters: GridFilter[]; wrong?: boolean }
   | { type: 'dataGrid/selectSource'; source: string };
 
 // ---------------------------------------------------------------------------------------------

@@ -137,14 +137,16 @@ export class DataGridSession {
     } else if (m.type === 'dataGrid/columnStats') {
       // The artifact's own statistics describe the whole split: they answer only while nothing is filtered.
       const recorded = this.target.statistics?.[this.source.name];
-      const fromStats = !m.filters.length && recorded ? statsFromFeatureStatistics(recorded.dataset, m.column, recorded.origin) : undefined;
+      const narrowed = m.filters.length > 0 || m.wrong === true;
+      const fromStats = !narrowed && recorded ? statsFromFeatureStatistics(recorded.dataset, m.column, recorded.origin) : undefined;
       if (fromStats) {
         this.post({ type: 'dataGrid/stats', column: m.column, stats: fromStats });
         return;
       }
       try {
-        const stats = await this.runtime.columnStats({ file: this.source.file, filters: m.filters, column: m.column });
-        this.post({ type: 'dataGrid/stats', column: m.column, stats: { ...stats, origin: m.filters.length ? 'DuckDB, over the filtered rows' : 'DuckDB' } });
+        const { wrong } = this.query({ sort: [], filters: m.filters, wrong: m.wrong === true });
+        const stats = await this.runtime.columnStats({ file: this.source.file, filters: m.filters, column: m.column, ...(wrong ? { wrong } : {}) });
+        this.post({ type: 'dataGrid/stats', column: m.column, stats: { ...stats, origin: narrowed ? 'DuckDB, over the rows shown' : 'DuckDB' } });
       } catch (e) {
         this.post({ type: 'dataGrid/error', message: e instanceof Error ? e.message : String(e) });
       }

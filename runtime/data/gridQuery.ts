@@ -300,10 +300,10 @@ export class GridDatabase {
     return entry;
   }
 
-  /** One column's statistics over the rows the filters keep. */
+  /** One column's statistics over the rows the filters (and the wrong view) keep. */
   async columnStats(q: GridQuery & { column: string }): Promise<GridColumnStats> {
     const column = await this.column(q.file, q.column);
-    const { from, where, params } = await this.relation({ ...q, wrong: undefined });
+    const { from, where, params } = await this.relation(q);
     const id = quoteIdent(column.name);
     const con = await this.connection();
     const numeric = column.numeric;

@@ -306,7 +306,7 @@ let statsTimer: ReturnType<typeof setTimeout> | undefined;
 const statsCache = new Map<string, DataGridStats>();
 
 function statsKey(column: string): string {
-  return JSON.stringify([column, view.filters]);
+  return JSON.stringify([column, view.filters, view.wrong]);
 }
 
 function askStats(column: string, anchor: HTMLElement): void {
@@ -320,7 +320,7 @@ function askStats(column: string, anchor: HTMLElement): void {
   statsTimer = setTimeout(() => {
     fill(tooltip, h('div', { class: 'muted' }, `${column}: computing statistics…`));
     tooltip.hidden = false;
-    channel.post({ type: 'dataGrid/columnStats', column, filters: view.filters });
+    channel.post({ type: 'dataGrid/columnStats', column, filters: view.filters, wrong: view.wrong });
   }, 250);
 }
 

@@ -13,6 +13,7 @@ import type * as EditorExport from '../export/editorExport';
 import type * as Registry from '../components/registry';
 import type * as Completion from '../definition/completionWithData';
 import type * as FeatureChecks from '../definition/featureChecks';
+import type * as RunComparison from './runComparison';
 import type * as GridQueryModule from '../data/gridQuery';
 
 export type MetadataStore = Metadata.MetadataStore;
@@ -35,5 +36,6 @@ export const editorExportModule = cached(() => require('../export/editorExport')
 export const registryModule = cached(() => require('../components/registry') as typeof Registry);
 export const completionModule = cached(() => require('../definition/completionWithData') as typeof Completion);
 export const featureChecksModule = cached(() => require('../definition/featureChecks') as typeof FeatureChecks);
+export const runComparisonModule = cached(() => require('./runComparison') as typeof RunComparison);
 export const gridModule = cached(() => require('../data/gridQuery') as typeof GridQueryModule);
 /* eslint-enable @typescript-eslint/no-require-imports */

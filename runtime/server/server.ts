@@ -43,6 +43,7 @@ import {
   stepStatusModule,
   runRecordModule,
   runModule,
+  runComparisonModule,
   schemaModule,
   type MetadataStore,
 } from './runtimeModules';
@@ -235,6 +236,11 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
   }
 
   const emptyPage = { items: [], total: 0 };
+  const requireStore = (db: DbRef): MetadataStore => {
+    const store = read(db);
+    if (!store) throw new UserFacingError(`${db.path} does not exist yet: run a pipeline first.`, RuntimeErrorCode.NotFound);
+    return store;
+  };
 
   // Both exports, as VS Code asks for them: the YAML, warnings, and the check of the document.
   const exportFor = async (target: 'argo' | 'kfp', p: { file: string; root: string; image: string; claim?: string; trusted: boolean }) => {
@@ -326,6 +332,9 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
     'mlpipe/pipelineSchema': () => schemaModule().pipelineJsonSchema(registryCatalog),
     'mlpipe/exportArgo': (p) => exportFor('argo', p),
     'mlpipe/exportKfp': (p) => exportFor('kfp', p),
+    'mlpipe/runDiff': ({ db, left, right }) => runComparisonModule().runDiffRequest(requireStore(db), left, right),
+    'mlpipe/runTimeline': ({ db, runContextId }) => runComparisonModule().runTimelineRequest(requireStore(db), runContextId),
+    'mlpipe/metricHistory': ({ db, pipeline, limit }) => runComparisonModule().metricHistory(requireStore(db), pipeline, limit),
     'mlpipe/gridPage': (p) => grid().page(p),
     'mlpipe/gridColumnStats': (p) => grid().columnStats(p),
   };

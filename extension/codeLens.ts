@@ -58,6 +58,9 @@ export class PipelineCodeLens implements vscode.CodeLensProvider, vscode.Disposa
           lenses.push(new vscode.CodeLens(range, { title: 'Ask again', command: 'mlpipe.rerunStep', arguments: [uri, c.id], tooltip: 'The decision was reused from the cache: run this approval without cache to ask for a new one' }));
         }
       }
+      if (actions.includes('open-data-grid')) {
+        lenses.push(new vscode.CodeLens(range, { title: '$(table) Data', command: 'mlpipe.openDataGrid', arguments: [uri, c.id], tooltip: `Open ${c.id}'s last Parquet output in the data grid` }));
+      }
       if (s) {
         const canOpenLog = actions.includes('open-log') && s.executionId !== undefined;
         lenses.push(

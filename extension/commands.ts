@@ -280,7 +280,7 @@ export function registerCommands(d: CommandDeps): void {
   });
 
   /** An artifact from a runs-tree node, or the latest output of a given type of a pipelines-tree component. */
-  async function artifactArg(a: unknown, types: string[]): Promise<{ db: DbRef; artifactId: number; splitNames?: string[] } | undefined> {
+  async function artifactArg(a: unknown, types: string[], component?: string): Promise<{ db: DbRef; artifactId: number; splitNames?: string[] } | undefined> {
     if (isTreeNode(a) && a.kind === 'artifact') {
       const raw = a.event.artifact.properties['split_names'] ?? a.event.artifact.customProperties['split_names'];
       return { db: a.source.db, artifactId: a.event.artifact.id, splitNames: typeof raw === 'string' ? parseSplits(raw) : undefined };
@@ -290,7 +290,10 @@ export function registerCommands(d: CommandDeps): void {
     if (isTreeNode(a) && a.kind === 'component') {
       file = a.file.uri;
       nodeId = a.componentId;
-    } else if (a instanceof vscode.Uri) file = a;
+    } else if (a instanceof vscode.Uri) {
+      file = a;
+      nodeId = component;
+    }
     file ??= await fileArg(undefined);
     if (!file) return undefined;
     const db = d.dbFor(file);
@@ -360,6 +363,14 @@ export function registerCommands(d: CommandDeps): void {
     if (!art) return;
     if (!d.panels.showEvaluation) return unavailable('the evaluation view');
     await d.panels.showEvaluation({ db: art.db, artifactId: art.artifactId });
+  });
+
+  // Examples splits and the Evaluator's predictions.parquet: from the Runs tree, the Pipelines tree and a CodeLens (file, step).
+  register('mlpipe.openDataGrid', async (a, b) => {
+    const art = await artifactArg(a, ['ModelEvaluation', 'Examples'], typeof b === 'string' ? b : undefined);
+    if (!art) return;
+    if (!d.panels.openDataGrid) return unavailable('the data grid');
+    await d.panels.openDataGrid({ db: art.db, artifactId: art.artifactId });
   });
 
   register('mlpipe.approve', async (...args) => {

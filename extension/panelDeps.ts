@@ -40,6 +40,14 @@ export interface EvaluationArgs {
   artifactId: number;
 }
 
+export interface DataGridArgs {
+  db: DbRef;
+  /** An artifact with Parquet files: Examples (its splits), a ModelEvaluation (predictions.parquet), any output. */
+  artifactId: number;
+  /** The split or file to show first. */
+  split?: string;
+}
+
 export interface ApprovalArgs {
   db: DbRef;
   /** Workspace folder of the run (logs, artifacts). */
@@ -73,6 +81,7 @@ export interface PanelOpeners {
   showApproval(args: ApprovalArgs): void | Promise<void>;
   compareRuns(args: CompareRunsArgs): void | Promise<void>;
   showRunTimeline(args: RunTimelineArgs): void | Promise<void>;
+  openDataGrid(args: DataGridArgs): void | Promise<void>;
 }
 
 export interface PanelDeps {

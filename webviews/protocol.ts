@@ -14,7 +14,7 @@ export type { LineageEdge, LineageGraph, LineageNode } from '../runtime/metadata
 import type { ApprovalVerdict } from '../common/approval';
 import type { StepState } from '../common/stepStates';
 
-export type ViewKind = 'dag' | 'statistics' | 'lineage' | 'evaluation' | 'approval' | 'runDiff' | 'timeline';
+export type ViewKind = 'dag' | 'statistics' | 'lineage' | 'evaluation' | 'approval' | 'runDiff' | 'timeline' | 'dataGrid';
 
 // ---------------------------------------------------------------------------------------------
 // DAG preview
@@ -108,6 +108,7 @@ export type DagAction =
   | 'show-statistics'
   | 'show-evaluation'
   | 'show-lineage'
+  | 'open-data-grid'
   | 'open-log';
 
 export type HostToDag =
@@ -361,6 +362,50 @@ export interface TimelineSnapshot {
 
 export type HostToTimeline = { type: 'timeline/snapshot'; snapshot: TimelineSnapshot };
 export type TimelineToHost = { type: 'timeline/ready' } | { type: 'timeline/openLog'; executionId: number };
+// Data grid (a Parquet file of an artifact: an Examples split, transformed examples, predictions)
+
+export type { GridCell, GridColumn, GridColumnStats, GridFilter, GridFilterOp, GridSort } from '../runtime/data/gridQuery';
+import type { GridCell, GridColumn, GridColumnStats, GridFilter, GridSort } from '../runtime/data/gridQuery';
+
+export interface DataGridSnapshot {
+  /** What the user sees as the data's name, e.g. `example_gen.examples #3`. */
+  label: string;
+  artifactId: number;
+  artifactType: string;
+  /** The file shown: a split's name (`train`) or a file name (`predictions.parquet`). */
+  source: string;
+  /** Every source of the artifact the user can switch to. */
+  sources: string[];
+  columns: GridColumn[];
+  total: number;
+  /** Predictions: what "where the model is wrong" compares, and the slice columns shown first. */
+  predictions: { label: string; prediction: string; task: 'classification' | 'regression'; sliceColumns: string[] } | null;
+  /** Rows of the first page, so the first screen needs no second round trip. */
+  firstRows: GridCell[][];
+  error?: string;
+}
+
+/** What a page request asks for: the view (sort, filters, wrong) and the rows. The host knows the file. */
+export interface DataGridView {
+  sort: GridSort[];
+  filters: GridFilter[];
+  wrong: boolean;
+}
+
+export type DataGridStats = GridColumnStats & { /** Where the figures come from: `ExampleStatistics #5` or `DuckDB`. */ origin: string };
+
+export type HostToDataGrid =
+  | { type: 'dataGrid/snapshot'; snapshot: DataGridSnapshot }
+  | { type: 'dataGrid/page'; requestId: number; offset: number; rows: GridCell[][]; total: number; columns: GridColumn[]; queryMs: number }
+  | { type: 'dataGrid/stats'; column: string; stats: DataGridStats }
+  | { type: 'dataGrid/error'; requestId?: number; message: string };
+
+export type DataGridToHost =
+  | { type: 'dataGrid/ready' }
+  | { type: 'dataGrid/fetch'; requestId: number; view: DataGridView; offset: number; limit: number }
+  /** Statistics of one column over the rows the view keeps (its filters and, with `wrong`, the wrong predictions). */
+  | { type: 'dataGrid/columnStats'; column: string; filters: GridFilter[]; wrong?: boolean }
+  | { type: 'dataGrid/selectSource'; source: string };
 
 // ---------------------------------------------------------------------------------------------
 
@@ -372,6 +417,7 @@ export interface HostToView {
   approval: HostToApproval;
   runDiff: HostToRunDiff;
   timeline: HostToTimeline;
+  dataGrid: HostToDataGrid;
 }
 
 export interface ViewToHost {
@@ -382,6 +428,7 @@ export interface ViewToHost {
   approval: ApprovalToHost;
   runDiff: RunDiffToHost;
   timeline: TimelineToHost;
+  dataGrid: DataGridToHost;
 }
 
 /** What each view keeps with setState, so a reloaded panel restores itself before the host answers. */
@@ -393,6 +440,7 @@ export interface ViewState {
   approval: { snapshot: ApprovalSnapshot | null; comment: string };
   runDiff: { snapshot: RunDiffSnapshot | null; onlyDifferences: boolean; metric: string | null; slice: string | null };
   timeline: { snapshot: TimelineSnapshot | null };
+  dataGrid: { snapshot: DataGridSnapshot | null; view: DataGridView; scrollTop: number };
 }
 
 

@@ -15,6 +15,8 @@ export type StepAction =
   | 'show-statistics'
   | 'show-evaluation'
   | 'show-lineage'
+  /** Rows of the Parquet outputs (Examples splits, the Evaluator's predictions) in the data grid. */
+  | 'open-data-grid'
   | 'approve'
   /** An approval reused a decision from the cache: re-run it without cache to ask again. */
   | 'ask-again';
@@ -44,6 +46,7 @@ export function stepActions(facts: StepFacts, view: StepView | undefined, views:
   if (ran && has('ExampleStatistics', 'Examples')) actions.push('show-statistics');
   if (ran && has('ModelEvaluation')) actions.push('show-evaluation');
   if (ran && facts.outputTypes.length > 0) actions.push('show-lineage');
+  if (ran && has('Examples', 'ModelEvaluation')) actions.push('open-data-grid');
   if (view?.state === 'waiting') actions.push('approve');
   if (view?.reusedDecision) actions.push('ask-again');
   return actions;

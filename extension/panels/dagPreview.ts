@@ -9,6 +9,7 @@ import type { DagAction, DagGraph, DagNodeStatus, DagProblem, DagSnapshot, DagTo
 import type { DagPreviewArgs, PanelDeps } from '../panelDeps';
 import { rememberInstructions } from './approvalPanel';
 import { componentAt, dagStatus, graphFor, rowsPerSplit, toDagProblems } from './dagGraph';
+import { DataGridPanel } from './dataGridPanel';
 import { EvaluationPanel } from './evaluationPanel';
 import { LineagePanel } from './lineagePanel';
 import { createPanel, errorMessage, isString, TypedWebview } from './panelHost';
@@ -274,6 +275,9 @@ export class DagPreview {
     } else if (action === 'show-evaluation') {
       const a = pick('ModelEvaluation', 'Model', 'ModelBlessing', 'PushedModel');
       if (a) return EvaluationPanel.show(this.deps, { db, artifactId: a.id });
+    } else if (action === 'open-data-grid') {
+      const a = pick('ModelEvaluation', 'Examples');
+      if (a) return DataGridPanel.show(this.deps, { db, artifactId: a.id });
     } else if (action === 'show-lineage') {
       const a = pick('Model', 'PushedModel') ?? artifacts[0];
       if (a) return LineagePanel.show(this.deps, { db, artifactId: a.id });

@@ -14,6 +14,7 @@ export const PANEL_VIEW_TYPES: Record<ViewKind, string> = {
   approval: 'mlpipe.approvalPanel',
   runDiff: 'mlpipe.runDiffPanel',
   timeline: 'mlpipe.timelinePanel',
+  dataGrid: 'mlpipe.dataGridPanel',
 };
 
 function bundlesRoot(extensionUri: vscode.Uri): vscode.Uri {

@@ -5,6 +5,7 @@ import type { ViewKind, ViewState } from '../../webviews/protocol';
 import type { PanelDeps, StatisticsArgs } from '../panelDeps';
 import { ApprovalPanel } from './approvalPanel';
 import { DagPreview } from './dagPreview';
+import { DataGridPanel } from './dataGridPanel';
 import { EvaluationPanel } from './evaluationPanel';
 import { LineagePanel, setLineageOpeners } from './lineagePanel';
 import { RunDiffPanel, setRunDiffOpeners } from './runDiffPanel';
@@ -52,6 +53,7 @@ export function registerPanels(context: vscode.ExtensionContext, deps: PanelDeps
     showApproval: guard(ApprovalPanel.show),
     compareRuns: guard(RunDiffPanel.show),
     showRunTimeline: guard(TimelinePanel.show),
+    openDataGrid: guard(DataGridPanel.show),
   };
   setRunDiffOpeners(() => ({ showStatistics: openers.showStatistics, compareStatistics: openers.compareStatistics, showRunTimeline: openers.showRunTimeline }));
   setLineageOpeners(() => ({ showStatistics: openers.showStatistics, showEvaluation: openers.showEvaluation }));
@@ -65,6 +67,7 @@ export function registerPanels(context: vscode.ExtensionContext, deps: PanelDeps
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPES.approval, serializer<'approval'>((p, s) => ApprovalPanel.restore(deps, p, s))),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPES.runDiff, serializer<'runDiff'>((p, s) => RunDiffPanel.restore(deps, p, s))),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPES.timeline, serializer<'timeline'>((p, s) => TimelinePanel.restore(deps, p, s))),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPES.dataGrid, serializer<'dataGrid'>((p, s) => DataGridPanel.restore(deps, p, s))),
     vscode.window.registerWebviewViewProvider(STATISTICS_VIEW_ID, statisticsView),
   );
 }

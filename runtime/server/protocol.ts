@@ -22,6 +22,7 @@ import type { StepStatus } from '../orchestrator/stepStatus';
 import type { RunDiff } from '../orchestrator/runDiff';
 import type { RunTimeline } from '../orchestrator/runTimeline';
 import type { MetricHistory } from '../orchestrator/metricHistory';
+import type { GridColumnStats, GridPage, GridPageRequest, GridQuery } from '../data/gridQuery';
 
 // The data the protocol carries, re-exported: the extension host imports runtime types from here only
 // (as rust-analyzer's client does from lsp_ext.ts), so this file is the whole contract.
@@ -36,6 +37,7 @@ export type { ProducedArtifact } from '../metadata/types';
 export type { ComponentDiff, MetricDelta, OutputVerdict, RunDiff, RunRef } from '../orchestrator/runDiff';
 export type { RunTimeline, TimelineBar } from '../orchestrator/runTimeline';
 export type { MetricHistory, MetricPoint } from '../orchestrator/metricHistory';
+export type { GridCell, GridColumn, GridColumnStats, GridFilter, GridFilterOp, GridPage, GridPageRequest, GridQuery, GridSort, GridWrongView } from '../data/gridQuery';
 
 /** Bumped when a request or payload changes incompatibly; the client refuses a mismatched runtime. */
 export const PROTOCOL_VERSION = 1;
@@ -145,6 +147,11 @@ export interface RuntimeRequests {
    * travels over this connection, never on a command line. null forgets it.
    */
   'mlpipe/storePassword': { params: { url: string; password: string | null }; result: { ok: true } };
+
+  /** A page of a Parquet file's rows under a sort, filters or the "where the model is wrong" view, evaluated by DuckDB. */
+  'mlpipe/gridPage': { params: GridPageRequest; result: GridPage };
+  /** One column's statistics over the rows the filters keep. */
+  'mlpipe/gridColumnStats': { params: GridQuery & { column: string }; result: GridColumnStats };
 }
 
 /** An export and the check of it: `summary` is "valid PipelineSpec 2.1.0 (…)" or the errors with their JSON paths. */

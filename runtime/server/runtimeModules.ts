@@ -14,6 +14,7 @@ import type * as Registry from '../components/registry';
 import type * as Completion from '../definition/completionWithData';
 import type * as FeatureChecks from '../definition/featureChecks';
 import type * as RunComparison from './runComparison';
+import type * as GridQueryModule from '../data/gridQuery';
 
 export type MetadataStore = Metadata.MetadataStore;
 
@@ -36,4 +37,5 @@ export const registryModule = cached(() => require('../components/registry') as 
 export const completionModule = cached(() => require('../definition/completionWithData') as typeof Completion);
 export const featureChecksModule = cached(() => require('../definition/featureChecks') as typeof FeatureChecks);
 export const runComparisonModule = cached(() => require('./runComparison') as typeof RunComparison);
+export const gridModule = cached(() => require('../data/gridQuery') as typeof GridQueryModule);
 /* eslint-enable @typescript-eslint/no-require-imports */

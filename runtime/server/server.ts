@@ -18,6 +18,8 @@ import type { RunEvent } from '../orchestrator/events';
 import { DbWatcher } from './dbWatcher';
 import { StorePasswords } from './storePasswords';
 import { isStoreUrl } from '../../common/storeName';
+
+import type { GridDatabase } from '../data/gridQuery';
 import {
   DB_CHANGED_NOTIFICATION,
   PROTOCOL_VERSION,
@@ -37,6 +39,7 @@ import {
   editorExportModule,
   completionModule,
   featureChecksModule,
+  gridModule,
   definitionModule,
   registryModule,
   metadataModule,
@@ -187,6 +190,9 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
     else watcher.add(db.path);
     return stores.get(db);
   };
+  // The data grid's DuckDB, started by the first grid request (runtime/data/gridQuery.ts).
+  let grids: GridDatabase | undefined;
+  const grid = (): GridDatabase => (grids ??= new (gridModule().GridDatabase)());
   /** Runs in flight by run id. */
   const runs = new Map<string, AbortController>();
 
@@ -365,6 +371,9 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
       stores.drop(url);
       return { ok: true as const };
     },
+
+    'mlpipe/gridPage': (p) => grid().page(p),
+    'mlpipe/gridColumnStats': (p) => grid().columnStats(p),
   };
   for (const method of Object.keys(handlers) as RuntimeMethod[]) on(method, handlers[method] as Handler<typeof method>);
 
@@ -373,6 +382,8 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
     runs.clear();
     watcher.dispose();
     stores.closeAll();
+    grids?.close();
+    grids = undefined;
   };
   connection.onClose(dispose);
   connection.listen();

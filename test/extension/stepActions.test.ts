@@ -27,6 +27,13 @@ describe('step actions', () => {
     assert.ok(!a.includes('open-log'), 'an approval writes no log');
   });
 
+  it('offers Open in Data Grid on steps with Examples or an evaluation (predictions.parquet) that ran', () => {
+    for (const type of ['CsvExampleGen', 'Transform', 'Evaluator']) assert.ok(stepActions(factsOf(comp(type)), ran, {}).includes('open-data-grid'), type);
+    for (const type of ['StatisticsGen', 'Trainer', 'SchemaGen', 'Pusher']) assert.ok(!stepActions(factsOf(comp(type)), ran, {}).includes('open-data-grid'), type);
+    assert.ok(!stepActions(factsOf(comp('CsvExampleGen')), undefined, {}).includes('open-data-grid'), 'not before it ran');
+    assert.ok(stepActions(factsOf(comp('Command', {}, { rows: 'Examples' })), ran, {}).includes('open-data-grid'), 'a declared Examples output');
+  });
+
   it('offers Run step only when the upstream steps have run, and no log for cached executions', () => {
     const trainer = comp('Trainer', { examples: [{ component: 'transform', output: 'transformed_examples' }] });
     assert.ok(!stepActions(factsOf(trainer), undefined, {}).includes('run-step'));

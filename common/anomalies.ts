@@ -185,6 +185,54 @@ export function anomalySentence(a: AnomalyFacts): string {
   return a.description.replace(/\.$/, '');
 }
 
+/**
+ * A few words for a flag beside the feature's name, measured where the numbers are known:
+ * "present in 97.3% (schema: 100%)", "2 values outside the domain", "new column".
+ */
+export function anomalyHeadline(a: AnomalyFacts): string {
+  const m = a.measurements;
+  switch (a.type) {
+    case 'FEATURE_TYPE_LOW_FRACTION_PRESENT': {
+      const actual = num(m, 'actual_fraction');
+      const wanted = num(m, 'min_fraction');
+      return actual !== undefined && wanted !== undefined ? `present in ${sharePercent(actual)} (schema: ${sharePercent(Math.min(1, wanted))})` : 'present in too few examples';
+    }
+    case 'FEATURE_TYPE_LOW_NUMBER_PRESENT':
+      return 'present in too few examples';
+    case 'FEATURE_TYPE_NOT_PRESENT':
+      return 'no values';
+    case 'SCHEMA_MISSING_COLUMN':
+      return 'not in the data';
+    case 'SCHEMA_NEW_COLUMN':
+      return 'not in the schema';
+    case 'ENUM_TYPE_UNEXPECTED_STRING_VALUES': {
+      const n = a.unexpectedValues?.length ?? num(m, 'unexpected_values');
+      return n !== undefined ? `${formatNumber(n)} value${n === 1 ? '' : 's'} outside the domain` : 'values outside the domain';
+    }
+    case 'UNEXPECTED_DATA_TYPE':
+      return text(m, 'actual') ? `type ${text(m, 'actual')} (schema: ${text(m, 'expected')})` : 'unexpected type';
+    case 'INT_TYPE_SMALL_INT':
+    case 'FLOAT_TYPE_SMALL_FLOAT':
+      return 'below the domain';
+    case 'INT_TYPE_BIG_INT':
+    case 'FLOAT_TYPE_BIG_FLOAT':
+      return 'above the domain';
+    case 'FLOAT_TYPE_HAS_NAN':
+      return 'NaN values';
+    case 'FLOAT_TYPE_HAS_INF':
+      return 'infinite values';
+    case 'COMPARATOR_L_INFTY_HIGH':
+    case 'COMPARATOR_JENSEN_SHANNON_DIVERGENCE_HIGH':
+    case 'COMPARATOR_NORMALIZED_ABSOLUTE_DIFFERENCE_HIGH': {
+      const value = num(m, 'distance') ?? num(m, 'divergence');
+      const threshold = num(m, 'threshold');
+      const what = /previous/.test(text(m, 'against') ?? '') ? 'drift' : 'skew';
+      return value !== undefined && threshold !== undefined ? `${what} ${formatNumber(value)} > ${formatNumber(threshold)}` : what;
+    }
+  }
+  return a.type.toLowerCase().replace(/_/g, ' ');
+}
+
 /** The feature as a sentence's subject: `island`, or "the dataset" for a dataset-level anomaly. */
 export function anomalySubject(feature: string): string {
   return feature === '' || feature === '(dataset)' ? 'the dataset' : feature;

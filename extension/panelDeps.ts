@@ -19,6 +19,12 @@ export interface StatisticsArgs {
   db: DbRef;
   /** An ExampleStatistics artifact (or an Examples artifact: the panel finds its statistics). */
   artifactId: number;
+  /** The split to show first. */
+  split?: string;
+  /** A feature to scroll to and mark (an anomaly's link). */
+  feature?: string;
+  /** The ExampleAnomalies whose flags to show; default: the newest validation of these statistics. */
+  anomaliesArtifactId?: number;
 }
 
 export interface CompareStatisticsArgs {

@@ -15,6 +15,8 @@ export type StepAction =
   | 'show-statistics'
   | 'show-evaluation'
   | 'show-lineage'
+  /** An ExampleValidator that ran: its anomalies, also when `fail_on` stopped it (they are recorded). */
+  | 'show-anomalies'
   | 'approve'
   /** An approval reused a decision from the cache: re-run it without cache to ask again. */
   | 'ask-again';
@@ -43,6 +45,7 @@ export function stepActions(facts: StepFacts, view: StepView | undefined, views:
   const has = (...types: string[]): boolean => facts.outputTypes.some((t) => types.includes(t));
   if (ran && has('ExampleStatistics', 'Examples')) actions.push('show-statistics');
   if (ran && has('ModelEvaluation')) actions.push('show-evaluation');
+  if (ran && view!.state !== 'running' && has('ExampleAnomalies')) actions.push('show-anomalies');
   if (ran && facts.outputTypes.length > 0) actions.push('show-lineage');
   if (view?.state === 'waiting') actions.push('approve');
   if (view?.reusedDecision) actions.push('ask-again');

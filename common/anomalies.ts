@@ -5,6 +5,7 @@
 // schema wants, in the same sentence, from here: "present in 97.3% of examples, the schema wants 100%",
 // not TFDV's short description "Column dropped".
 import { formatNumber, formatPercent } from './format';
+import type { AnomalyEntry } from './featureStatistics';
 
 /** TFDV's AnomalyInfo.Severity. */
 export type AnomalySeverity = 'UNKNOWN' | 'WARNING' | 'ERROR';
@@ -278,4 +279,12 @@ export function anomalyKey(a: Pick<AnomalySummaryRow, 'split' | 'feature' | 'typ
 /** Severity order for sorting: errors first. */
 export function severityRank(s: AnomalySeverity): number {
   return s === 'ERROR' ? 0 : s === 'WARNING' ? 1 : 2;
+}
+
+/** Flatten the views' per-feature entries (AnomalyEntry, one per feature) into one row per TFDV reason. */
+export function rowsFromEntries(entries: ReadonlyArray<AnomalyEntry & { split: string }>): AnomalySummaryRow[] {
+  return entries.flatMap((e) => {
+    const reasons = e.reasons?.length ? e.reasons : e.types.map((type) => ({ type, description: e.description }));
+    return (reasons.length ? reasons : [{ type: 'UNKNOWN', description: e.description }]).map((r) => ({ split: e.split, feature: e.feature === '(dataset)' ? '' : e.feature, severity: e.severity, ...r }));
+  });
 }

@@ -58,6 +58,9 @@ export class PipelineCodeLens implements vscode.CodeLensProvider, vscode.Disposa
           lenses.push(new vscode.CodeLens(range, { title: 'Ask again', command: 'mlpipe.rerunStep', arguments: [uri, c.id], tooltip: 'The decision was reused from the cache: run this approval without cache to ask for a new one' }));
         }
       }
+      if (actions.includes('show-anomalies')) {
+        lenses.push(new vscode.CodeLens(range, { title: '$(warning) Show anomalies', command: 'mlpipe.showAnomalies', arguments: [uri, c.id], tooltip: `What ${c.id} found in the data, per split and feature` }));
+      }
       if (s) {
         const canOpenLog = actions.includes('open-log') && s.executionId !== undefined;
         lenses.push(

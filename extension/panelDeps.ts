@@ -35,6 +35,9 @@ export interface CompareStatisticsArgs {
   splits?: [string, string];
 }
 
+/** An ExampleAnomalies artifact, or a validator's execution (its anomalies output, also when it failed). */
+export type AnomaliesArgs = { db: DbRef; artifactId: number } | { db: DbRef; executionId: number };
+
 export interface LineageArgs {
   db: DbRef;
   artifactId: number;
@@ -62,6 +65,7 @@ export interface PanelOpeners {
   showLineage(args: LineageArgs): void | Promise<void>;
   showEvaluation(args: EvaluationArgs): void | Promise<void>;
   showApproval(args: ApprovalArgs): void | Promise<void>;
+  showAnomalies(args: AnomaliesArgs): void | Promise<void>;
 }
 
 export interface PanelDeps {

@@ -64,7 +64,9 @@ describe('anomalies where you look, on the curation sample (issue 10 group 6)', 
       assert.match(await stats.locator('.row[data-feature="island"]').innerText(), /1 value outside the domain/);
       await session!.screenshot('anomalies-statistics-dark');
 
-      // Accept both changes into the curated schema (the eval split's presence is the lower one).
+      // Back to the anomalies tab (the statistics opened in the same group). Accept both changes into the
+      // curated schema (the eval split's presence is the lower one).
+      await page.locator('.tab', { hasText: 'Anomalies:' }).first().click();
       const again = await frameWith(page, 'tr.anomaly-row');
       await again.locator('section[data-split="eval"] tr[data-feature="island"] vscode-button.accept').click();
       await again.locator('#notice', { hasText: /edited and saved/ }).waitFor({ timeout: 30_000 });

@@ -64,9 +64,10 @@ table.anomalies { border-collapse: collapse; width: 100%; }
 table.anomalies th { text-align: left; font-weight: normal; color: var(--vscode-descriptionForeground); padding: 3px 8px; border-bottom: 1px solid var(--vscode-panel-border, rgba(128,128,128,0.35)); }
 table.anomalies td { vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--vscode-panel-border, rgba(128,128,128,0.35)); overflow-wrap: anywhere; }
 table.anomalies td.severity, table.anomalies td.split { white-space: nowrap; }
-table.anomalies td.feature-cell { font-weight: 600; min-width: 8em; }
+table.anomalies td.feature-cell { font-weight: 600; min-width: 6em; }
+table.anomalies td.sentence { min-width: 16em; }
 table.anomalies .type { display: block; margin-top: 2px; font-size: 0.85em; }
-table.anomalies td.action { width: 16em; }
+table.anomalies td.action { width: 11em; }
 table.anomalies .small { font-size: 0.85em; }
 table.anomalies a.feature-link { color: var(--vscode-textLink-foreground); }
 table.anomalies a.feature-link:hover { color: var(--vscode-textLink-activeForeground); }

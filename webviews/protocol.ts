@@ -6,6 +6,7 @@
 // Types only: nothing here runs, so the file can be imported by the browser bundles, the host and tests.
 
 import type { LineageGraph } from '../runtime/metadata/types';
+import type { ClassificationDetailsPayload } from '../common/artifacts';
 
 /** The runtime's lineage shapes, re-exported so that views never reach into runtime/. */
 export type { LineageEdge, LineageGraph, LineageNode } from '../runtime/metadata/types';
@@ -14,7 +15,7 @@ import type { ApprovalVerdict } from '../common/approval';
 import type { StepState } from '../common/stepStates';
 import type { AnomalySummaryRow } from '../common/anomalies';
 
-export type ViewKind = 'dag' | 'statistics' | 'lineage' | 'evaluation' | 'approval' | 'anomalies';
+export type ViewKind = 'dag' | 'statistics' | 'lineage' | 'evaluation' | 'approval' | 'anomalies' | 'runDiff' | 'timeline';
 
 // ---------------------------------------------------------------------------------------------
 // DAG preview
@@ -184,7 +185,8 @@ export type StatisticsToHost =
 // ---------------------------------------------------------------------------------------------
 // Evaluation (metrics.json and validation.json of a ModelEvaluation)
 
-export type SliceKey = Record<string, string | number>;
+/** A slice's feature values; null is a missing value (shown "(missing)"). */
+export type SliceKey = Record<string, string | number | null>;
 
 export interface SliceMetrics {
   slice: SliceKey;
@@ -197,6 +199,13 @@ export interface ModelMetrics {
   /** Example count of the overall slice, when known. */
   count?: number;
   slices: SliceMetrics[];
+  /** The model's artifact id, when metrics.json names it. */
+  modelId?: number;
+  /** The model's task and classes, when metrics.json names them. */
+  task?: 'classification' | 'regression';
+  classes?: string[];
+  /** Confusion matrix, per-class scores, averaging, curves, calibration (absent in older evaluations). */
+  details?: ClassificationDetailsPayload;
 }
 
 export interface MetricThresholdView {
@@ -258,6 +267,8 @@ export interface ApprovalSnapshot {
   evaluation: EvaluationSnapshot | null;
   highlights: StatisticsHighlight[];
   anomalies: Array<AnomalyEntry & { split: string }>;
+  /** The ExampleAnomalies artifact the anomalies come from (null: no ExampleValidator upstream of the model). */
+  anomaliesArtifact?: AuditArtifactRef | null;
   /** Set once decided (here or elsewhere): the form becomes read-only. */
   decided: { decision: ApprovalDecision; reviewer: string; comment: string; time: number } | null;
   canDecide: boolean;
@@ -364,6 +375,42 @@ export type AnomaliesToHost =
   /** Accept row `index` into the curated schema (a WorkspaceEdit of the schema file). */
   | { type: 'anomalies/accept'; index: number }
   | { type: 'anomalies/openSchema' };
+// Run comparison (with metrics over runs) and a run's timeline: the runtime's shapes, as they arrive.
+
+import type { MetricHistory, RunDiff, RunTimeline } from '../runtime/server/protocol';
+export type { ComponentDiff, MetricDelta, MetricHistory, MetricPoint, OutputVerdict, RunDiff, RunRef, RunTimeline, TimelineBar } from '../runtime/server/protocol';
+
+export interface RunDiffSnapshot {
+  diff: RunDiff | null;
+  /** The right run's pipeline's metrics across its runs. */
+  history: MetricHistory | null;
+  /** Where it came from, so a panel restored after a reload asks again. */
+  source?: PanelSource;
+  error?: string;
+}
+
+export interface PanelSource {
+  db: { path: string; readonly: boolean };
+  root?: string;
+}
+
+export type HostToRunDiff = { type: 'runDiff/snapshot'; snapshot: RunDiffSnapshot };
+export type RunDiffToHost =
+  | { type: 'runDiff/ready' }
+  /** Open the statistics comparison on two ExampleStatistics artifacts. */
+  | { type: 'runDiff/compareStatistics'; left: number; right: number }
+  | { type: 'runDiff/openTimeline'; runContextId: number };
+
+export interface TimelineSnapshot {
+  timeline: RunTimeline | null;
+  /** Logs exist only for a workspace's own database. */
+  canOpenLogs: boolean;
+  source?: PanelSource;
+  error?: string;
+}
+
+export type HostToTimeline = { type: 'timeline/snapshot'; snapshot: TimelineSnapshot };
+export type TimelineToHost = { type: 'timeline/ready' } | { type: 'timeline/openLog'; executionId: number };
 
 // ---------------------------------------------------------------------------------------------
 
@@ -374,6 +421,8 @@ export interface HostToView {
   evaluation: HostToEvaluation;
   approval: HostToApproval;
   anomalies: HostToAnomalies;
+  runDiff: HostToRunDiff;
+  timeline: HostToTimeline;
 }
 
 export interface ViewToHost {
@@ -383,6 +432,8 @@ export interface ViewToHost {
   evaluation: EvaluationToHost;
   approval: ApprovalToHost;
   anomalies: AnomaliesToHost;
+  runDiff: RunDiffToHost;
+  timeline: TimelineToHost;
 }
 
 /** What each view keeps with setState, so a reloaded panel restores itself before the host answers. */
@@ -393,6 +444,8 @@ export interface ViewState {
   evaluation: { snapshot: EvaluationSnapshot | null; metric: string | null };
   approval: { snapshot: ApprovalSnapshot | null; comment: string };
   anomalies: { snapshot: AnomaliesSnapshot | null };
+  runDiff: { snapshot: RunDiffSnapshot | null; onlyDifferences: boolean; metric: string | null; slice: string | null };
+  timeline: { snapshot: TimelineSnapshot | null };
 }
 
 

@@ -1,7 +1,7 @@
 // The statistics of a dataset as the statistics view, the approval panel and the audit read them:
 // statistics.proto (DatasetFeatureStatisticsList) normalised by the host's reader (numbers are numbers,
 // commonStats → common, lowValue → low, rank histogram buckets → label/count, proto3 defaults filled).
-import type { AnomalySeverity } from './anomalies';
+import type { AnomalyFacts, AnomalySeverity } from './anomalies';
 import type { Bucket } from './distributions';
 
 /** statistics.proto's feature types. */
@@ -65,6 +65,8 @@ export interface AnomalyEntry {
   types: string[];
   description: string;
   shortDescription?: string;
+  /** TFDV's reasons with the numbers behind them, worded by common/anomalies.ts. */
+  reasons?: AnomalyFacts[];
 }
 
 export type StatisticsSort = 'name' | 'missing' | 'non-uniformity' | 'distance';

@@ -61,6 +61,9 @@ export class PipelineCodeLens implements vscode.CodeLensProvider, vscode.Disposa
       if (actions.includes('open-data-grid')) {
         lenses.push(new vscode.CodeLens(range, { title: '$(table) Data', command: 'mlpipe.openDataGrid', arguments: [uri, c.id], tooltip: `Open ${c.id}'s last Parquet output in the data grid` }));
       }
+      if (actions.includes('show-anomalies')) {
+        lenses.push(new vscode.CodeLens(range, { title: '$(warning) Show anomalies', command: 'mlpipe.showAnomalies', arguments: [uri, c.id], tooltip: `What ${c.id} found in the data, per split and feature` }));
+      }
       if (s) {
         const canOpenLog = actions.includes('open-log') && s.executionId !== undefined;
         lenses.push(

@@ -373,6 +373,31 @@ export function registerCommands(d: CommandDeps): void {
     await d.panels.openDataGrid({ db: art.db, artifactId: art.artifactId });
   });
 
+  // An ExampleAnomalies artifact (Runs tree), or a validator step: (uri, step) from CodeLens, the DAG and
+  // the failure notification, or a Pipelines-tree component. A step's latest execution is used even when
+  // fail_on failed it: its anomalies are recorded.
+  register('mlpipe.showAnomalies', async (...args) => {
+    if (!d.panels.showAnomalies) return unavailable('the anomalies view');
+    const [a, b] = args;
+    if (isTreeNode(a) && a.kind === 'artifact') return d.panels.showAnomalies({ db: a.source.db, artifactId: a.event.artifact.id });
+    let file: vscode.Uri | undefined;
+    let step: string | undefined;
+    if (isTreeNode(a) && a.kind === 'component') [file, step] = [a.file.uri, a.componentId];
+    else if (a instanceof vscode.Uri && typeof b === 'string') [file, step] = [a, b];
+    const db = file ? d.dbFor(file) : undefined;
+    if (!file || !step || !db) {
+      const art = await artifactArg(a, ['ExampleAnomalies']);
+      if (art) await d.panels.showAnomalies({ db: art.db, artifactId: art.artifactId });
+      return;
+    }
+    const executionId = typeof args[2] === 'number' ? args[2] : d.states.step(file, step)?.executionId;
+    if (executionId === undefined) {
+      void vscode.window.showInformationMessage(`ML Pipelines: ${step} has not run yet: run the pipeline first.`);
+      return;
+    }
+    await d.panels.showAnomalies({ db, executionId });
+  });
+
   register('mlpipe.approve', async (...args) => {
     let target = await (async () => {
       const [a] = args;

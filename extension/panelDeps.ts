@@ -19,6 +19,12 @@ export interface StatisticsArgs {
   db: DbRef;
   /** An ExampleStatistics artifact (or an Examples artifact: the panel finds its statistics). */
   artifactId: number;
+  /** The split to show first. */
+  split?: string;
+  /** A feature to scroll to and mark (an anomaly's link). */
+  feature?: string;
+  /** The ExampleAnomalies whose flags to show; default: the newest validation of these statistics. */
+  anomaliesArtifactId?: number;
 }
 
 export interface CompareStatisticsArgs {
@@ -28,6 +34,9 @@ export interface CompareStatisticsArgs {
   right?: number;
   splits?: [string, string];
 }
+
+/** An ExampleAnomalies artifact, or a validator's execution (its anomalies output, also when it failed). */
+export type AnomaliesArgs = { db: DbRef; artifactId: number } | { db: DbRef; executionId: number };
 
 export interface LineageArgs {
   db: DbRef;
@@ -79,6 +88,7 @@ export interface PanelOpeners {
   showLineage(args: LineageArgs): void | Promise<void>;
   showEvaluation(args: EvaluationArgs): void | Promise<void>;
   showApproval(args: ApprovalArgs): void | Promise<void>;
+  showAnomalies(args: AnomaliesArgs): void | Promise<void>;
   compareRuns(args: CompareRunsArgs): void | Promise<void>;
   showRunTimeline(args: RunTimelineArgs): void | Promise<void>;
   openDataGrid(args: DataGridArgs): void | Promise<void>;

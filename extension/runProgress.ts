@@ -1,6 +1,7 @@
 // What a user sees of runs in progress: a notification with Cancel per run, a status bar item, the
 // step logs in the "ML Pipelines" LogOutputChannel, an error with "Open log" / "Re-run" for a failed
 // step, and a prompt with Approve / Reject for a waiting HumanApproval step.
+import { anomaliesNotice, failingAnomalies, type AnomalySummaryRow } from '../common/anomalies';
 import { formatDuration } from '../common/format';
 import * as vscode from 'vscode';
 import type { RunEvent, RunState, StepState } from '../runtime/server/protocol';
@@ -20,6 +21,8 @@ export interface RunView {
   done: Promise<RunState>;
   /** The latest epoch line of a training step, for the notification. */
   detail?: string;
+  /** Anomalies each validator step reported in this run, for its failure notification. */
+  anomalies?: Record<string, AnomalySummaryRow[]>;
 }
 
 /** A HumanApproval execution waiting for a decision, from a run in this window or one made elsewhere. */
@@ -221,6 +224,7 @@ export class RunProgress implements vscode.Disposable {
       case 'anomalies': {
         const run = this.view(e.runId);
         if (run.file) this.actions.anomalies(run.file, e.step, e.anomalies);
+        run.anomalies = { ...run.anomalies, [e.step]: e.anomalies };
         if (e.anomalies.length) this.log.warn(`[${run.pipeline}/${e.step}] ${e.anomalies.length} anomalies (see Problems)`);
         break;
       }
@@ -267,6 +271,16 @@ export class RunProgress implements vscode.Disposable {
 
   private async reportFailure(run: RunView, step: string, executionId: number | undefined, reason: string | undefined): Promise<void> {
     const root = this.actions.rootFor(run.file);
+    const found = run.anomalies?.[step];
+    if (found?.length && executionId !== undefined) {
+      // A validator stopped by fail_on: one sentence and the way to the anomalies, not the whole list.
+      const failOn = /\(fail_on: (\w+)\)/.exec(reason ?? '')?.[1] ?? 'error';
+      const failing = failingAnomalies(found, failOn);
+      const choice = await vscode.window.showErrorMessage(`ML Pipelines: ${anomaliesNotice(step, failing.length ? failing : found)}.`, 'Show anomalies', ...(root ? ['Open log'] : []));
+      if (choice === 'Show anomalies') await vscode.commands.executeCommand('mlpipe.showAnomalies', vscode.Uri.file(run.file), step, executionId);
+      if (choice === 'Open log' && root) await this.actions.openLog(root, executionId);
+      return;
+    }
     const buttons = [...(executionId !== undefined && root ? ['Open log'] : []), 'Re-run'];
     const choice = await vscode.window.showErrorMessage(
       `ML Pipelines: step "${step}" of ${run.pipeline} failed${reason ? `: ${reason}` : '.'}`,

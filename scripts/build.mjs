@@ -85,6 +85,8 @@ if (existsSync(join(root, 'extension/extension.ts'))) {
     format: 'cjs',
     // The extension host never loads native modules: only `vscode` stays external.
     external: ['vscode'],
+    // jsonc-parser's `main` is a UMD build whose inner requires esbuild cannot follow: take its ESM build.
+    mainFields: ['module', 'main'],
   });
 }
 

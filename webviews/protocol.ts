@@ -13,8 +13,9 @@ export type { LineageEdge, LineageGraph, LineageNode } from '../runtime/metadata
 // Type-only imports of the runtime's plain data contracts: erased from the browser bundles.
 import type { ApprovalVerdict } from '../common/approval';
 import type { StepState } from '../common/stepStates';
+import type { AnomalySummaryRow } from '../common/anomalies';
 
-export type ViewKind = 'dag' | 'statistics' | 'lineage' | 'evaluation' | 'approval' | 'runDiff' | 'timeline' | 'dataGrid';
+export type ViewKind = 'dag' | 'statistics' | 'lineage' | 'evaluation' | 'approval' | 'anomalies' | 'runDiff' | 'timeline' | 'dataGrid';
 
 // ---------------------------------------------------------------------------------------------
 // DAG preview
@@ -109,6 +110,7 @@ export type DagAction =
   | 'show-evaluation'
   | 'show-lineage'
   | 'open-data-grid'
+  | 'show-anomalies'
   | 'open-log';
 
 export type HostToDag =
@@ -165,6 +167,8 @@ export interface StatisticsSnapshot {
   splits: string[];
   /** A problem reading the files, shown instead of tables. */
   error?: string;
+  /** A feature to scroll to and mark (opened from an anomaly). */
+  focus?: string;
 }
 
 export type HostToStatistics =
@@ -326,6 +330,52 @@ export type LineageToHost =
   | { type: 'lineage/focus'; key: string };
 
 // ---------------------------------------------------------------------------------------------
+// Anomalies (an ExampleAnomalies artifact: per split and feature, what the validator found)
+
+/** One anomaly (one TFDV reason) as the panel lists it; the words come from common/anomalies.ts. */
+export interface AnomalyRowView extends AnomalySummaryRow {
+  /** What accepting it into the curated schema would do ("Add "Atlantis" to the domain of island"); absent when no edit fits. */
+  accept?: string;
+  /** Why it cannot be accepted here, when the schema is curated but this kind of change is not an edit we make. */
+  acceptNote?: string;
+}
+
+export interface AnomaliesSnapshot {
+  label: string;
+  artifactId?: number;
+  /** The artifact folder (lets the host rebuild the panel after a reload). */
+  uri?: string;
+  pipeline?: string;
+  step?: string;
+  runName?: string;
+  executionId?: number;
+  /** The validator stopped the pipeline (`fail_on`); its anomalies were still recorded. */
+  failed: boolean;
+  failOn?: string;
+  /** Every split validated, in order; those without a row had no anomaly. */
+  splits: string[];
+  rows: AnomalyRowView[];
+  /** The statistics that were validated, for the links to a feature. */
+  statisticsArtifactId?: number;
+  /** The curated schema file a SchemaImporter read (accepting edits it); null when the schema is inferred. */
+  schemaFile: string | null;
+  /** Where the schema came from, for the header ("SchemaGen (inferred)", "schema/schema.pbtxt"). */
+  schemaSource?: string;
+  canEdit: boolean;
+  /** The last accept's outcome. */
+  notice?: { ok: boolean; message: string };
+  error?: string;
+}
+
+export type HostToAnomalies = { type: 'anomalies/snapshot'; snapshot: AnomaliesSnapshot };
+
+export type AnomaliesToHost =
+  | { type: 'anomalies/ready' }
+  /** Open the statistics of `split` at `feature`, with the flags of this artifact. */
+  | { type: 'anomalies/openStatistics'; split: string; feature: string }
+  /** Accept row `index` into the curated schema (a WorkspaceEdit of the schema file). */
+  | { type: 'anomalies/accept'; index: number }
+  | { type: 'anomalies/openSchema' };
 // Run comparison (with metrics over runs) and a run's timeline: the runtime's shapes, as they arrive.
 
 import type { MetricHistory, RunDiff, RunTimeline } from '../runtime/server/protocol';
@@ -415,6 +465,7 @@ export interface HostToView {
   lineage: HostToLineage;
   evaluation: HostToEvaluation;
   approval: HostToApproval;
+  anomalies: HostToAnomalies;
   runDiff: HostToRunDiff;
   timeline: HostToTimeline;
   dataGrid: HostToDataGrid;
@@ -426,6 +477,7 @@ export interface ViewToHost {
   lineage: LineageToHost;
   evaluation: EvaluationToHost;
   approval: ApprovalToHost;
+  anomalies: AnomaliesToHost;
   runDiff: RunDiffToHost;
   timeline: TimelineToHost;
   dataGrid: DataGridToHost;
@@ -438,6 +490,7 @@ export interface ViewState {
   lineage: { snapshot: LineageSnapshot | null };
   evaluation: { snapshot: EvaluationSnapshot | null; metric: string | null };
   approval: { snapshot: ApprovalSnapshot | null; comment: string };
+  anomalies: { snapshot: AnomaliesSnapshot | null };
   runDiff: { snapshot: RunDiffSnapshot | null; onlyDifferences: boolean; metric: string | null; slice: string | null };
   timeline: { snapshot: TimelineSnapshot | null };
   dataGrid: { snapshot: DataGridSnapshot | null; view: DataGridView; scrollTop: number };

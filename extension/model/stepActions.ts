@@ -17,6 +17,8 @@ export type StepAction =
   | 'show-lineage'
   /** Rows of the Parquet outputs (Examples splits, the Evaluator's predictions) in the data grid. */
   | 'open-data-grid'
+  /** An ExampleValidator that ran: its anomalies, also when `fail_on` stopped it (they are recorded). */
+  | 'show-anomalies'
   | 'approve'
   /** An approval reused a decision from the cache: re-run it without cache to ask again. */
   | 'ask-again';
@@ -45,6 +47,7 @@ export function stepActions(facts: StepFacts, view: StepView | undefined, views:
   const has = (...types: string[]): boolean => facts.outputTypes.some((t) => types.includes(t));
   if (ran && has('ExampleStatistics', 'Examples')) actions.push('show-statistics');
   if (ran && has('ModelEvaluation')) actions.push('show-evaluation');
+  if (ran && view!.state !== 'running' && has('ExampleAnomalies')) actions.push('show-anomalies');
   if (ran && facts.outputTypes.length > 0) actions.push('show-lineage');
   if (ran && has('Examples', 'ModelEvaluation')) actions.push('open-data-grid');
   if (view?.state === 'waiting') actions.push('approve');

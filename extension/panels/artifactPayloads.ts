@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../runtime/errors';
+import type { AnomalyFacts, AnomalyMeasurements } from '../../common/anomalies';
 import type { ClassificationDetailsPayload } from '../../common/artifacts';
 import type {
   AnomalyEntry,
@@ -173,8 +174,7 @@ export function parseAnomalies(json: unknown, where: string): AnomalyEntry[] {
   }
   if (!isObject(json)) throw new PayloadError(`${where}: expected an Anomalies object with "anomaly_info".`);
   const info = obj(field(json, 'anomaly_info')) ?? {};
-  const out: AnomalyEntry[] = Object.entries(info).map(([name, value]) => {
-    const a = obj(value);
+  const entry = (name: string, a: JsonObject | undefined): AnomalyEntry => {
     const reasons = arr(field(a, 'reason')).map(obj);
     return {
       feature: name,
@@ -182,13 +182,27 @@ export function parseAnomalies(json: unknown, where: string): AnomalyEntry[] {
       types: reasons.map((r) => str(field(r, 'type'))).filter(Boolean),
       description: str(field(a, 'description')),
       shortDescription: str(field(a, 'short_description')) || undefined,
+      reasons: reasons.filter((r) => str(field(r, 'type'))).map(anomalyFacts),
     };
-  });
+  };
+  const out: AnomalyEntry[] = Object.entries(info).map(([name, value]) => entry(name, obj(value)));
   const dataset = obj(field(json, 'dataset_anomaly_info'));
-  if (dataset) {
-    out.push({ feature: '(dataset)', severity: severity(field(dataset, 'severity')), types: arr(field(dataset, 'reason')).map((r) => str(field(obj(r), 'type'))).filter(Boolean), description: str(field(dataset, 'description')) });
-  }
+  if (dataset) out.push(entry('(dataset)', dataset));
   return out;
+}
+
+/** One reason with its numbers (ours, beside TFDV's fields; absent from files TFX wrote). */
+function anomalyFacts(r: JsonObject | undefined): AnomalyFacts {
+  const facts: AnomalyFacts = { type: str(field(r, 'type')), description: str(field(r, 'description')) };
+  const m = obj(field(r, 'measurements'));
+  if (m) {
+    const measurements: AnomalyMeasurements = {};
+    for (const [k, v] of Object.entries(m)) if (typeof v === 'number' || typeof v === 'string') measurements[k] = v;
+    facts.measurements = measurements;
+  }
+  const values = arr(field(r, 'unexpected_values')).map(obj).filter((v): v is JsonObject => v !== undefined);
+  if (values.length) facts.unexpectedValues = values.map((v) => ({ value: str(field(v, 'value')), count: num(field(v, 'count')) }));
+  return facts;
 }
 
 /** Split folders (`Split-<name>`) of an artifact, in a stable order with train first. */

@@ -266,6 +266,10 @@ export class DagPreview {
       await this.deps.openLog(root, executionId);
       return;
     }
+    if (action === 'show-anomalies') {
+      await vscode.commands.executeCommand('mlpipe.showAnomalies', this.file, component, this.status[component]?.executionId);
+      return;
+    }
     const outputs = await this.deps.client.request('mlpipe/latestNodeOutputs', { db, pipeline, nodeId: component });
     const artifacts = Object.values(outputs ?? {}).flat();
     const pick = (...types: string[]) => artifacts.find((a) => types.includes(a.type));

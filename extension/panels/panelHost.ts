@@ -12,6 +12,7 @@ export const PANEL_VIEW_TYPES: Record<ViewKind, string> = {
   lineage: 'mlpipe.lineagePanel',
   evaluation: 'mlpipe.evaluationPanel',
   approval: 'mlpipe.approvalPanel',
+  anomalies: 'mlpipe.anomaliesPanel',
   runDiff: 'mlpipe.runDiffPanel',
   timeline: 'mlpipe.timelinePanel',
   dataGrid: 'mlpipe.dataGridPanel',

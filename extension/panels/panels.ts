@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { ViewKind, ViewState } from '../../webviews/protocol';
 import type { PanelDeps, StatisticsArgs } from '../panelDeps';
+import { AnomaliesPanel } from './anomaliesPanel';
 import { ApprovalPanel } from './approvalPanel';
 import { DagPreview } from './dagPreview';
 import { DataGridPanel } from './dataGridPanel';
@@ -51,6 +52,7 @@ export function registerPanels(context: vscode.ExtensionContext, deps: PanelDeps
     showLineage: guard(LineagePanel.show),
     showEvaluation: guard(EvaluationPanel.show),
     showApproval: guard(ApprovalPanel.show),
+    showAnomalies: guard(AnomaliesPanel.show),
     compareRuns: guard(RunDiffPanel.show),
     showRunTimeline: guard(TimelinePanel.show),
     openDataGrid: guard(DataGridPanel.show),
@@ -65,6 +67,7 @@ export function registerPanels(context: vscode.ExtensionContext, deps: PanelDeps
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPES.lineage, serializer<'lineage'>((p, s) => LineagePanel.restore(deps, p, s))),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPES.evaluation, serializer<'evaluation'>((p, s) => EvaluationPanel.restore(deps, p, s))),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPES.approval, serializer<'approval'>((p, s) => ApprovalPanel.restore(deps, p, s))),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPES.anomalies, serializer<'anomalies'>((p, s) => AnomaliesPanel.restore(deps, p, s))),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPES.runDiff, serializer<'runDiff'>((p, s) => RunDiffPanel.restore(deps, p, s))),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPES.timeline, serializer<'timeline'>((p, s) => TimelinePanel.restore(deps, p, s))),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPES.dataGrid, serializer<'dataGrid'>((p, s) => DataGridPanel.restore(deps, p, s))),

@@ -12,6 +12,8 @@ interface Selection {
   main: StatisticsSource;
   split?: string;
   compare?: { source: StatisticsSource; split: string };
+  /** The feature an anomaly's link asked for; cleared by any other selection. */
+  focus?: string;
 }
 
 /** Statistics artifacts of the same pipeline node in earlier runs (newest first), for "compare with previous run". */
@@ -40,9 +42,9 @@ export class StatisticsPanel {
 
   static async show(deps: PanelDeps, args: StatisticsArgs | CompareStatisticsArgs): Promise<void> {
     const isCompare = 'left' in args;
-    const main = await resolveStatistics(deps, args.db, isCompare ? args.left : args.artifactId);
+    const main = await resolveStatistics(deps, args.db, isCompare ? args.left : args.artifactId, isCompare ? undefined : args.anomaliesArtifactId);
     const splits = splitsIn(main.artifact.uri);
-    let selection: Selection = { main };
+    let selection: Selection = isCompare ? { main } : { main, split: args.split, focus: args.feature };
     if (isCompare && args.right !== undefined) {
       const other = await resolveStatistics(deps, args.db, args.right);
       const split = args.splits?.[1] ?? (splitsIn(other.artifact.uri).includes('train') ? 'train' : splitsIn(other.artifact.uri)[0] ?? 'train');
@@ -100,7 +102,7 @@ export class StatisticsPanel {
   }
 
   private snapshot(): StatisticsSnapshot | undefined {
-    return this.selection ? snapshotFor(this.selection.main, this.selection.split, this.selection.compare) : undefined;
+    return this.selection ? snapshotFor(this.selection.main, this.selection.split, this.selection.compare, this.selection.focus) : undefined;
   }
 
   private select(selection: Selection): void {
@@ -120,10 +122,10 @@ export class StatisticsPanel {
         return;
       }
       case 'statistics/selectSplit':
-        if (sel && isString(m.split)) this.select({ ...sel, split: m.split });
+        if (sel && isString(m.split)) this.select({ ...sel, split: m.split, focus: undefined });
         return;
       case 'statistics/compareSplit':
-        if (sel && isString(m.split)) this.select({ ...sel, compare: { source: sel.main, split: m.split } });
+        if (sel && isString(m.split)) this.select({ ...sel, compare: { source: sel.main, split: m.split }, focus: undefined });
         return;
       case 'statistics/clearCompare':
         if (sel) this.select({ main: sel.main, split: sel.split });

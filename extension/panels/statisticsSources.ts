@@ -13,12 +13,14 @@ export interface StatisticsSource {
   anomaliesUri?: string;
 }
 
+/** The newest artifact of a type in the graph: statistics validated again (a schema accepted) show the latest verdict. */
 function near(graph: LineageGraph, type: string): { id: number; uri?: string } | undefined {
-  const n = graph.nodes.find((x) => x.kind === 'artifact' && x.type === type);
-  return n ? { id: n.id, uri: n.uri } : undefined;
+  let best: (typeof graph.nodes)[number] | undefined;
+  for (const x of graph.nodes) if (x.kind === 'artifact' && x.type === type && (!best || x.id > best.id)) best = x;
+  return best ? { id: best.id, uri: best.uri } : undefined;
 }
 
-export async function resolveStatistics(deps: PanelDeps, db: DbRef, artifactId: number): Promise<StatisticsSource> {
+export async function resolveStatistics(deps: PanelDeps, db: DbRef, artifactId: number, anomaliesArtifactId?: number): Promise<StatisticsSource> {
   let artifact = await deps.client.request('mlpipe/artifact', { db, id: artifactId });
   if (!artifact) throw new Error(`Artifact ${artifactId} is not in the metadata database ${db.path}.`);
   if (artifact.type !== 'ExampleStatistics') {
@@ -26,6 +28,10 @@ export async function resolveStatistics(deps: PanelDeps, db: DbRef, artifactId: 
     const stats = near(down, 'ExampleStatistics');
     if (!stats) throw new Error(`No statistics were computed from ${artifact.type} artifact ${artifactId}. Run a StatisticsGen step on it first.`);
     artifact = (await deps.client.request('mlpipe/artifact', { db, id: stats.id }))!;
+  }
+  if (anomaliesArtifactId !== undefined) {
+    const anomalies = await deps.client.request('mlpipe/artifact', { db, id: anomaliesArtifactId });
+    if (anomalies?.type === 'ExampleAnomalies') return { db, artifact, anomaliesUri: anomalies.uri };
   }
   const down = await deps.client.request('mlpipe/lineage', { db, artifactId: artifact.id, direction: 'downstream', maxDepth: 2 });
   return { db, artifact, anomaliesUri: near(down, 'ExampleAnomalies')?.uri };
@@ -52,12 +58,12 @@ export function defaultSplit(splits: string[], wanted?: string): string | undefi
 }
 
 /** A snapshot, or one that says what went wrong (shown in the view instead of a notification). */
-export function snapshotFor(main: StatisticsSource, split: string | undefined, compare?: { source: StatisticsSource; split: string }): StatisticsSnapshot {
+export function snapshotFor(main: StatisticsSource, split: string | undefined, compare?: { source: StatisticsSource; split: string }, focus?: string): StatisticsSnapshot {
   const splits = splitsIn(main.artifact.uri);
   const chosen = defaultSplit(splits, split);
   if (!chosen) return { main: null, compare: null, splits, error: `No Split-* folders with FeatureStats.json in ${main.artifact.uri}.` };
   try {
-    return { main: readSide(main, chosen), compare: compare ? readSide(compare.source, compare.split) : null, splits };
+    return { main: readSide(main, chosen), compare: compare ? readSide(compare.source, compare.split) : null, splits, ...(focus ? { focus } : {}) };
   } catch (e) {
     return { main: null, compare: null, splits, error: e instanceof Error ? e.message : String(e) };
   }

@@ -1,4 +1,5 @@
 // How a run looks in a terminal: one live line per step on a TTY, plain lines otherwise, JSON lines with --json.
+import { anomalyLine } from '../../common/anomalies';
 import { formatDuration } from '../../common/format';
 import type { RunEvent, StepState } from '../orchestrator/events';
 
@@ -53,7 +54,7 @@ export function plainDisplay(out: NodeJS.WritableStream, verbose: boolean, appro
           if (verbose) out.write(`  [${e.step}] epoch ${e.epoch}/${e.epochs} ${Object.entries(e.metrics).map(([k, v]) => `${k}=${v.toFixed(4)}`).join(' ')}\n`);
           break;
         case 'anomalies':
-          for (const a of e.anomalies) out.write(`  [${e.step}] ${a.severity} ${a.type} on ${a.feature} (${a.split}): ${a.description}\n`);
+          for (const a of e.anomalies) out.write(`  [${e.step}] ${a.severity} ${a.type} (${a.split}) ${anomalyLine(a)}\n`);
           break;
         case 'run-finished':
           out.write(`run ${e.state} in ${formatDuration(e.durationMs)}\n`);
@@ -108,7 +109,7 @@ export function ttyDisplay(out: NodeJS.WriteStream, approveCommand: ApproveComma
           rows.set(e.step, { state: e.state, durationMs: e.durationMs, note: e.state === 'complete' ? undefined : e.reason?.split('\n')[0] });
           break;
         case 'anomalies':
-          for (const a of e.anomalies) footer.push(`${e.step}: ${a.severity} ${a.type} on ${a.feature} (${a.split}): ${a.description}`);
+          for (const a of e.anomalies) footer.push(`${e.step}: ${a.severity} ${a.type} (${a.split}) ${anomalyLine(a)}`);
           break;
         case 'run-finished':
           draw();

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { ANOMALIES_FILE, ANOMALIES_SUMMARY_FILE, splitDir, splitNames } from '../../common/artifacts';
 import { readSchemaArtifact } from '../data/schemaInference';
 import { excludedSplits, readSplitStatistics } from '../data/statisticsFiles';
-import type { AnomalySummaryRow } from '../../common/anomalies';
+import { anomaliesNotice, failingAnomalies, type AnomalySummaryRow } from '../../common/anomalies';
 import { summarizeAnomalies, validateStatistics, type ValidateOptions } from '../data/validation';
-import { ComponentError, type ExecutorContext, type InputArtifact } from './spec';
+import { ComponentError, type ExecutorContext, type ExecutorResult, type InputArtifact } from './spec';
 
 function pickSplit(artifact: InputArtifact, split: string): string | undefined {
   const names = splitNames(artifact.properties);
@@ -17,7 +17,7 @@ function pickSplit(artifact: InputArtifact, split: string): string | undefined {
   return names.length === 1 ? names[0] : undefined;
 }
 
-export async function runExampleValidator(ctx: ExecutorContext): Promise<void> {
+export async function runExampleValidator(ctx: ExecutorContext): Promise<ExecutorResult> {
   const stats = ctx.inputs['statistics']?.[0];
   const schemaIn = ctx.inputs['schema']?.[0];
   const out = ctx.outputs['anomalies'];
@@ -86,12 +86,14 @@ export async function runExampleValidator(ctx: ExecutorContext): Promise<void> {
   if (baseline) out.customProperties['baseline_statistics_id'] = baseline.id;
 
   const failOn = ctx.params['fail_on'] ?? 'error';
-  const failing = summary.filter((r) => (failOn === 'warning' ? true : failOn === 'error' ? r.severity === 'ERROR' : false));
-  if (failing.length > 0) {
-    const shown = failing.slice(0, 5).map((r) => `${r.split}/${r.feature || '(dataset)'}: ${r.type}`).join('; ');
-    throw new ComponentError(
-      `${failing.length} anomal${failing.length === 1 ? 'y' : 'ies'} at or above fail_on=${String(failOn)}: ${shown}${failing.length > 5 ? ' …' : ''}`,
-      'fix the data, or update the schema if the change is intended (or set params.fail_on: none to record anomalies without failing)',
-    );
-  }
+  const failing = failingAnomalies(summary, failOn);
+  if (failing.length === 0) return {};
+  // The anomalies are the finding: they are published (ABANDONED, the execution FAILED), so the panels show
+  // what stopped the pipeline, and the step's reason is the one sentence every view and the CLI show.
+  return {
+    failedWithOutputs: {
+      message: `${anomaliesNotice(ctx.componentId, failing)} (fail_on: ${String(failOn)})`,
+      hint: 'fix the data, or accept the change into the schema if it is intended (or set params.fail_on: none to record anomalies without failing)',
+    },
+  };
 }

@@ -42,6 +42,6 @@ export const exampleValidatorSpec: ExecutorComponentSpec = {
   kind: 'executor',
   executor: async (ctx) => {
     // Loaded on first run, like every data executor, to keep CLI start-up small.
-    await (require('./exampleValidator.executor') as typeof Executor).runExampleValidator(ctx);
+    return (require('./exampleValidator.executor') as typeof Executor).runExampleValidator(ctx);
   },
 };

@@ -103,6 +103,12 @@ export interface ExecutorContext {
 export interface ExecutorResult {
   /** Extra custom properties for the execution. */
   executionProperties?: Properties;
+  /**
+   * The step fails, but its outputs are the record of why (an ExampleValidator stopped by `fail_on`: the
+   * anomalies are the finding). The orchestrator publishes the outputs, then records the execution as
+   * FAILED with this message, so the run stops and nothing downstream consumes them.
+   */
+  failedWithOutputs?: { message: string; hint?: string };
 }
 
 export type Executor = (ctx: ExecutorContext) => Promise<ExecutorResult | void>;

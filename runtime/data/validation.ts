@@ -2,7 +2,7 @@
 // against a baseline span and skew against another split or serving data, as TFDV-like Anomalies. A
 // library over statistics and schemas: the ExampleValidator executor (components/exampleValidator.executor.ts)
 // reads the artifacts and writes the results.
-import type { AnomalySummaryRow } from '../../common/anomalies';
+import type { AnomalyMeasurements, AnomalySummaryRow, UnexpectedValue } from '../../common/anomalies';
 import { alignCategorical, alignHistograms, jensenShannon, lInfinity, type AlignedDistributions } from '../../common/distributions';
 import { isInactive, stringDomainOf, type FeatureComparator, type Schema, type SchemaFeature } from './schemaTypes';
 import { commonStatsOf, featureName, type DatasetFeatureStatistics, type FeatureNameStatistics, type Histogram } from './statisticsTypes';
@@ -13,8 +13,10 @@ export interface AnomalyReason {
   type: string;
   shortDescription: string;
   description: string;
-  /** The numbers behind the reason (not in TFDV's proto; shown to people). */
-  measurements?: Record<string, number | string>;
+  /** The numbers behind the reason (not in TFDV's proto; shown to people, common/anomalies.ts words them). */
+  measurements?: AnomalyMeasurements;
+  /** ENUM_TYPE_UNEXPECTED_STRING_VALUES: the values outside the domain with their example counts. */
+  unexpectedValues?: UnexpectedValue[];
 }
 
 export interface AnomalyInfo {
@@ -191,6 +193,7 @@ function checkFeature(schema: Schema, f: SchemaFeature, s: FeatureNameStatistics
         shortDescription: 'Unexpected string values',
         description: `Examples contain values missing from the schema: ${shown}${unexpected.length > 10 ? ` and ${unexpected.length - 10} more` : ''} (~${pct(outside / total)} of values).`,
         measurements: { unexpected_values: unexpected.length, fraction: outside / total, min_domain_mass: minMass },
+        unexpectedValues: [...unexpected].sort((x, y) => y.count - x.count || (x.value < y.value ? -1 : 1)).map((b) => ({ value: b.value, count: b.count })),
       });
     }
   }
@@ -222,7 +225,7 @@ function compare(
   out: AnomalyCollector,
 ): void {
   if (!control) {
-    out.add(name, { type: 'COMPARATOR_CONTROL_DATA_MISSING', shortDescription: 'Control data is missing', description: `The ${controlLabel} statistics have no feature ${name} to compare against.` });
+    out.add(name, { type: 'COMPARATOR_CONTROL_DATA_MISSING', shortDescription: 'Control data is missing', description: `The ${controlLabel} statistics have no feature ${name} to compare against.`, measurements: { against: controlLabel } });
     return;
   }
   const aligned = alignDistributions(control, treatment);
@@ -236,7 +239,7 @@ function compare(
         type: 'COMPARATOR_L_INFTY_HIGH',
         shortDescription: `High L-infinity distance between ${kind === 'drift' ? 'current and previous' : 'training and serving'}`,
         description: `The L-infinity distance between the ${controlLabel} and this data is ${d.value.toFixed(6)} (up to six significant digits), above the threshold ${linf}. The feature value with maximum difference is: ${d.label}`,
-        measurements: { distance: d.value, threshold: linf, value: d.label },
+        measurements: { distance: d.value, threshold: linf, value: d.label, against: controlLabel },
       });
     }
   }
@@ -249,7 +252,7 @@ function compare(
         type: 'COMPARATOR_JENSEN_SHANNON_DIVERGENCE_HIGH',
         shortDescription: `High approximate Jensen-Shannon divergence between ${kind === 'drift' ? 'current and previous' : 'training and serving'}`,
         description: `The approximate Jensen-Shannon divergence between the ${controlLabel} and this data is ${value.toFixed(6)} (up to six significant digits), above the threshold ${jsd}.`,
-        measurements: { divergence: value, threshold: jsd },
+        measurements: { divergence: value, threshold: jsd, against: controlLabel },
       });
     }
   }
@@ -322,8 +325,15 @@ export function validateStatistics(stats: DatasetFeatureStatistics, schema: Sche
 export function summarizeAnomalies(split: string, anomalies: Anomalies): AnomalySummaryRow[] {
   const rows: AnomalySummaryRow[] = [];
   for (const [feature, a] of Object.entries(anomalies.anomalyInfo)) {
-    for (const r of a.reason) rows.push({ split, feature, type: r.type, severity: WARNING_TYPES.has(r.type) ? 'WARNING' : 'ERROR', description: r.description });
+    for (const r of a.reason) rows.push(summaryRow(split, feature, r));
   }
-  for (const r of anomalies.datasetAnomalyInfo?.reason ?? []) rows.push({ split, feature: '', type: r.type, severity: 'ERROR', description: r.description });
+  for (const r of anomalies.datasetAnomalyInfo?.reason ?? []) rows.push(summaryRow(split, '', r));
   return rows;
+}
+
+function summaryRow(split: string, feature: string, r: AnomalyReason): AnomalySummaryRow {
+  const row: AnomalySummaryRow = { split, feature, type: r.type, severity: WARNING_TYPES.has(r.type) ? 'WARNING' : 'ERROR', description: r.description };
+  if (r.measurements) row.measurements = r.measurements;
+  if (r.unexpectedValues) row.unexpectedValues = r.unexpectedValues;
+  return row;
 }

@@ -125,6 +125,7 @@ export async function executeForKfp(o: KfpExecuteOptions): Promise<KfpExecuteRes
   const inputs = inputArtifacts(input);
   const params = paramsFor(spec, input.inputs?.parameterValues ?? {});
   let executionProperties: Properties | undefined;
+  let failed: { message: string; hint?: string } | undefined;
   if (spec.kind === 'approval') approvalGate(params, outputs, o.taskName);
   else if (spec.kind !== 'executor') throw new ComponentError(`${spec.type} has no executor to run on KFP (the export leaves it out)`);
   else {
@@ -147,6 +148,7 @@ export async function executeForKfp(o: KfpExecuteOptions): Promise<KfpExecuteRes
         emit: (e) => o.log(e.kind === 'epoch' ? `epoch ${e.epoch}/${e.epochs} ${JSON.stringify(e.metrics)}` : e.kind === 'progress' ? e.message : `${e.anomalies.length} anomalies: ${e.anomalies.map((a) => `${a.split}/${a.feature || '(dataset)'} ${a.type}`).join('; ')}`, 'stdout'),
       });
       executionProperties = result?.executionProperties;
+      failed = result?.failedWithOutputs;
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
@@ -164,6 +166,8 @@ export async function executeForKfp(o: KfpExecuteOptions): Promise<KfpExecuteRes
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, `${JSON.stringify(executorOutput)}\n`);
   }
+  // The outputs are written (the anomalies stay in the bucket for a person to read); the task still fails.
+  if (failed) throw new ComponentError(failed.message, failed.hint);
   return { executorOutput, ...(executionProperties ? { executionProperties } : {}) };
 }
 

@@ -218,6 +218,43 @@ export class ExecutionPublisher {
     });
   }
 
+  /**
+   * A failed execution whose outputs say why it failed (an ExampleValidator stopped by `fail_on`): the
+   * artifacts with their OUTPUT events and attributions, in state ABANDONED (MLMD: "abandoned, due to a
+   * failed or cancelled execution"; TFX state string `abandoned`), so no resolver, cache lookup or input
+   * of a later step takes them as LIVE; the execution FAILED with `__execution_result__`, and no cache key.
+   */
+  publishFailedWithOutputs(
+    executionId: number,
+    outputs: Record<string, readonly OutputArtifactRecord[]>,
+    message: string,
+    executionCustomProperties?: PropertyInputs,
+  ): Record<string, number[]> {
+    return this.conn.write(() => {
+      const now = Date.now();
+      const exec = this.w.requireExecution(executionId);
+      const contexts = [...this.contextsOf(executionId)];
+      const ids: Record<string, number[]> = {};
+      for (const [key, list] of Object.entries(outputs)) {
+        ids[key] = list.map((artifact, index) => {
+          const typeId = this.w.artifactTypeId(artifact.type);
+          const artifactId = this.w.insertArtifact(typeId, artifact.uri, ArtifactStateCode.ABANDONED, now);
+          const where = `output "${key}" (${artifact.type})`;
+          this.w.putProperties('ArtifactProperty', artifactId, typeId, artifact.properties, where, false);
+          this.w.putProperties('ArtifactProperty', artifactId, typeId, { mlpipe_version: MLPIPE_VERSION, is_external: 0, ...artifact.customProperties, state: 'abandoned' }, where, true);
+          this.w.insertEvent(artifactId, executionId, EventTypeCode.OUTPUT, key, index, now);
+          this.w.attribute(contexts, artifactId);
+          return artifactId;
+        });
+      }
+      const props = { ...(executionCustomProperties ?? {}), ...executionResult('FAILED', message) };
+      this.w.putProperties('ExecutionProperty', executionId, exec.type_id, props, `execution ${executionId}`, true);
+      this.w.setState(executionId, ExecutionStateCode.FAILED, now);
+      this.executionContexts.delete(executionId);
+      return ids;
+    });
+  }
+
   /** A resolver's result: COMPLETE with INTERNAL_OUTPUT events to the resolved artifacts (none if nothing resolved). */
   publishInternalOutputs(executionId: number, outputs: Record<string, readonly number[]>): void {
     this.conn.write(() => {

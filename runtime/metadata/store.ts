@@ -96,6 +96,11 @@ export class MetadataStore {
     return this.publisher.publishSucceeded(executionId, cacheKey, outputs, executionCustomProperties);
   }
 
+  /** A failed execution that still records its outputs (ABANDONED): see ExecutionPublisher.publishFailedWithOutputs. */
+  publishFailedWithOutputs(executionId: number, outputs: Record<string, readonly OutputArtifactRecord[]>, message: string, executionCustomProperties?: PropertyInputs): Record<string, number[]> {
+    return this.publisher.publishFailedWithOutputs(executionId, outputs, message, executionCustomProperties);
+  }
+
   /** A resolver's result: COMPLETE with INTERNAL_OUTPUT events to the resolved artifacts (none if nothing resolved). */
   publishInternalOutputs(executionId: number, outputs: Record<string, readonly number[]>): void {
     this.publisher.publishInternalOutputs(executionId, outputs);

@@ -15,7 +15,7 @@ import type { StepContext, StepOutcome } from './step';
 
 /** What an executor left behind in its staging folder, or how it failed. */
 export type ExecutorRun =
-  | { ok: true; staging: string; outputs: Record<string, OutputArtifact>; executionProperties?: Properties }
+  | { ok: true; staging: string; outputs: Record<string, OutputArtifact>; executionProperties?: Properties; failedWithOutputs?: string }
   | { ok: false; staging: string; state: 'failed' | 'canceled'; message: string };
 
 /** Driver, executor, publisher: one executor node from start to its published outcome. */
@@ -62,6 +62,7 @@ export async function runExecutor(step: StepContext<ExecutorComponentSpec>, exec
 
   let failure: { state: 'failed' | 'canceled'; message: string } | undefined;
   let executionProperties: Properties | undefined;
+  let failedWithOutputs: string | undefined;
   try {
     const run = step.spec.executor({
       pipelineName: step.pipeline.name,
@@ -82,6 +83,11 @@ export async function runExecutor(step: StepContext<ExecutorComponentSpec>, exec
     const canceled = new Promise<never>((_, reject) => stepAbort.signal.addEventListener('abort', () => reject(new ComponentError('canceled')), { once: true }));
     const result = await Promise.race([run, canceled]);
     executionProperties = result?.executionProperties;
+    if (result?.failedWithOutputs) {
+      const f = result.failedWithOutputs;
+      failedWithOutputs = f.hint ? `${f.message} (${f.hint})` : f.message;
+      writeLog(`FAILED: ${failedWithOutputs}`, 'stderr');
+    }
   } catch (err) {
     if (stepAbort.signal.aborted) failure = { state: 'canceled', message: 'canceled by the user' };
     else if (err instanceof UserError) failure = { state: 'failed', message: err.hint ? `${err.message} (${err.hint})` : err.message };
@@ -93,5 +99,5 @@ export async function runExecutor(step: StepContext<ExecutorComponentSpec>, exec
   }
   await new Promise<void>((r) => log.end(r));
   if (failure) return { ok: false, staging, ...failure };
-  return { ok: true, staging, outputs, executionProperties };
+  return { ok: true, staging, outputs, executionProperties, ...(failedWithOutputs !== undefined ? { failedWithOutputs } : {}) };
 }

@@ -1,6 +1,8 @@
 // The publisher, after TFX's outputs_utils and execution_publish_utils: move each output folder of a
 // finished executor into its final place (a rename: all or nothing), then record the artifacts and the
-// execution's end in one transaction. A failed or canceled executor leaves nothing but its log.
+// execution's end in one transaction. A failed or canceled executor leaves nothing but its log, except
+// one whose outputs are the reason it failed (an ExampleValidator under `fail_on`): its outputs are
+// recorded ABANDONED, MLMD's state for the outputs of a failed execution, and the execution FAILED.
 import { mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Properties } from '../../common/artifacts';
@@ -22,11 +24,15 @@ export function publishOutputs(step: StepContext, executionId: number, ran: Extr
     published[k] = [{ type: out.type, uri: finalUri, properties: out.properties, customProperties: { ...out.customProperties, [BYTE_SIZE_PROPERTY]: bytes } }];
   }
   rmSync(ran.staging, { recursive: true, force: true });
-  const ids = step.store.publishSucceeded(executionId, step.cacheKey, published, ran.executionProperties);
+  const ids =
+    ran.failedWithOutputs !== undefined
+      ? step.store.publishFailedWithOutputs(executionId, published, ran.failedWithOutputs, ran.executionProperties)
+      : step.store.publishSucceeded(executionId, step.cacheKey, published, ran.executionProperties);
   const outputs: Record<string, ArtifactSummary[]> = {};
   for (const [k, list] of Object.entries(ids)) {
     outputs[k] = list.map((id) => step.store.artifact(id)!).filter(Boolean);
   }
+  if (ran.failedWithOutputs !== undefined) return { state: 'failed', executionId, durationMs: elapsed(step), reason: ran.failedWithOutputs };
   return { state: 'complete', executionId, durationMs: elapsed(step), outputs };
 }
 

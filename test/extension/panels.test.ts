@@ -162,11 +162,18 @@ describe('statistics flags', () => {
     const anomalies = parseAnomalies(readJsonFile(join(FIX, 'anomalies.eval.json')), 'a');
     const rows = sortRows(buildRows(evalDs, train, anomalies), 'distance');
     const body = rows.find((r) => r.name === 'body_mass_g')!;
-    assert.deepEqual(body.flags.map((f) => f.text), ['dropped: missing from this dataset', 'Column dropped']);
+    // The anomaly's flag says what was measured, not TFDV's short description ("Column dropped").
+    assert.deepEqual(body.flags.map((f) => f.text), ['dropped: missing from this dataset', 'not in the data']);
+    assert.equal(body.flags[1]!.type, 'SCHEMA_MISSING_COLUMN');
+    // Features with anomalies come first whatever the sort, also by name.
+    const byName = sortRows(buildRows(evalDs, train, anomalies), 'name');
+    const flagged = byName.filter((r) => r.anomalies.length > 0).length;
+    assert.ok(flagged > 0 && byName.slice(0, flagged).every((r) => r.anomalies.length > 0), byName.map((r) => r.name).join());
     assert.ok(rows.find((r) => r.name === 'island')!.flags.some((f) => f.text === 'drift'));
     assert.ok(!rows.find((r) => r.name === 'species')!.flags.some((f) => f.text === 'drift'));
     assert.equal(rows[0]!.name, 'body_mass_g');
-    const distances = rows.filter((r) => r.main && r.compare).map((r) => r.distance!);
+    // After the features with anomalies (which come first), the most distant first.
+    const distances = rows.filter((r) => r.main && r.compare && r.anomalies.length === 0).map((r) => r.distance!);
     assert.deepEqual(distances, [...distances].sort((a, b) => b - a));
     assert.ok(buildRows(train, null, []).find((r) => r.name === 'sex')!.flags.some((f) => f.kind === 'high-missing' && f.text === 'high missing'));
   });

@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ComponentEvent, ComponentSpec, ExecutorContext, InputArtifact, OutputArtifact } from '../../runtime/components/spec';
+import { ComponentError, type ComponentEvent, type ComponentSpec, type ExecutorContext, type InputArtifact, type OutputArtifact } from '../../runtime/components/spec';
 
 export interface Workspace {
   dir: string;
@@ -55,7 +55,9 @@ export async function runComponent(
     trusted: extra.trusted ?? false,
   };
   if (spec.kind !== 'executor') throw new Error(`${spec.type} has no executor`);
-  await spec.executor(ctx);
+  // As the launcher does: a step that fails with its outputs (a validator under fail_on) still fails.
+  const ran = await spec.executor(ctx);
+  if (ran?.failedWithOutputs) throw new ComponentError(ran.failedWithOutputs.message, ran.failedWithOutputs.hint);
   const result: Record<string, InputArtifact> = {};
   for (const [key, out] of Object.entries(outputs)) {
     result[key] = { id: executionId * 100 + Object.keys(result).length, type: out.type, uri: out.uri, properties: out.properties, customProperties: out.customProperties };

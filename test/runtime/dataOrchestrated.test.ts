@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { RunEvent } from '../../runtime/orchestrator/events';
 import { runPipeline } from '../../runtime/orchestrator/run';
+import { MetadataStore } from '../../runtime/metadata/store';
 import { tempWorkspace, type Workspace } from './dataHarness';
 
 const PENGUINS = join(__dirname, '..', '..', 'node_modules', 'vega-datasets', 'data', 'penguins.json');
@@ -83,5 +84,27 @@ components:
     assert.equal(third.steps['example_validator']?.state, 'failed');
     const anomalies = events.flatMap((e) => (e.kind === 'anomalies' ? e.anomalies : []));
     assert.ok(anomalies.some((a) => a.feature === 'Sex' && a.type === 'SCHEMA_MISSING_COLUMN' && a.severity === 'ERROR'), JSON.stringify(anomalies));
+
+    // What stopped the pipeline is recorded: the failed execution has its ExampleAnomalies output, ABANDONED
+    // (so nothing downstream or in the cache takes it), and its reason is the one sentence the views show.
+    const reason = third.steps['example_validator']?.reason ?? '';
+    assert.match(reason, /^example_validator found \d+ anomal(y|ies) in (train|eval)( and (train|eval))?: Sex: not in the data at all, the schema requires it/);
+    assert.ok(!reason.includes('\n'), reason);
+    const store = MetadataStore.open(join(ws.dir, '.mlpipe', 'metadata.sqlite'), { readonly: true });
+    try {
+      const execution = store.execution(third.steps['example_validator']!.executionId!);
+      assert.equal(execution?.state, 'FAILED');
+      const output = execution!.outputs.find((o) => o.artifact.type === 'ExampleAnomalies');
+      assert.ok(output, JSON.stringify(execution?.outputs));
+      assert.equal(output.artifact.state, 'ABANDONED');
+      const recorded = JSON.parse(readFileSync(join(output.artifact.uri, 'Split-eval', 'anomalies.json'), 'utf8'));
+      assert.equal(recorded.anomalyInfo.Sex.reason[0].type, 'SCHEMA_MISSING_COLUMN');
+      assert.equal(store.latestNodeOutputs('curated', 'example_validator'), undefined, 'a failed validator offers no outputs to consume');
+    } finally {
+      store.close();
+    }
+    // Nothing was cached from the failure: the same data fails again.
+    const fourth = await runPipeline({ file: curated, root: ws.dir });
+    assert.equal(fourth.steps['example_validator']?.state, 'failed');
   });
 });

@@ -80,6 +80,7 @@ const ACTIONS: Array<{ action: DagAction; label: string; run: boolean } | 'separ
   'separator',
   { action: 'show-statistics', label: 'Show statistics of last outputs', run: false },
   { action: 'show-evaluation', label: 'Show evaluation of last outputs', run: false },
+  { action: 'show-anomalies', label: 'Show anomalies', run: false },
   { action: 'show-lineage', label: 'Show lineage of last outputs', run: false },
   { action: 'open-data-grid', label: 'Open last outputs in data grid', run: false },
   { action: 'open-log', label: 'Open log', run: false },

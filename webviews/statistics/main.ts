@@ -9,7 +9,7 @@ import { formatNumber, formatPercent } from '../../common/format';
 import { histogramSvg, horizontalBarsSvg } from '../shared/histogramChart';
 import '../shared/vscodeElements';
 import css from './statistics.css';
-import { buildRows, commonOf, filterRows, histogramOf, HIGH_MISSING, sortRows, type FeatureRow } from '../../common/featureRows';
+import { anomalySentences, buildRows, commonOf, filterRows, histogramOf, HIGH_MISSING, sortRows, type FeatureRow } from '../../common/featureRows';
 
 adoptStyles(css);
 const channel = connect('statistics');
@@ -269,10 +269,13 @@ function featureRowElement(row: FeatureRow, index: number): HTMLElement {
     'data-feature': row.name,
   });
   const title = h('div', {}, h('span', { class: 'feature-name name', title: row.name }, row.name), h('span', { class: 'muted' }, ` ${(row.main ?? row.compare)?.type ?? ''}`));
-  for (const flag of row.flags) title.appendChild(h('span', { class: `flag ${flag.level}` }, flag.text));
+  for (const flag of row.flags) title.appendChild(h('span', { class: `flag ${flag.level}`, title: flag.type ?? '', 'data-type': flag.type ?? '' }, flag.text));
   if (row.distance !== null) title.appendChild(h('span', { class: 'muted' }, ` · ${row.distanceKind === 'jensen-shannon' ? 'JS divergence' : 'L∞ distance'} ${formatNumber(row.distance)}`));
   const left = h('div', {}, title, row.main || row.compare ? (row.kind === 'numeric' ? numericFigures(row, compare) : categoricalFigures(row, compare)) : h('div', { class: 'muted' }, 'no statistics for this feature'));
-  for (const a of row.anomalies.slice(0, 1)) left.appendChild(h('div', { class: 'muted name', title: a.description }, a.description));
+  // What was measured against what the schema wants (common/anomalies.ts), TFDV's type name on hover.
+  const sentences = row.anomalies.flatMap((a) => anomalySentences(a).map((text, i) => ({ text, type: a.reasons?.[i]?.type ?? a.types[i] ?? '', level: a.severity === 'ERROR' ? 'error' : 'warning' })));
+  for (const m of sentences.slice(0, 2)) left.appendChild(h('div', { class: `anomaly-sentence ${m.level}`, title: `${m.type}: ${m.text}` }, m.text));
+  if (sentences.length > 2) left.appendChild(h('div', { class: 'muted' }, `and ${sentences.length - 2} more`));
   el.append(left, chart(row, compare));
   return el;
 }
@@ -386,8 +389,20 @@ channel.onMessage((message) => {
   list.scrollTop = 0;
   rebuild();
   renderHeader();
+  revealFocus();
   document.body.dataset['rendered'] = String(Date.now());
 });
+
+/** A snapshot that names a feature (the anomalies panel's link) scrolls to it and marks it. */
+function revealFocus(): void {
+  const feature = state.snapshot?.focus;
+  if (!feature) return;
+  const index = items.findIndex((i) => i.kind === 'feature' && i.row.name === feature);
+  if (index < 0) return;
+  list.scrollTop = Math.max(0, offsets[index]! - SECTION_HEIGHT);
+  focusItem(index);
+  rendered.get(index)?.classList.add('focused');
+}
 
 rebuild();
 renderHeader();

@@ -278,7 +278,7 @@ export function registerCommands(d: CommandDeps): void {
   });
 
   /** An artifact from a runs-tree node, or the latest output of a given type of a pipelines-tree component. */
-  async function artifactArg(a: unknown, types: string[]): Promise<{ db: DbRef; artifactId: number; splitNames?: string[] } | undefined> {
+  async function artifactArg(a: unknown, types: string[], step?: string): Promise<{ db: DbRef; artifactId: number; splitNames?: string[] } | undefined> {
     if (isTreeNode(a) && a.kind === 'artifact') {
       const raw = a.event.artifact.properties['split_names'] ?? a.event.artifact.customProperties['split_names'];
       return { db: a.source.db, artifactId: a.event.artifact.id, splitNames: typeof raw === 'string' ? parseSplits(raw) : undefined };
@@ -288,7 +288,10 @@ export function registerCommands(d: CommandDeps): void {
     if (isTreeNode(a) && a.kind === 'component') {
       file = a.file.uri;
       nodeId = a.componentId;
-    } else if (a instanceof vscode.Uri) file = a;
+    } else if (a instanceof vscode.Uri) {
+      file = a;
+      nodeId = step;
+    }
     file ??= await fileArg(undefined);
     if (!file) return undefined;
     const db = d.dbFor(file);
@@ -358,6 +361,14 @@ export function registerCommands(d: CommandDeps): void {
     if (!art) return;
     if (!d.panels.showEvaluation) return unavailable('the evaluation view');
     await d.panels.showEvaluation({ db: art.db, artifactId: art.artifactId });
+  });
+
+  register('mlpipe.showReport', async (a, b) => {
+    // (uri, component id) from CodeLens, a tree node, or a pick among every report.
+    const art = await artifactArg(a, ['Report'], typeof b === 'string' ? b : undefined);
+    if (!art) return;
+    if (!d.panels.showReport) return unavailable('the report view');
+    await d.panels.showReport({ db: art.db, artifactId: art.artifactId });
   });
 
   register('mlpipe.approve', async (...args) => {

@@ -56,6 +56,8 @@ export interface PanelOpeners {
   showLineage(args: LineageArgs): void | Promise<void>;
   showEvaluation(args: EvaluationArgs): void | Promise<void>;
   showApproval(args: ApprovalArgs): void | Promise<void>;
+  /** A Report artifact (extension/panels/reportPanel.ts). */
+  showReport(args: { db: DbRef; artifactId: number }): void | Promise<void>;
 }
 
 export interface PanelDeps {

@@ -12,8 +12,9 @@ export type { LineageEdge, LineageGraph, LineageNode } from '../runtime/metadata
 // Type-only imports of the runtime's plain data contracts: erased from the browser bundles.
 import type { ApprovalVerdict } from '../common/approval';
 import type { StepState } from '../common/stepStates';
+import type { ReportFormat } from '../common/artifacts';
 
-export type ViewKind = 'dag' | 'statistics' | 'lineage' | 'evaluation' | 'approval';
+export type ViewKind = 'dag' | 'statistics' | 'lineage' | 'evaluation' | 'approval' | 'report';
 
 // ---------------------------------------------------------------------------------------------
 // DAG preview
@@ -107,6 +108,8 @@ export type DagAction =
   | 'show-statistics'
   | 'show-evaluation'
   | 'show-lineage'
+  | 'show-report'
+  | 'debug-step'
   | 'open-log';
 
 export type HostToDag =
@@ -314,6 +317,31 @@ export type LineageToHost =
   | { type: 'lineage/focus'; key: string };
 
 // ---------------------------------------------------------------------------------------------
+// Report (a Report artifact a step wrote: Markdown, HTML or Vega-Lite, common/artifacts.ts)
+
+export interface ReportSnapshot {
+  /** What the header says: the producing step and run when known, e.g. `eval_report · run 2026-…`. */
+  label: string;
+  artifactId?: number;
+  /** The artifact folder (lets the host rebuild the panel after a reload). */
+  uri?: string;
+  /** null when the folder holds no report file (then `error` says what is missing). */
+  format: ReportFormat | null;
+  /** The report file's text, shown as the format says and never as markup of the view itself. */
+  body: string;
+  /** Name of the file shown (`report.md` …). */
+  file?: string;
+  error?: string;
+}
+
+export type HostToReport = { type: 'report/snapshot'; snapshot: ReportSnapshot };
+export type ReportToHost =
+  | { type: 'report/ready' }
+  /** Open the report file in an editor. */
+  | { type: 'report/openFile' }
+  | { type: 'report/showLineage' };
+
+// ---------------------------------------------------------------------------------------------
 
 export interface HostToView {
   dag: HostToDag;
@@ -321,6 +349,7 @@ export interface HostToView {
   lineage: HostToLineage;
   evaluation: HostToEvaluation;
   approval: HostToApproval;
+  report: HostToReport;
 }
 
 export interface ViewToHost {
@@ -329,6 +358,7 @@ export interface ViewToHost {
   lineage: LineageToHost;
   evaluation: EvaluationToHost;
   approval: ApprovalToHost;
+  report: ReportToHost;
 }
 
 /** What each view keeps with setState, so a reloaded panel restores itself before the host answers. */
@@ -338,6 +368,7 @@ export interface ViewState {
   lineage: { snapshot: LineageSnapshot | null };
   evaluation: { snapshot: EvaluationSnapshot | null; metric: string | null };
   approval: { snapshot: ApprovalSnapshot | null; comment: string };
+  report: { snapshot: ReportSnapshot | null };
 }
 
 

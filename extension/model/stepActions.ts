@@ -3,7 +3,9 @@
 // this, so an action appears only where it can work ("Show Statistics" on a step with statistics or
 // examples outputs that ran, not on the Trainer). Pure: no `vscode` import.
 import type { ComponentIR } from '../../runtime/server/protocol';
+import { REPORT_TYPE } from '../../common/artifacts';
 import { STANDARD_OUTPUTS } from './componentOutputs';
+import { debugKindOf, type DebugKind } from './debugTarget';
 import type { StepView } from './stepView';
 
 export type StepAction =
@@ -15,6 +17,10 @@ export type StepAction =
   | 'show-statistics'
   | 'show-evaluation'
   | 'show-lineage'
+  /** The step wrote a Report artifact (Markdown, HTML or Vega-Lite). */
+  | 'show-report'
+  /** Run the step alone under the debugger (its code is a Function, a Trainer module or a Python Command). */
+  | 'debug-step'
   | 'approve'
   /** An approval reused a decision from the cache: re-run it without cache to ask again. */
   | 'ask-again';
@@ -26,6 +32,8 @@ export interface StepFacts {
   type: string;
   /** Upstream component ids (from its inputs). */
   upstream: readonly string[];
+  /** The debugger the step's own code runs under, if it has code of the user's. */
+  debug?: DebugKind;
 }
 
 /** Steps whose executions write a log file (the others decide, resolve or reuse; they have no log). */
@@ -44,6 +52,8 @@ export function stepActions(facts: StepFacts, view: StepView | undefined, views:
   if (ran && has('ExampleStatistics', 'Examples')) actions.push('show-statistics');
   if (ran && has('ModelEvaluation')) actions.push('show-evaluation');
   if (ran && facts.outputTypes.length > 0) actions.push('show-lineage');
+  if (ran && has(REPORT_TYPE)) actions.push('show-report');
+  if (facts.debug && upstreamRan) actions.push('debug-step');
   if (view?.state === 'waiting') actions.push('approve');
   if (view?.reusedDecision) actions.push('ask-again');
   return actions;
@@ -58,8 +68,9 @@ export function componentContextValue(actions: readonly StepAction[]): string {
 }
 
 /** The facts of a component of the IR: its standard outputs (DESIGN §5) and declared ones, and its upstream. */
-export function factsOf(c: Pick<ComponentIR, 'type' | 'outputs' | 'inputs'>): StepFacts {
+export function factsOf(c: Pick<ComponentIR, 'type' | 'outputs' | 'inputs'> & Partial<Pick<ComponentIR, 'params'>>): StepFacts {
   const outputs = new Map<string, string>(STANDARD_OUTPUTS[c.type] ?? []);
   for (const [key, type] of Object.entries(c.outputs)) outputs.set(key, type);
-  return { type: c.type, outputTypes: [...outputs.values()], upstream: [...new Set(Object.values(c.inputs).flat().map((r) => r.component))] };
+  const debug = c.params ? debugKindOf({ type: c.type, params: c.params }) : undefined;
+  return { type: c.type, outputTypes: [...outputs.values()], upstream: [...new Set(Object.values(c.inputs).flat().map((r) => r.component))], ...(debug ? { debug } : {}) };
 }

@@ -12,6 +12,7 @@ export const PANEL_VIEW_TYPES: Record<ViewKind, string> = {
   lineage: 'mlpipe.lineagePanel',
   evaluation: 'mlpipe.evaluationPanel',
   approval: 'mlpipe.approvalPanel',
+  report: 'mlpipe.reportPanel',
 };
 
 function bundlesRoot(extensionUri: vscode.Uri): vscode.Uri {

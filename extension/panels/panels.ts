@@ -10,6 +10,7 @@ import { LineagePanel, setLineageOpeners } from './lineagePanel';
 import { showError } from '../errors';
 import { PANEL_VIEW_TYPES } from './panelHost';
 import { StatisticsPanel } from './statisticsPanel';
+import { ReportPanel } from './reportPanel';
 import { STATISTICS_VIEW_ID, StatisticsViewProvider } from './statisticsView';
 
 let statisticsView: StatisticsViewProvider | undefined;
@@ -48,8 +49,9 @@ export function registerPanels(context: vscode.ExtensionContext, deps: PanelDeps
     showLineage: guard(LineagePanel.show),
     showEvaluation: guard(EvaluationPanel.show),
     showApproval: guard(ApprovalPanel.show),
+    showReport: guard(ReportPanel.show),
   };
-  setLineageOpeners(() => ({ showStatistics: openers.showStatistics, showEvaluation: openers.showEvaluation }));
+  setLineageOpeners(() => ({ showStatistics: openers.showStatistics, showEvaluation: openers.showEvaluation, showReport: openers.showReport }));
   deps.setOpeners(openers);
   statisticsView = new StatisticsViewProvider(deps);
   context.subscriptions.push(
@@ -58,6 +60,7 @@ export function registerPanels(context: vscode.ExtensionContext, deps: PanelDeps
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPES.lineage, serializer<'lineage'>((p, s) => LineagePanel.restore(deps, p, s))),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPES.evaluation, serializer<'evaluation'>((p, s) => EvaluationPanel.restore(deps, p, s))),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPES.approval, serializer<'approval'>((p, s) => ApprovalPanel.restore(deps, p, s))),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPES.report, serializer<'report'>((p, s) => ReportPanel.restore(deps, p, s))),
     vscode.window.registerWebviewViewProvider(STATISTICS_VIEW_ID, statisticsView),
   );
 }

@@ -123,8 +123,11 @@ async function debugStep(d: DebugStepDeps, a: unknown, b: unknown): Promise<void
       outputCapture: 'std',
       // The runtime is ours, not the user's: step over it, stop only in the step's module.
       skipFiles: ['<node_internals>/**', `${d.context.extensionPath}/dist/**`, `${d.context.extensionPath}/node_modules/**`],
-      // The bundled module lives in the execution's scratch folder under .mlpipe/: its map points at the source.
-      resolveSourceMapLocations: ['**', '!**/node_modules/**'],
+      // The bundled module lives in the execution's scratch folder under .mlpipe/ (a dot folder, which `**`
+      // does not match): its inline map points at the source, so breakpoints bind when it loads.
+      outFiles: [`${root}/.mlpipe/tmp/**/*.cjs`],
+      resolveSourceMapLocations: [`${root}/.mlpipe/tmp/**`, `${root}/**`, '!**/node_modules/**'],
+      pauseForSourceMap: true,
       autoAttachChildProcesses: false,
     });
     if (!started) throw new Error(`VS Code did not start the JavaScript debugger for ${step}.`);

@@ -5,7 +5,6 @@
 // and the report is in the lineage. Screenshots in dark and light go to test-results/e2e/ (look at them).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
@@ -46,24 +45,26 @@ function runsOf(workspace: string): Array<{ name: string; state: string; executi
   return (JSON.parse(r.stdout) as { items: Array<{ name: string; state: string; executionCount: number }> }).items;
 }
 
-function setTheme(session: Session, theme: string): void {
-  const file = join(session.userDataDir, 'User', 'settings.json');
-  const settings = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  writeFileSync(file, JSON.stringify({ ...settings, 'workbench.colorTheme': theme }, null, 2));
-}
-
+/** Both themes, switched as a user does (Ctrl+K Ctrl+T, "Preferences: Color Theme"); the view redraws in each. */
 async function bothThemes(session: Session, name: string, ready: () => Promise<void>): Promise<void> {
-  for (const [theme, label] of [
-    ['Default Dark Modern', 'dark'],
-    ['Default Light Modern', 'light'],
-  ] as const) {
-    setTheme(session, theme);
-    await session.page.waitForFunction((dark) => document.querySelector('.monaco-workbench')?.classList.contains(dark ? 'vs-dark' : 'vs') ?? false, label === 'dark', { timeout: 15_000 });
-    await session.page.waitForTimeout(800);
-    await ready();
-    await session.screenshot(`${name}-${label}`);
-  }
-  setTheme(session, 'Default Dark Modern');
+  const page = session.page;
+  const theme = async (label: string): Promise<void> => {
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+T');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(label);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+    await page.waitForTimeout(1000);
+  };
+  await ready();
+  await session.screenshot(`${name}-dark`);
+  await theme('Light Modern');
+  await ready();
+  await session.screenshot(`${name}-light`);
+  await theme('Dark Modern');
 }
 
 describe('reports and Debug Step in code-server (issue 12)', { skip, timeout: 600_000 }, () => {

@@ -1,6 +1,7 @@
 // `type: Command`: any program in any language, spawned without a shell, with artifact paths filled in.
 // This is how PyTorch or scikit-learn steps join a pipeline (DESIGN §5).
 import { spawn } from 'node:child_process';
+import { delimiter } from 'node:path';
 import { createInterface } from 'node:readline';
 import { underDebugpy } from '../../common/debugStep';
 import { ComponentError, type ExecutorComponentSpec, type ExecutorContext } from './spec';
@@ -62,7 +63,7 @@ async function runCommand(ctx: ExecutorContext): Promise<void> {
   await new Promise<void>((resolvePromise, reject) => {
     // detached: the child leads its own process group, so cancel can kill the whole tree.
     // Debug Step on a Python command: the interpreter starts under debugpy (common/debugStep.ts).
-    const debug = PYTHON_PROGRAM.test(argv[0]!) ? underDebugpy(argv.slice(1), env) : { args: argv.slice(1), env };
+    const debug = PYTHON_PROGRAM.test(argv[0]!) ? underDebugpy(argv.slice(1), env, delimiter) : { args: argv.slice(1), env };
     const child = spawn(argv[0]!, debug.args, { cwd: ctx.pipelineDir, env: debug.env, shell: false, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const killTree = () => {
       if (child.pid === undefined || child.exitCode !== null) return;

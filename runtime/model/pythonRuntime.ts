@@ -118,7 +118,7 @@ export async function runBridge(mode: 'train' | 'predict', request: Record<strin
     // Debug Step on a Python module: the interpreter starts under debugpy (common/debugStep.ts); only training.
     const args = ['-u', bridgeScript(), mode, requestFile];
     const env: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' };
-    const debug = mode === 'train' ? underDebugpy(args, env) : { args, env };
+    const debug = mode === 'train' ? underDebugpy(args, env, path.delimiter) : { args, env };
     const child = spawn(ctx.python, debug.args, {
       cwd: path.dirname(ctx.module),
       env: debug.env,

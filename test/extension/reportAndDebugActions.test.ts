@@ -34,9 +34,9 @@ describe('report and debug actions', () => {
   });
 
   it('starts a Python step under debugpy --connect only when Debug Step asked, and not its children', () => {
-    const plain = underDebugpy(['train.py', '--out', 'x'], { PATH: '/bin' });
+    const plain = underDebugpy(['train.py', '--out', 'x'], { PATH: '/bin' }, ':');
     assert.deepEqual(plain.args, ['train.py', '--out', 'x']);
-    const debugged = underDebugpy(['-u', 'bridge.py'], { PATH: '/bin', PYTHONPATH: '/mine', [DEBUGPY_CONNECT_ENV]: '127.0.0.1:5678', [DEBUGPY_PATH_ENV]: '/ext/bundled/libs' });
+    const debugged = underDebugpy(['-u', 'bridge.py'], { PATH: '/bin', PYTHONPATH: '/mine', [DEBUGPY_CONNECT_ENV]: '127.0.0.1:5678', [DEBUGPY_PATH_ENV]: '/ext/bundled/libs' }, ':');
     assert.deepEqual(debugged.args, ['-m', 'debugpy', '--connect', '127.0.0.1:5678', '--wait-for-client', '-u', 'bridge.py']);
     assert.equal(debugged.env['PYTHONPATH'], '/ext/bundled/libs:/mine');
     assert.equal(debugged.env[DEBUGPY_CONNECT_ENV], undefined);

@@ -48,6 +48,21 @@ export interface ApprovalArgs {
   executionId: number;
 }
 
+export interface CompareRunsArgs {
+  db: DbRef;
+  /** Run context ids; without `left`, `right` is compared with the run of its pipeline before it. */
+  left?: number;
+  right: number;
+  /** Workspace root of the database (logs); undefined for a database opened from elsewhere. */
+  root?: string;
+}
+
+export interface RunTimelineArgs {
+  db: DbRef;
+  runContextId: number;
+  root?: string;
+}
+
 /** What the panels module provides. Missing entries fall back to a message (or, for approval, a notification). */
 export interface PanelOpeners {
   openDagPreview(args: DagPreviewArgs): void | Promise<void>;
@@ -58,6 +73,8 @@ export interface PanelOpeners {
   showApproval(args: ApprovalArgs): void | Promise<void>;
   /** A Report artifact (extension/panels/reportPanel.ts). */
   showReport(args: { db: DbRef; artifactId: number }): void | Promise<void>;
+  compareRuns(args: CompareRunsArgs): void | Promise<void>;
+  showRunTimeline(args: RunTimelineArgs): void | Promise<void>;
 }
 
 export interface PanelDeps {

@@ -6,6 +6,7 @@
 // Types only: nothing here runs, so the file can be imported by the browser bundles, the host and tests.
 
 import type { LineageGraph } from '../runtime/metadata/types';
+import type { ClassificationDetailsPayload } from '../common/artifacts';
 
 /** The runtime's lineage shapes, re-exported so that views never reach into runtime/. */
 export type { LineageEdge, LineageGraph, LineageNode } from '../runtime/metadata/types';
@@ -14,7 +15,7 @@ import type { ApprovalVerdict } from '../common/approval';
 import type { StepState } from '../common/stepStates';
 import type { ReportFormat } from '../common/artifacts';
 
-export type ViewKind = 'dag' | 'statistics' | 'lineage' | 'evaluation' | 'approval' | 'report';
+export type ViewKind = 'dag' | 'statistics' | 'lineage' | 'evaluation' | 'approval' | 'report' | 'runDiff' | 'timeline';
 
 // ---------------------------------------------------------------------------------------------
 // DAG preview
@@ -183,7 +184,8 @@ export type StatisticsToHost =
 // ---------------------------------------------------------------------------------------------
 // Evaluation (metrics.json and validation.json of a ModelEvaluation)
 
-export type SliceKey = Record<string, string | number>;
+/** A slice's feature values; null is a missing value (shown "(missing)"). */
+export type SliceKey = Record<string, string | number | null>;
 
 export interface SliceMetrics {
   slice: SliceKey;
@@ -196,6 +198,13 @@ export interface ModelMetrics {
   /** Example count of the overall slice, when known. */
   count?: number;
   slices: SliceMetrics[];
+  /** The model's artifact id, when metrics.json names it. */
+  modelId?: number;
+  /** The model's task and classes, when metrics.json names them. */
+  task?: 'classification' | 'regression';
+  classes?: string[];
+  /** Confusion matrix, per-class scores, averaging, curves, calibration (absent in older evaluations). */
+  details?: ClassificationDetailsPayload;
 }
 
 export interface MetricThresholdView {
@@ -257,6 +266,8 @@ export interface ApprovalSnapshot {
   evaluation: EvaluationSnapshot | null;
   highlights: StatisticsHighlight[];
   anomalies: Array<AnomalyEntry & { split: string }>;
+  /** The ExampleAnomalies artifact the anomalies come from (null: no ExampleValidator upstream of the model). */
+  anomaliesArtifact?: AuditArtifactRef | null;
   /** Set once decided (here or elsewhere): the form becomes read-only. */
   decided: { decision: ApprovalDecision; reviewer: string; comment: string; time: number } | null;
   canDecide: boolean;
@@ -342,6 +353,44 @@ export type ReportToHost =
   | { type: 'report/showLineage' };
 
 // ---------------------------------------------------------------------------------------------
+// Run comparison (with metrics over runs) and a run's timeline: the runtime's shapes, as they arrive.
+
+import type { MetricHistory, RunDiff, RunTimeline } from '../runtime/server/protocol';
+export type { ComponentDiff, MetricDelta, MetricHistory, MetricPoint, OutputVerdict, RunDiff, RunRef, RunTimeline, TimelineBar } from '../runtime/server/protocol';
+
+export interface RunDiffSnapshot {
+  diff: RunDiff | null;
+  /** The right run's pipeline's metrics across its runs. */
+  history: MetricHistory | null;
+  /** Where it came from, so a panel restored after a reload asks again. */
+  source?: PanelSource;
+  error?: string;
+}
+
+export interface PanelSource {
+  db: { path: string; readonly: boolean };
+  root?: string;
+}
+
+export type HostToRunDiff = { type: 'runDiff/snapshot'; snapshot: RunDiffSnapshot };
+export type RunDiffToHost =
+  | { type: 'runDiff/ready' }
+  /** Open the statistics comparison on two ExampleStatistics artifacts. */
+  | { type: 'runDiff/compareStatistics'; left: number; right: number }
+  | { type: 'runDiff/openTimeline'; runContextId: number };
+
+export interface TimelineSnapshot {
+  timeline: RunTimeline | null;
+  /** Logs exist only for a workspace's own database. */
+  canOpenLogs: boolean;
+  source?: PanelSource;
+  error?: string;
+}
+
+export type HostToTimeline = { type: 'timeline/snapshot'; snapshot: TimelineSnapshot };
+export type TimelineToHost = { type: 'timeline/ready' } | { type: 'timeline/openLog'; executionId: number };
+
+// ---------------------------------------------------------------------------------------------
 
 export interface HostToView {
   dag: HostToDag;
@@ -350,6 +399,8 @@ export interface HostToView {
   evaluation: HostToEvaluation;
   approval: HostToApproval;
   report: HostToReport;
+  runDiff: HostToRunDiff;
+  timeline: HostToTimeline;
 }
 
 export interface ViewToHost {
@@ -359,6 +410,8 @@ export interface ViewToHost {
   evaluation: EvaluationToHost;
   approval: ApprovalToHost;
   report: ReportToHost;
+  runDiff: RunDiffToHost;
+  timeline: TimelineToHost;
 }
 
 /** What each view keeps with setState, so a reloaded panel restores itself before the host answers. */
@@ -369,6 +422,8 @@ export interface ViewState {
   evaluation: { snapshot: EvaluationSnapshot | null; metric: string | null };
   approval: { snapshot: ApprovalSnapshot | null; comment: string };
   report: { snapshot: ReportSnapshot | null };
+  runDiff: { snapshot: RunDiffSnapshot | null; onlyDifferences: boolean; metric: string | null; slice: string | null };
+  timeline: { snapshot: TimelineSnapshot | null };
 }
 
 

@@ -13,6 +13,8 @@ export const PANEL_VIEW_TYPES: Record<ViewKind, string> = {
   evaluation: 'mlpipe.evaluationPanel',
   approval: 'mlpipe.approvalPanel',
   report: 'mlpipe.reportPanel',
+  runDiff: 'mlpipe.runDiffPanel',
+  timeline: 'mlpipe.timelinePanel',
 };
 
 function bundlesRoot(extensionUri: vscode.Uri): vscode.Uri {

@@ -19,6 +19,9 @@ import type { ApprovalDecision, RunScope } from '../orchestrator/api';
 import type { RunEvent } from '../orchestrator/events';
 import type { RunRecord } from '../orchestrator/runRecord';
 import type { StepStatus } from '../orchestrator/stepStatus';
+import type { RunDiff } from '../orchestrator/runDiff';
+import type { RunTimeline } from '../orchestrator/runTimeline';
+import type { MetricHistory } from '../orchestrator/metricHistory';
 
 // The data the protocol carries, re-exported: the extension host imports runtime types from here only
 // (as rust-analyzer's client does from lsp_ext.ts), so this file is the whole contract.
@@ -30,6 +33,9 @@ export type { RunEvent, RunState, StepState } from '../orchestrator/events';
 export type { NotExecuted, RecordedScope, RunRecord } from '../orchestrator/runRecord';
 export type { StepStatus } from '../orchestrator/stepStatus';
 export type { ProducedArtifact } from '../metadata/types';
+export type { ComponentDiff, MetricDelta, OutputVerdict, RunDiff, RunRef } from '../orchestrator/runDiff';
+export type { RunTimeline, TimelineBar } from '../orchestrator/runTimeline';
+export type { MetricHistory, MetricPoint } from '../orchestrator/metricHistory';
 
 /** Bumped when a request or payload changes incompatibly; the client refuses a mismatched runtime. */
 export const PROTOCOL_VERSION = 1;
@@ -126,6 +132,12 @@ export interface RuntimeRequests {
   'mlpipe/exportArgo': { params: ExportArgoParams; result: ExportResult };
   /** The pipeline as a Kubeflow Pipelines PipelineSpec (YAML text), as `mlpipe export --to kfp` writes it. */
   'mlpipe/exportKfp': { params: ExportKfpParams; result: ExportResult };
+  /** Two runs compared (`mlpipe diff`); without `left`, `right` is compared with the run of its pipeline before it. */
+  'mlpipe/runDiff': { params: { db: DbRef; left?: number; right: number }; result: RunDiff };
+  /** One run as a Gantt chart: a bar per step (queued, running, waiting), outputs' rows and sizes. */
+  'mlpipe/runTimeline': { params: { db: DbRef; runContextId: number }; result: RunTimeline };
+  /** A pipeline's evaluation metrics across its runs (newest `limit` runs), blessed runs marked. */
+  'mlpipe/metricHistory': { params: { db: DbRef; pipeline: string; limit?: number }; result: MetricHistory };
 }
 
 /** An export and the check of it: `summary` is "valid PipelineSpec 2.1.0 (…)" or the errors with their JSON paths. */

@@ -34,6 +34,39 @@ export function splitNames(props: Record<string, unknown>): string[] {
   }
 }
 
+// ---- Report artifacts (issue 12): what a Command or Function step writes for people to read ----------
+//
+// A step declares an output of type `Report` (`outputs: {report: Report}`) and writes exactly one of these
+// files at the top of that output's folder:
+//   report.md       Markdown (CommonMark). Shown rendered with raw HTML disabled: `<script>` and any other
+//                   tag in it show as text; links and images keep their targets, but nothing is fetched.
+//   report.html     An HTML page. Shown in a sandboxed frame with no script and no network: scripts,
+//                   inline event handlers, forms and external loads (images, styles, fonts) do not run or
+//                   load; inline `<style>` and `data:` images do.
+//   report.vl.json  A Vega-Lite spec (JSON) with its data inline (`data.values`); rendered with Vega's
+//                   CSP-safe expression interpreter. Data from URLs is not loaded.
+// Should a folder hold more than one, the first in this order is shown. Anything else in the folder
+// (images the report names, CSVs) is kept with the artifact but not shown by the report view.
+
+export const REPORT_TYPE = 'Report';
+
+export type ReportFormat = 'markdown' | 'html' | 'vega-lite';
+
+/** The file of each format, in the order the view picks one. */
+export const REPORT_FILES: ReadonlyArray<{ format: ReportFormat; file: string }> = [
+  { format: 'markdown', file: 'report.md' },
+  { format: 'html', file: 'report.html' },
+  { format: 'vega-lite', file: 'report.vl.json' },
+];
+
+/** Reports larger than this are not shown (a report is for reading; a big table belongs in a data artifact). */
+export const REPORT_MAX_BYTES = 5 * 1024 * 1024;
+
+/** The report file a folder's listing holds, if any. */
+export function reportFileIn(fileNames: readonly string[]): { format: ReportFormat; file: string } | undefined {
+  return REPORT_FILES.find((r) => fileNames.includes(r.file));
+}
+
 // metrics.json (ModelEvaluation): each model block (`candidate`, `baseline`) holds `task`, `classes`,
 // `count`, `overall`, `slices`, and for classification `confusion_matrix` ([actual][predicted] counts)
 // and `per_class`. Evaluations written since the panels show the whole picture also hold the fields

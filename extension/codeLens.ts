@@ -53,6 +53,7 @@ export class PipelineCodeLens implements vscode.CodeLensProvider, vscode.Disposa
           new vscode.CodeLens(range, { title: 'Run from here', command: 'mlpipe.runFromStep', arguments: [uri, c.id], tooltip: `Run ${c.id} and everything downstream` }),
           new vscode.CodeLens(range, { title: 'Re-run without cache', command: 'mlpipe.rerunStep', arguments: [uri, c.id] }),
         );
+        if (actions.includes('debug-step')) lenses.push(new vscode.CodeLens(range, { title: '$(debug-alt) Debug step', command: 'mlpipe.debugStep', arguments: [uri, c.id], tooltip: `Run only ${c.id} under the debugger, on its inputs' latest outputs` }));
         if (actions.includes('approve')) lenses.push(new vscode.CodeLens(range, { title: '$(person) Approve or reject…', command: 'mlpipe.approve', arguments: [uri, s!.executionId] }));
         if (actions.includes('ask-again')) {
           lenses.push(new vscode.CodeLens(range, { title: 'Ask again', command: 'mlpipe.rerunStep', arguments: [uri, c.id], tooltip: 'The decision was reused from the cache: run this approval without cache to ask for a new one' }));
@@ -64,6 +65,7 @@ export class PipelineCodeLens implements vscode.CodeLensProvider, vscode.Disposa
       if (actions.includes('show-anomalies')) {
         lenses.push(new vscode.CodeLens(range, { title: '$(warning) Show anomalies', command: 'mlpipe.showAnomalies', arguments: [uri, c.id], tooltip: `What ${c.id} found in the data, per split and feature` }));
       }
+      if (actions.includes('show-report')) lenses.push(new vscode.CodeLens(range, { title: '$(book) Report', command: 'mlpipe.showReport', arguments: [uri, c.id], tooltip: `Show the report ${c.id} wrote in its last run` }));
       if (s) {
         const canOpenLog = actions.includes('open-log') && s.executionId !== undefined;
         lenses.push(

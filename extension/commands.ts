@@ -398,6 +398,14 @@ export function registerCommands(d: CommandDeps): void {
     await d.panels.showAnomalies({ db, executionId });
   });
 
+  register('mlpipe.showReport', async (a, b) => {
+    // (uri, component id) from CodeLens, a tree node, or a pick among every report.
+    const art = await artifactArg(a, ['Report'], typeof b === 'string' ? b : undefined);
+    if (!art) return;
+    if (!d.panels.showReport) return unavailable('the report view');
+    await d.panels.showReport({ db: art.db, artifactId: art.artifactId });
+  });
+
   register('mlpipe.approve', async (...args) => {
     let target = await (async () => {
       const [a] = args;

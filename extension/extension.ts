@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DbRef } from '../runtime/server/protocol';
 import { registerCommands } from './commands';
+import { registerDebugStep } from './debugStep';
 import { setErrorLog, showError } from './errors';
 import * as config from './config';
 import { currentUser } from './currentUser';
@@ -164,6 +165,7 @@ export function activate(context: vscode.ExtensionContext): void {
   );
 
   registerCommands({ context, client, discovery, index, states, progress, pipelinesTree, runsTree, log, panels, dbFor, rootFor, approve });
+  registerDebugStep({ context, index, log, dbFor, rootFor, refresh: () => void vscode.commands.executeCommand('mlpipe.refresh') });
 
   const panelsModule = loadPanels(log);
   if (panelsModule) {

@@ -89,6 +89,8 @@ export interface PanelOpeners {
   showEvaluation(args: EvaluationArgs): void | Promise<void>;
   showApproval(args: ApprovalArgs): void | Promise<void>;
   showAnomalies(args: AnomaliesArgs): void | Promise<void>;
+  /** A Report artifact (extension/panels/reportPanel.ts). */
+  showReport(args: { db: DbRef; artifactId: number }): void | Promise<void>;
   compareRuns(args: CompareRunsArgs): void | Promise<void>;
   showRunTimeline(args: RunTimelineArgs): void | Promise<void>;
   openDataGrid(args: DataGridArgs): void | Promise<void>;

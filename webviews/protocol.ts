@@ -14,8 +14,9 @@ export type { LineageEdge, LineageGraph, LineageNode } from '../runtime/metadata
 import type { ApprovalVerdict } from '../common/approval';
 import type { StepState } from '../common/stepStates';
 import type { AnomalySummaryRow } from '../common/anomalies';
+import type { ReportFormat } from '../common/artifacts';
 
-export type ViewKind = 'dag' | 'statistics' | 'lineage' | 'evaluation' | 'approval' | 'anomalies' | 'runDiff' | 'timeline' | 'dataGrid';
+export type ViewKind = 'dag' | 'statistics' | 'lineage' | 'evaluation' | 'approval' | 'anomalies' | 'report' | 'runDiff' | 'timeline' | 'dataGrid';
 
 // ---------------------------------------------------------------------------------------------
 // DAG preview
@@ -111,6 +112,8 @@ export type DagAction =
   | 'show-lineage'
   | 'open-data-grid'
   | 'show-anomalies'
+  | 'show-report'
+  | 'debug-step'
   | 'open-log';
 
 export type HostToDag =
@@ -329,6 +332,31 @@ export type LineageToHost =
   /** Re-root the graph on another node. */
   | { type: 'lineage/focus'; key: string };
 
+// Report (a Report artifact a step wrote: Markdown, HTML or Vega-Lite, common/artifacts.ts)
+
+export interface ReportSnapshot {
+  /** What the header says: the producing step and run when known, e.g. `eval_report · run 2026-…`. */
+  label: string;
+  artifactId?: number;
+  /** The artifact folder (lets the host rebuild the panel after a reload). */
+  uri?: string;
+  /** null when the folder holds no report file (then `error` says what is missing). */
+  format: ReportFormat | null;
+  /** The report file's text, shown as the format says and never as markup of the view itself. */
+  body: string;
+  /** Name of the file shown (`report.md` …). */
+  file?: string;
+  error?: string;
+}
+
+export type HostToReport = { type: 'report/snapshot'; snapshot: ReportSnapshot };
+export type ReportToHost =
+  | { type: 'report/ready' }
+  /** Open the report file in an editor. */
+  | { type: 'report/openFile' }
+  | { type: 'report/showLineage' };
+
+// ---------------------------------------------------------------------------------------------
 // ---------------------------------------------------------------------------------------------
 // Anomalies (an ExampleAnomalies artifact: per split and feature, what the validator found)
 
@@ -466,6 +494,7 @@ export interface HostToView {
   evaluation: HostToEvaluation;
   approval: HostToApproval;
   anomalies: HostToAnomalies;
+  report: HostToReport;
   runDiff: HostToRunDiff;
   timeline: HostToTimeline;
   dataGrid: HostToDataGrid;
@@ -478,6 +507,7 @@ export interface ViewToHost {
   evaluation: EvaluationToHost;
   approval: ApprovalToHost;
   anomalies: AnomaliesToHost;
+  report: ReportToHost;
   runDiff: RunDiffToHost;
   timeline: TimelineToHost;
   dataGrid: DataGridToHost;
@@ -491,6 +521,7 @@ export interface ViewState {
   evaluation: { snapshot: EvaluationSnapshot | null; metric: string | null };
   approval: { snapshot: ApprovalSnapshot | null; comment: string };
   anomalies: { snapshot: AnomaliesSnapshot | null };
+  report: { snapshot: ReportSnapshot | null };
   runDiff: { snapshot: RunDiffSnapshot | null; onlyDifferences: boolean; metric: string | null; slice: string | null };
   timeline: { snapshot: TimelineSnapshot | null };
   dataGrid: { snapshot: DataGridSnapshot | null; view: DataGridView; scrollTop: number };

@@ -3,7 +3,9 @@
 // this, so an action appears only where it can work ("Show Statistics" on a step with statistics or
 // examples outputs that ran, not on the Trainer). Pure: no `vscode` import.
 import type { ComponentIR } from '../../runtime/server/protocol';
+import { REPORT_TYPE } from '../../common/artifacts';
 import { STANDARD_OUTPUTS } from './componentOutputs';
+import { debugKindOf, type DebugKind } from './debugTarget';
 import type { StepView } from './stepView';
 
 export type StepAction =
@@ -19,6 +21,10 @@ export type StepAction =
   | 'open-data-grid'
   /** An ExampleValidator that ran: its anomalies, also when `fail_on` stopped it (they are recorded). */
   | 'show-anomalies'
+  /** The step wrote a Report artifact (Markdown, HTML or Vega-Lite). */
+  | 'show-report'
+  /** Run the step alone under the debugger (its code is a Function, a Trainer module or a Python Command). */
+  | 'debug-step'
   | 'approve'
   /** An approval reused a decision from the cache: re-run it without cache to ask again. */
   | 'ask-again';
@@ -30,6 +36,8 @@ export interface StepFacts {
   type: string;
   /** Upstream component ids (from its inputs). */
   upstream: readonly string[];
+  /** The debugger the step's own code runs under, if it has code of the user's. */
+  debug?: DebugKind;
 }
 
 /** Steps whose executions write a log file (the others decide, resolve or reuse; they have no log). */
@@ -50,6 +58,8 @@ export function stepActions(facts: StepFacts, view: StepView | undefined, views:
   if (ran && view!.state !== 'running' && has('ExampleAnomalies')) actions.push('show-anomalies');
   if (ran && facts.outputTypes.length > 0) actions.push('show-lineage');
   if (ran && has('Examples', 'ModelEvaluation')) actions.push('open-data-grid');
+  if (ran && has(REPORT_TYPE)) actions.push('show-report');
+  if (facts.debug && upstreamRan) actions.push('debug-step');
   if (view?.state === 'waiting') actions.push('approve');
   if (view?.reusedDecision) actions.push('ask-again');
   return actions;
@@ -64,8 +74,9 @@ export function componentContextValue(actions: readonly StepAction[]): string {
 }
 
 /** The facts of a component of the IR: its standard outputs (DESIGN §5) and declared ones, and its upstream. */
-export function factsOf(c: Pick<ComponentIR, 'type' | 'outputs' | 'inputs'>): StepFacts {
+export function factsOf(c: Pick<ComponentIR, 'type' | 'outputs' | 'inputs'> & Partial<Pick<ComponentIR, 'params'>>): StepFacts {
   const outputs = new Map<string, string>(STANDARD_OUTPUTS[c.type] ?? []);
   for (const [key, type] of Object.entries(c.outputs)) outputs.set(key, type);
-  return { type: c.type, outputTypes: [...outputs.values()], upstream: [...new Set(Object.values(c.inputs).flat().map((r) => r.component))] };
+  const debug = c.params ? debugKindOf({ type: c.type, params: c.params }) : undefined;
+  return { type: c.type, outputTypes: [...outputs.values()], upstream: [...new Set(Object.values(c.inputs).flat().map((r) => r.component))], ...(debug ? { debug } : {}) };
 }

@@ -72,7 +72,7 @@ export function stateOfExecution(e: ExecutionSummary): DagNodeStatus {
   return { state: stepStateOf(e), durationMs: e.durationMs, executionId: e.id, reason: e.error };
 }
 
-const DAG_ACTIONS: ReadonlySet<string> = new Set<DagAction>(['run-step', 'run-from', 'rerun-no-cache', 'show-statistics', 'show-evaluation', 'show-lineage', 'open-data-grid', 'show-anomalies', 'open-log']);
+const DAG_ACTIONS: ReadonlySet<string> = new Set<DagAction>(['run-step', 'run-from', 'rerun-no-cache', 'show-statistics', 'show-evaluation', 'show-lineage', 'open-data-grid', 'show-anomalies', 'show-report', 'debug-step', 'open-log']);
 
 /** The DAG's node status from the host's step views: the same state, label and actions as the trees. */
 export function dagStatus(ir: PipelineIR, views: StepViews): Record<string, DagNodeStatus> {

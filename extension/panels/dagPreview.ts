@@ -14,6 +14,8 @@ import { EvaluationPanel } from './evaluationPanel';
 import { LineagePanel } from './lineagePanel';
 import { createPanel, errorMessage, isString, TypedWebview } from './panelHost';
 import { StatisticsPanel } from './statisticsPanel';
+import { ReportPanel } from './reportPanel';
+import { REPORT_TYPE } from '../../common/artifacts';
 
 /** Debounce of as-you-type updates: long enough to skip most intermediate keystrokes, short enough to feel live. */
 export const TYPING_DEBOUNCE_MS = 120;
@@ -240,6 +242,7 @@ export class DagPreview {
       'run-step': () => this.deps.runPipeline(this.file, { step: component }),
       'run-from': () => this.deps.runPipeline(this.file, { from: component }),
       'rerun-no-cache': () => this.deps.runPipeline(this.file, { step: component }, true),
+      'debug-step': async () => void (await vscode.commands.executeCommand('mlpipe.debugStep', this.file, component)),
     };
     const run = runs[action];
     if (run) {
@@ -282,11 +285,14 @@ export class DagPreview {
     } else if (action === 'open-data-grid') {
       const a = pick('ModelEvaluation', 'Examples');
       if (a) return DataGridPanel.show(this.deps, { db, artifactId: a.id });
+    } else if (action === 'show-report') {
+      const a = pick(REPORT_TYPE);
+      if (a) return ReportPanel.show(this.deps, { db, artifactId: a.id });
     } else if (action === 'show-lineage') {
       const a = pick('Model', 'PushedModel') ?? artifacts[0];
       if (a) return LineagePanel.show(this.deps, { db, artifactId: a.id });
     }
-    const what = action === 'show-statistics' ? 'statistics' : action === 'show-evaluation' ? 'an evaluation' : 'outputs';
+    const what = action === 'show-statistics' ? 'statistics' : action === 'show-evaluation' ? 'an evaluation' : action === 'show-report' ? 'report' : 'outputs';
     void vscode.window.showInformationMessage(`ML Pipelines: ${component} has no ${what} from a successful run yet.`);
   }
 }

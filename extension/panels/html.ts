@@ -26,11 +26,13 @@ export function escapeHtml(text: string): string {
  * (adoptedStyleSheets are not subject to style-src); the ELK layout worker starts from a Blob URL
  * (worker-src blob:, DESIGN §10); no network, frames, objects or forms.
  */
-export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+export function contentSecurityPolicy(cspSource: string, nonce: string, view?: ViewKind): string {
   return [
     "default-src 'none'",
     `img-src ${cspSource} data:`,
-    `style-src ${cspSource} 'nonce-${nonce}'`,
+    // The report view's sandboxed frame inherits this policy: a report's own inline <style> must pass it
+    // (a nonce would disable 'unsafe-inline'). Scripts stay nonce-only, and the frame runs none at all.
+    view === 'report' ? `style-src ${cspSource} 'unsafe-inline'` : `style-src ${cspSource} 'nonce-${nonce}'`,
     `font-src ${cspSource}`,
     `script-src 'nonce-${nonce}'`,
     'worker-src blob:',
@@ -46,7 +48,7 @@ export function webviewHtml(options: WebviewPageOptions): string {
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(options.cspSource, options.nonce))}">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(options.cspSource, options.nonce, options.view))}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>${escapeHtml(options.title)}</title>
 </head>

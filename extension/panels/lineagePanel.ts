@@ -1,4 +1,5 @@
 // Lineage panels beside the editor: the graph around an artifact across runs, and the audit answers.
+import { REPORT_TYPE } from '../../common/artifacts';
 import * as vscode from 'vscode';
 import type { LineageGraph } from '../../runtime/server/protocol';
 import type { DbRef } from '../../runtime/server/protocol';
@@ -104,12 +105,13 @@ export class LineagePanel {
     const openers = openersFor(this.deps);
     if (node.type === 'ExampleStatistics' || node.type === 'Examples') await openers.showStatistics({ db, artifactId: node.id });
     else if (node.type === 'ModelEvaluation') await openers.showEvaluation({ db, artifactId: node.id });
+    else if (node.type === REPORT_TYPE) await openers.showReport({ db, artifactId: node.id });
     else if (node.uri) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(node.uri));
   }
 }
 
 /** Set by panels.ts: the same openers the commands use (avoids an import cycle between panels). */
-let openerSource: ((deps: PanelDeps) => { showStatistics(a: { db: DbRef; artifactId: number }): Promise<void>; showEvaluation(a: { db: DbRef; artifactId: number }): Promise<void> }) | undefined;
+let openerSource: ((deps: PanelDeps) => { showStatistics(a: { db: DbRef; artifactId: number }): Promise<void>; showEvaluation(a: { db: DbRef; artifactId: number }): Promise<void>; showReport(a: { db: DbRef; artifactId: number }): Promise<void> }) | undefined;
 export function setLineageOpeners(source: typeof openerSource): void {
   openerSource = source;
 }

@@ -13,6 +13,7 @@ export const PANEL_VIEW_TYPES: Record<ViewKind, string> = {
   evaluation: 'mlpipe.evaluationPanel',
   approval: 'mlpipe.approvalPanel',
   anomalies: 'mlpipe.anomaliesPanel',
+  report: 'mlpipe.reportPanel',
   runDiff: 'mlpipe.runDiffPanel',
   timeline: 'mlpipe.timelinePanel',
   dataGrid: 'mlpipe.dataGridPanel',

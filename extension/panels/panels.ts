@@ -14,6 +14,7 @@ import { TimelinePanel } from './timelinePanel';
 import { showError } from '../errors';
 import { PANEL_VIEW_TYPES } from './panelHost';
 import { StatisticsPanel } from './statisticsPanel';
+import { ReportPanel } from './reportPanel';
 import { STATISTICS_VIEW_ID, StatisticsViewProvider } from './statisticsView';
 
 let statisticsView: StatisticsViewProvider | undefined;
@@ -53,12 +54,13 @@ export function registerPanels(context: vscode.ExtensionContext, deps: PanelDeps
     showEvaluation: guard(EvaluationPanel.show),
     showApproval: guard(ApprovalPanel.show),
     showAnomalies: guard(AnomaliesPanel.show),
+    showReport: guard(ReportPanel.show),
     compareRuns: guard(RunDiffPanel.show),
     showRunTimeline: guard(TimelinePanel.show),
     openDataGrid: guard(DataGridPanel.show),
   };
   setRunDiffOpeners(() => ({ showStatistics: openers.showStatistics, compareStatistics: openers.compareStatistics, showRunTimeline: openers.showRunTimeline }));
-  setLineageOpeners(() => ({ showStatistics: openers.showStatistics, showEvaluation: openers.showEvaluation }));
+  setLineageOpeners(() => ({ showStatistics: openers.showStatistics, showEvaluation: openers.showEvaluation, showReport: openers.showReport }));
   deps.setOpeners(openers);
   statisticsView = new StatisticsViewProvider(deps);
   context.subscriptions.push(
@@ -68,6 +70,7 @@ export function registerPanels(context: vscode.ExtensionContext, deps: PanelDeps
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPES.evaluation, serializer<'evaluation'>((p, s) => EvaluationPanel.restore(deps, p, s))),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPES.approval, serializer<'approval'>((p, s) => ApprovalPanel.restore(deps, p, s))),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPES.anomalies, serializer<'anomalies'>((p, s) => AnomaliesPanel.restore(deps, p, s))),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPES.report, serializer<'report'>((p, s) => ReportPanel.restore(deps, p, s))),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPES.runDiff, serializer<'runDiff'>((p, s) => RunDiffPanel.restore(deps, p, s))),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPES.timeline, serializer<'timeline'>((p, s) => TimelinePanel.restore(deps, p, s))),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPES.dataGrid, serializer<'dataGrid'>((p, s) => DataGridPanel.restore(deps, p, s))),

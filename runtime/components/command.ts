@@ -1,7 +1,9 @@
 // `type: Command`: any program in any language, spawned without a shell, with artifact paths filled in.
 // This is how PyTorch or scikit-learn steps join a pipeline (DESIGN §5).
 import { spawn } from 'node:child_process';
+import { delimiter } from 'node:path';
 import { createInterface } from 'node:readline';
+import { underDebugpy } from '../../common/debugStep';
 import { ComponentError, type ExecutorComponentSpec, type ExecutorContext } from './spec';
 
 const PLACEHOLDER = /\{\{\s*(inputs|outputs|params)\.([A-Za-z0-9_]+)\s*\}\}/g;
@@ -38,6 +40,9 @@ export function placeholdersIn(command: unknown): Array<{ kind: string; name: st
 
 const TAIL_LINES = 20;
 
+/** `python`, `python3`, `/usr/bin/python3.11` …: a program debugpy can start. */
+const PYTHON_PROGRAM = /(^|[\\/])python(\d+(\.\d+)*)?(\.exe)?$/i;
+
 async function runCommand(ctx: ExecutorContext): Promise<void> {
   const command = ctx.params['command'];
   if (!Array.isArray(command) || command.length === 0 || !command.every((a) => typeof a === 'string' || typeof a === 'number')) {
@@ -57,7 +62,9 @@ async function runCommand(ctx: ExecutorContext): Promise<void> {
   ctx.log(`$ ${argv.map((a) => (/^[\w./:=@%+-]+$/.test(a) ? a : JSON.stringify(a))).join(' ')}`);
   await new Promise<void>((resolvePromise, reject) => {
     // detached: the child leads its own process group, so cancel can kill the whole tree.
-    const child = spawn(argv[0]!, argv.slice(1), { cwd: ctx.pipelineDir, env, shell: false, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Debug Step on a Python command: the interpreter starts under debugpy (common/debugStep.ts).
+    const debug = PYTHON_PROGRAM.test(argv[0]!) ? underDebugpy(argv.slice(1), env, delimiter) : { args: argv.slice(1), env };
+    const child = spawn(argv[0]!, debug.args, { cwd: ctx.pipelineDir, env: debug.env, shell: false, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const killTree = () => {
       if (child.pid === undefined || child.exitCode !== null) return;
       try {

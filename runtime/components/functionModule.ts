@@ -12,10 +12,11 @@ export async function loadUserModule(modulePath: string, ctx: { pipelineDir: str
   const abs = resolve(pipelineDir, modulePath);
   if (!existsSync(abs)) throw new ComponentError(`module not found: ${modulePath}`, `create it, or fix params.module (relative to ${pipelineDir})`);
   const out = join(tmpDir, `module-${createHash('sha1').update(abs).digest('hex').slice(0, 8)}.cjs`);
-  // esbuild loads only when a step needs it, not at every CLI start.
+  // esbuild loads only when a step needs it, not at every CLI start. The inline source map lets Debug Step's
+  // JavaScript debugger bind breakpoints set in the module's own file.
   const { build } = await import('esbuild');
   try {
-    await build({ entryPoints: [abs], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: out, logLevel: 'silent', packages: 'external' });
+    await build({ entryPoints: [abs], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: out, logLevel: 'silent', packages: 'external', sourcemap: 'inline' });
   } catch (err) {
     const first = (err as { errors?: Array<{ text: string; location?: { file: string; line: number; column: number } }> }).errors?.[0];
     const where = first?.location ? `${first.location.file}:${first.location.line}:${first.location.column + 1}: ` : '';

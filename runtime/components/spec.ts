@@ -17,7 +17,9 @@ export type StandardArtifactType =
   | 'ModelEvaluation'
   | 'ModelBlessing'
   | 'PushedModel'
-  | 'Approval';
+  | 'Approval'
+  /** Markdown, HTML or Vega-Lite a Command or Function step writes for people (common/artifacts.ts). */
+  | 'Report';
 
 export type ParamType = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object' | 'path' | 'any';
 

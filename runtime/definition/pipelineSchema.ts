@@ -18,6 +18,7 @@ export const STANDARD_ARTIFACT_TYPES = [
   'ModelBlessing',
   'PushedModel',
   'Approval',
+  'Report',
 ];
 
 const JSON_TYPES: Record<ParamSpec['type'], JsonSchema> = {

@@ -7,6 +7,7 @@ import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
+import { underDebugpy } from '../../common/debugStep';
 import { PYTHON_ENV } from '../../common/pythonInterpreter';
 import { ComponentError } from '../components/spec';
 
@@ -114,9 +115,13 @@ export async function runBridge(mode: 'train' | 'predict', request: Record<strin
   await new Promise<void>((resolve, reject) => {
     if (ctx.signal?.aborted) return reject(new ComponentError('canceled'));
     // detached: the interpreter leads its own process group, so cancel reaches DataLoader workers too.
-    const child = spawn(ctx.python, ['-u', bridgeScript(), mode, requestFile], {
+    // Debug Step on a Python module: the interpreter starts under debugpy (common/debugStep.ts); only training.
+    const args = ['-u', bridgeScript(), mode, requestFile];
+    const env: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' };
+    const debug = mode === 'train' ? underDebugpy(args, env, path.delimiter) : { args, env };
+    const child = spawn(ctx.python, debug.args, {
       cwd: path.dirname(ctx.module),
-      env: { ...process.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
+      env: debug.env,
       shell: false,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],

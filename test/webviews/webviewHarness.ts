@@ -200,7 +200,7 @@ export interface Harness {
 export async function startHarness(): Promise<Harness> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const page = /^\/view\/(dag|statistics|lineage|evaluation|approval|runDiff|timeline|dataGrid|anomalies)$/.exec(url.pathname);
+    const page = /^\/view\/(dag|statistics|lineage|evaluation|approval|runDiff|timeline|dataGrid|anomalies|report)$/.exec(url.pathname);
     if (page) {
       const view = page[1] as ViewKind;
       const theme: Theme = url.searchParams.get('theme') === 'dark' ? 'dark' : 'light';

@@ -77,12 +77,14 @@ const ACTIONS: Array<{ action: DagAction; label: string; run: boolean } | 'separ
   { action: 'run-step', label: 'Run step', run: true },
   { action: 'run-from', label: 'Run from here', run: true },
   { action: 'rerun-no-cache', label: 'Re-run without cache', run: true },
+  { action: 'debug-step', label: 'Debug step', run: true },
   'separator',
   { action: 'show-statistics', label: 'Show statistics of last outputs', run: false },
   { action: 'show-evaluation', label: 'Show evaluation of last outputs', run: false },
   { action: 'show-anomalies', label: 'Show anomalies', run: false },
   { action: 'show-lineage', label: 'Show lineage of last outputs', run: false },
   { action: 'open-data-grid', label: 'Open last outputs in data grid', run: false },
+  { action: 'show-report', label: 'Show report', run: false },
   { action: 'open-log', label: 'Open log', run: false },
 ];
 

@@ -19,6 +19,7 @@ import type { ApprovalDecision, RunScope } from '../orchestrator/api';
 import type { RunEvent } from '../orchestrator/events';
 import type { RunRecord } from '../orchestrator/runRecord';
 import type { StepStatus } from '../orchestrator/stepStatus';
+import type { DatasetFeatureStatistics } from '../data/statisticsTypes';
 
 // The data the protocol carries, re-exported: the extension host imports runtime types from here only
 // (as rust-analyzer's client does from lsp_ext.ts), so this file is the whole contract.
@@ -30,6 +31,7 @@ export type { RunEvent, RunState, StepState } from '../orchestrator/events';
 export type { NotExecuted, RecordedScope, RunRecord } from '../orchestrator/runRecord';
 export type { StepStatus } from '../orchestrator/stepStatus';
 export type { ProducedArtifact } from '../metadata/types';
+export type { DatasetFeatureStatistics } from '../data/statisticsTypes';
 
 /** Bumped when a request or payload changes incompatibly; the client refuses a mismatched runtime. */
 export const PROTOCOL_VERSION = 1;
@@ -126,6 +128,11 @@ export interface RuntimeRequests {
   'mlpipe/exportArgo': { params: ExportArgoParams; result: ExportResult };
   /** The pipeline as a Kubeflow Pipelines PipelineSpec (YAML text), as `mlpipe export --to kfp` writes it. */
   'mlpipe/exportKfp': { params: ExportKfpParams; result: ExportResult };
+  /**
+   * One split of an ExampleStatistics artifact folder decoded as FeatureStats.json reads: TFX's binary
+   * `Split-<split>/FeatureStats.pb` (an imported artifact) too, sparse fields filled in.
+   */
+  'mlpipe/featureStatistics': { params: { uri: string; split: string }; result: DatasetFeatureStatistics };
 }
 
 /** An export and the check of it: `summary` is "valid PipelineSpec 2.1.0 (…)" or the errors with their JSON paths. */

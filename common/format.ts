@@ -24,7 +24,10 @@ export function formatNumber(value: number | null | undefined, digits = 3): stri
   if (Number.isNaN(value)) return 'NaN';
   if (!Number.isFinite(value)) return value > 0 ? '∞' : '-∞';
   const abs = Math.abs(value);
-  if (abs !== 0 && (abs >= 1e7 || abs < 1e-3)) return value.toExponential(2);
+  // Large values below 1e15 print as whole numbers: ids and codes (a census tract 17,031,081,500) stay
+  // readable and the min, median and max of one feature stay comparable (1.70e+10 hid that they differ).
+  if (abs >= 1e7 && abs < 1e15) return Math.round(value).toLocaleString('en-US');
+  if (abs !== 0 && (abs >= 1e15 || abs < 1e-3)) return value.toExponential(2);
   if (Number.isInteger(value)) return value.toLocaleString('en-US');
   return Number(value.toPrecision(digits + (abs >= 1 ? Math.floor(Math.log10(abs)) : 0))).toLocaleString('en-US', {
     maximumFractionDigits: 6,

@@ -38,6 +38,16 @@ const jobs = [
     external: runtimeExternals,
     banner: { js: '#!/usr/bin/env node' },
   },
+  // The thread that holds a MySQL store's connection (runtime/metadata/mysqlClient.ts loads it from beside cli.js).
+  {
+    ...common,
+    entryPoints: { mysqlWorker: 'runtime/metadata/mysqlWorker.ts' },
+    outdir: 'dist/runtime',
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: runtimeExternals,
+  },
   {
     ...common,
     entryPoints: { dsl: 'runtime/definition/dsl.ts' },

@@ -22,7 +22,7 @@ const LEAK_MIN_ROWS_PER_VALUE = 5;
 const LEAK_CORRELATION = 0.999;
 
 const count = (n: number): string => n.toLocaleString('en-US');
-const pct = (n: number): string => `${(100 * n).toFixed(n >= 0.995 && n < 1 ? 1 : 0)}%`;
+const pct = (n: number): string => (n > 0 && n < 0.01 ? '< 1%' : `${(100 * n).toFixed(n >= 0.995 && n < 1 ? 1 : 0)}%`);
 
 function stringParam(c: ComponentIR, key: string): string | undefined {
   const v = c.params[key];
@@ -118,7 +118,10 @@ export async function featureCheckDiagnostics(p: PipelineIR, store: OutputsReade
         continue;
       }
       if (c.distinct === 1) {
-        add(c.name, 'feature-constant', `Feature \`${c.name}\` is constant: 1 distinct value in ${count(c.nonMissing)} examples (${where}); it carries no signal`, leaveOut(c.name));
+        // Say how much of the data it is present in: a value in 1 of 10,021 examples is mostly missing,
+        // not a constant column, and the user decides differently about the two.
+        const present = c.nonMissing === profile.rows ? `in all ${count(profile.rows)} examples` : `where present (${count(c.nonMissing)} of ${count(profile.rows)} examples, ${pct(c.nonMissing / profile.rows)})`;
+        add(c.name, 'feature-constant', `Feature \`${c.name}\` is constant: 1 distinct value ${present} (${where}); it carries no signal`, leaveOut(c.name));
         continue;
       }
       if ((isText || profiler.isIntegerType(c.type) || /DATE|TIME/i.test(c.type)) && c.nonMissing >= ID_LIKE_MIN_VALUES && c.distinct >= ID_LIKE_RATIO * c.nonMissing) {

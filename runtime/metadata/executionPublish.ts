@@ -295,7 +295,8 @@ export class ExecutionPublisher {
     return this.conn.write(() => {
       const rows = this.conn
         .stmt(
-          'SELECT e.id AS id, e.type_id AS type_id, pid.int_value AS pid, host.string_value AS host, ps.int_value AS started FROM `Execution` e' +
+          // The start time is a millisecond timestamp: on MySQL's 32-bit int_value it is kept in double_value.
+          'SELECT e.id AS id, e.type_id AS type_id, pid.int_value AS pid, host.string_value AS host, COALESCE(ps.int_value, ps.double_value) AS started FROM `Execution` e' +
             ' LEFT JOIN `ExecutionProperty` pid ON pid.execution_id = e.id AND pid.name = ? AND pid.is_custom_property = 1' +
             ' LEFT JOIN `ExecutionProperty` host ON host.execution_id = e.id AND host.name = ? AND host.is_custom_property = 1' +
             ' LEFT JOIN `ExecutionProperty` ps ON ps.execution_id = e.id AND ps.name = ? AND ps.is_custom_property = 1' +

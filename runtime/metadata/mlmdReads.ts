@@ -372,7 +372,7 @@ export class MlmdReads {
     const out = new Map<number, { key: string; index: number }>();
     if (eventIds.length === 0) return out;
     const rows = this.stmt(
-      'SELECT event_id, is_index_step, step_index, step_key FROM `EventPath` WHERE event_id IN (SELECT value FROM json_each(?)) ORDER BY rowid',
+      'SELECT event_id, is_index_step, step_index, step_key FROM `EventPath` WHERE event_id IN (SELECT value FROM json_each(?))' + this.conn.dialect.insertionOrder,
     ).all(ids(eventIds)) as PathRow[];
     for (const r of rows) {
       const entry = out.get(r.event_id) ?? { key: '', index: 0 };
@@ -409,7 +409,7 @@ export class MlmdReads {
       ' FROM `Context` c LEFT JOIN `ContextProperty` cp ON cp.context_id = c.id AND cp.name = \'pipeline_name\'' +
       ' WHERE c.type_id = @legacyType AND (@pipeline IS NULL OR cp.string_value = @pipeline)';
     const params = { runType, legacyType, pipelineType, pipeline: pipelineFilter };
-    const total = (this.stmt(`SELECT COUNT(*) AS n FROM (${runsSql})`).get(params) as { n: number }).n;
+    const total = (this.stmt(`SELECT COUNT(*) AS n FROM (${runsSql}) AS runs`).get(params) as { n: number }).n;
     const rows = this.stmt(`${runsSql} ORDER BY ct DESC, id DESC LIMIT @limit OFFSET @offset`).all({ ...params, limit, offset }) as Array<{
       id: number;
       name: string;

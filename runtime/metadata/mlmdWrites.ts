@@ -101,7 +101,7 @@ export class MlmdWrites {
     for (const [name, value] of Object.entries(props)) {
       if (value === undefined) continue;
       const dataType = Object.prototype.hasOwnProperty.call(declared, name) ? declared[name] : undefined;
-      const v = encodeProperty(name, value, dataType, where);
+      const v = encodeProperty(name, value, dataType, where, this.conn.dialect.maxPropertyInt);
       insert.run(ownerId, name, dataType === undefined ? 1 : 0, v.int_value, v.double_value, v.string_value, v.bool_value);
     }
   }

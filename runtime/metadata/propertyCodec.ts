@@ -39,11 +39,16 @@ export function encodeProperty(
   value: PropertyInputValue,
   declared: PropertyTypeValue | undefined,
   where: string,
+  maxInt: number = Number.MAX_SAFE_INTEGER,
 ): EncodedValue {
   if (declared === PropertyType.INT) {
-    if (typeof value === 'boolean') return { ...EMPTY, int_value: value ? 1 : 0 };
-    if (typeof value === 'number' && Number.isSafeInteger(value)) return { ...EMPTY, int_value: value };
-    if (typeof value === 'string' && /^-?\d+$/.test(value)) return { ...EMPTY, int_value: Number(value) };
+    const n = typeof value === 'boolean' ? (value ? 1 : 0) : typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : NaN;
+    if (Number.isSafeInteger(n) && Math.abs(n) <= maxInt) return { ...EMPTY, int_value: n };
+    if (Number.isSafeInteger(n)) {
+      throw new PropertyTypeError(
+        `${where}: property "${name}" is declared INT, and ${n} does not fit this database's int_value column (MLMD's MySQL layout holds 32 bits).`,
+      );
+    }
     throw new PropertyTypeError(
       `${where}: property "${name}" is declared INT, got ${JSON.stringify(value)}. Pass a whole number.`,
     );
@@ -60,7 +65,8 @@ export function encodeProperty(
   // Custom property: the value's own type decides, like TFX's set_custom_property.
   if (typeof value === 'boolean') return { ...EMPTY, bool_value: value ? 1 : 0 };
   if (typeof value === 'number') {
-    if (Number.isSafeInteger(value)) return { ...EMPTY, int_value: value };
+    // Beyond the column's range (MLMD's MySQL int_value is 32-bit) a whole number is kept exactly as a double.
+    if (Number.isSafeInteger(value)) return Math.abs(value) <= maxInt ? { ...EMPTY, int_value: value } : { ...EMPTY, double_value: value };
     // SQLite stores NaN as NULL, which would leave the row without a value: keep the text instead.
     if (!Number.isFinite(value)) return { ...EMPTY, string_value: String(value) };
     return { ...EMPTY, double_value: value };

@@ -1,9 +1,9 @@
 // The ML Metadata store: an MLMD schema-version-10 SQLite file written the way current TFX writes it
 // (tfx-reference §2) and read whatever wrote it (TFX IR style, legacy InteractiveContext style, v6–v10).
 // This class is the façade the rest of the runtime uses. Behind it, along MLMD's and TFX's seams:
-//  - connection.ts: opening, the schema check, journal mode and busy timeout, read()/write()
-//    transactions, the statement and type caches (the only SQLite-specific file: a second SQL dialect
-//    plugs in there);
+//  - connection.ts: opening a location, read()/write() transactions, the statement and type caches,
+//    over a backend: sqliteSource.ts (a SQLite file: journal mode, busy timeout) or mysqlSource.ts (a
+//    MySQL/MariaDB database), each with its SQL dialect (dialect.ts);
 //  - mlmdWrites.ts: MLMD's write primitives (types, contexts, events, properties, states);
 //  - mlmdReads.ts: MLMD's reads, and the IR and legacy lookups of runs and nodes;
 //  - executionPublish.ts: how TFX records a run (TFX's execution_publish_utils).
@@ -19,6 +19,7 @@ import type { PropertyInputs } from './propertyCodec';
 import { CONTEXT_PIPELINE } from './schema';
 import type { ArtifactSummary, ExecutionDetail, ExecutionSummary, Page, ProducedArtifact, RunSummary } from './types';
 import type { Properties } from '../../common/artifacts';
+import type { StoreLocation } from './location';
 
 export type { PropertyInputs, PropertyInputValue } from './propertyCodec';
 export type { LineageOptions, LineageResult } from './lineage';
@@ -36,10 +37,17 @@ export class MetadataStore {
     this.publisher = new ExecutionPublisher(conn, this.w, this.q);
   }
 
-  static open(path: string, opts: OpenOptions = {}): MetadataStore {
-    return new MetadataStore(MetadataConnection.open(path, opts));
+  /** A string is a SQLite file's path; a StoreLocation names a SQLite file or a MySQL/MariaDB database. */
+  static open(location: string | StoreLocation, opts: OpenOptions = {}): MetadataStore {
+    return new MetadataStore(MetadataConnection.open(location, opts));
   }
 
+  /** Which backend holds this store. */
+  get backend(): 'sqlite' | 'mysql' {
+    return this.conn.dialect.name;
+  }
+
+  /** The SQLite file's absolute path, or the MySQL database's URL (never with a password). */
   get path(): string {
     return this.conn.path;
   }

@@ -28,6 +28,12 @@ export interface FitOptions {
   seed: number;
   signal?: AbortSignal;
   onEpoch?: (record: EpochRecord) => void;
+  /**
+   * How long one fit() call may hold the event loop before training yields to it, in ms (default 50).
+   * The Trainer runs in the runtime's process beside other steps (DuckDB statistics, validation as the
+   * user types): an epoch fitted in one call starved them for its whole length.
+   */
+  yieldAfterMs?: number;
 }
 
 export interface FitResult {
@@ -80,6 +86,46 @@ function scalars(result: tf.Scalar | tf.Scalar[]): number[] {
   return values;
 }
 
+const DEFAULT_YIELD_AFTER_MS = 50;
+
+/**
+ * One epoch over (x, y), in order, as fit() calls on consecutive slices whose sizes are whole batches,
+ * yielding to the event loop between them. The batches are exactly those of one fit() over the epoch
+ * (same rows, same order, the optimizer's state carried over), so the weights are the same bit for bit;
+ * slices are sized from the measured speed to last about `yieldAfterMs`. Per-batch yields (tfjs'
+ * yieldEvery) would cost 3x at batch 32: they resolve every batch's loss.
+ * The epoch's loss and accuracy are the batch-size-weighted means, as tfjs' BaseLogger takes them.
+ */
+async function fitEpochInSlices(model: tf.LayersModel, x: tf.Tensor[], y: tf.Tensor, options: FitOptions): Promise<{ loss: number; accuracy?: number }> {
+  const n = y.shape[0] ?? 0;
+  const budget = options.yieldAfterMs ?? DEFAULT_YIELD_AFTER_MS;
+  let sliceRows = options.batchSize; // the first slice measures the speed
+  let lossSum = 0;
+  let accSum = 0;
+  let hasAcc = false;
+  for (let start = 0; start < n; ) {
+    if (options.signal?.aborted) throw new ComponentError('training was cancelled');
+    const rows = Math.min(sliceRows, n - start);
+    const xs = x.map((t) => t.slice(start, rows));
+    const ys = y.slice(start, rows);
+    const began = performance.now();
+    const h = await model.fit(xs, ys, { epochs: 1, batchSize: options.batchSize, shuffle: false, verbose: 0, yieldEvery: 'never' });
+    const took = performance.now() - began;
+    tf.dispose([...xs, ys]);
+    lossSum += Number(h.history['loss']?.[0]) * rows;
+    const acc = h.history['acc'] ?? h.history['accuracy'];
+    if (acc) {
+      hasAcc = true;
+      accSum += Number(acc[0]) * rows;
+    }
+    start += rows;
+    const batchesInBudget = took > 0 ? Math.floor((budget / took) * (rows / options.batchSize)) : 64;
+    sliceRows = options.batchSize * Math.max(1, Math.min(batchesInBudget, 1024));
+    if (start < n) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { loss: n ? lossSum / n : NaN, ...(hasAcc ? { accuracy: accSum / n } : {}) };
+}
+
 export async function fitModel(model: tf.LayersModel, spec: FeatureSpec, train: TrainSet, evalSet: TrainSet | undefined, options: FitOptions): Promise<FitResult> {
   if (train.inputs.count === 0) throw new ComponentError('the train split has no rows with a known label', 'Check the label column and the split sizes.');
   const classification = spec.label.kind === 'classification';
@@ -98,13 +144,12 @@ export async function fitModel(model: tf.LayersModel, spec: FeatureSpec, train: 
       const x = inputTensors(spec, shuffled.inputs);
       const y = tf.tensor1d(shuffled.labels, 'float32');
       const started = performance.now();
-      const h = await model.fit(x, y, { epochs: 1, batchSize: options.batchSize, shuffle: false, verbose: 0, yieldEvery: 'never' });
+      const epochLogs = await fitEpochInSlices(model, x, y, options);
       fitMillis += performance.now() - started;
       processed += train.inputs.count;
       tf.dispose([...x, y]);
-      const record: EpochRecord = { epoch, loss: Number(h.history['loss']?.[0]) };
-      const acc = h.history['acc'] ?? h.history['accuracy'];
-      if (classification && acc) record.accuracy = Number(acc[0]);
+      const record: EpochRecord = { epoch, loss: epochLogs.loss };
+      if (classification && epochLogs.accuracy !== undefined) record.accuracy = epochLogs.accuracy;
       if (evalTensors) {
         const [valLoss, valAcc] = scalars(model.evaluate(evalTensors.x, evalTensors.y, { batchSize: 1024 }));
         record.val_loss = valLoss;

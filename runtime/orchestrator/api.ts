@@ -1,6 +1,7 @@
 // The orchestrator's public surface, used by the CLI and the JSON-RPC server.
 import type { ApprovalVerdict } from '../../common/approval';
 import type { RunEventListener, RunState, StepState } from './events';
+import type { StoreLocation } from '../metadata/location';
 
 export interface RunScope {
   /** Run only this step; its inputs are the latest published outputs of its upstream steps. */
@@ -16,8 +17,8 @@ export interface RunOptions {
   file: string;
   /** Workspace root holding `.mlpipe/` (default: findRoot(dirname(file))). */
   root?: string;
-  /** Metadata database (default: `<root>/.mlpipe/metadata.sqlite`). */
-  dbPath?: string;
+  /** Metadata store: a SQLite path or a StoreLocation (a MySQL database); default `<root>/.mlpipe/metadata.sqlite`. */
+  dbPath?: string | StoreLocation;
   scope?: RunScope;
   /** Bypass the cache (`--no-cache`). */
   noCache?: boolean;

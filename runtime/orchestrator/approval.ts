@@ -13,6 +13,7 @@ import { registerStepExecution } from './driver';
 import { idsByKey, type StepContext, type StepOutcome } from './step';
 import { UsageError } from '../errors';
 import { APPROVAL_DECISION_KEY, APPROVAL_STATE_KEY } from '../../common/approval';
+import type { StoreLocation } from '../metadata/location';
 
 const CACHE_KEY = '__cache_key__';
 const POLL_MS = 400;
@@ -29,11 +30,11 @@ export function waitingApprovals(store: MetadataStore): ExecutionSummary[] {
 }
 
 /** Record a decision on a waiting HumanApproval execution (the CLI's `mlpipe approve`, the extension's button). */
-export function recordApproval(dbPath: string, d: ApprovalDecision): ExecutionSummary {
+export function recordApproval(dbPath: string | StoreLocation, d: ApprovalDecision): ExecutionSummary {
   const store = MetadataStore.open(dbPath);
   try {
     const exec = store.execution(d.executionId);
-    if (!exec) throw new ApprovalError(`no execution ${d.executionId} in ${dbPath}`);
+    if (!exec) throw new ApprovalError(`no execution ${d.executionId} in ${store.path}`);
     if (exec.customProperties[APPROVAL_STATE_KEY] === undefined) throw new ApprovalError(`execution ${d.executionId} (${exec.nodeId}) is not a HumanApproval step`);
     if (exec.state !== 'RUNNING' || exec.customProperties[APPROVAL_STATE_KEY] !== 'waiting') {
       const prior = exec.customProperties[APPROVAL_DECISION_KEY];

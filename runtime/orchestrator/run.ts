@@ -54,9 +54,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const file = resolve(opts.file);
   const pipeline = await loadForRun(file, opts.trusted ?? true);
   const root = resolve(opts.root ?? findRoot(dirname(file)));
-  const dbPath = resolve(opts.dbPath ?? defaultDbPath(root));
+  const where = typeof opts.dbPath === 'object' ? opts.dbPath : resolve(opts.dbPath ?? defaultDbPath(root));
   const plan = planRun(pipeline, opts.scope);
-  const store = MetadataStore.open(dbPath);
+  const store = MetadataStore.open(where);
   try {
     store.recoverInterrupted(INTERRUPTED, [APPROVAL_WAIT]);
     cleanStaging(store, root);

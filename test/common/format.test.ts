@@ -42,6 +42,10 @@ describe('number formats', () => {
     assert.equal(formatNumber(1234567), '1,234,567');
     assert.equal(formatNumber(0.123456), '0.123');
     assert.equal(formatNumber(1e-5), '1.00e-5');
+    // Codes and ids stay whole and comparable: the taxi sample's census tracts.
+    assert.equal(formatNumber(17031081500), '17,031,081,500');
+    assert.equal(formatNumber(17031480234.6), '17,031,480,235');
+    assert.equal(formatNumber(2.5e17), '2.50e+17');
   });
 
   it('formats percentages and slices', () => {

@@ -11,25 +11,17 @@ import { describeRelation, queryRows, quoteIdent, quoteString, withDuckDb } from
 import type { DatasetFeatureStatistics, FeatureNameStatistics } from '../../runtime/data/statisticsTypes';
 import { featureName } from '../../runtime/data/statisticsTypes';
 import { runComponent, tempWorkspace, type Workspace } from './dataHarness';
-import { decodeStatisticsList } from './dataStatisticsProto';
+import { decodeStatisticsPb } from '../../runtime/data/statisticsProto';
 import { sharedFixture } from '../sharedFixtures';
 
 const FIXTURES = sharedFixture('tfx');
 const hasFixtures = existsSync(join(FIXTURES, 'chicago_taxi_simple.csv'));
 const skip = hasFixtures ? false : `fixtures folder ${FIXTURES} is absent`;
 
-interface TfxCommon { num_non_missing: number; num_missing: number; tot_num_values: number }
-interface TfxFeature {
-  path: { step: string[] };
-  type: string;
-  num_stats?: { common_stats: TfxCommon; mean: number; std_dev: number; min: number; max: number; num_zeros: number };
-  string_stats?: { common_stats: TfxCommon; unique: number; top_values: Array<{ value: string; frequency: number }>; rank_histogram: { buckets: Array<{ label: string; sample_count: number }> } };
-}
-interface TfxDataset { num_examples: number; features: TfxFeature[] }
-
-function loadTfx(split: string): TfxDataset {
-  const list = decodeStatisticsList(readFileSync(join(FIXTURES, `statistics_gen_Split-${split}_FeatureStats.pb`))) as { datasets: TfxDataset[] };
-  return list.datasets[0] as TfxDataset;
+/** TFX's statistics of one split, decoded by the same reader the runtime uses for imported FeatureStats.pb. */
+function loadTfx(split: string): DatasetFeatureStatistics {
+  const list = decodeStatisticsPb(readFileSync(join(FIXTURES, `statistics_gen_Split-${split}_FeatureStats.pb`)));
+  return list.datasets[0] as DatasetFeatureStatistics;
 }
 
 interface Combined {
@@ -45,33 +37,33 @@ interface Combined {
 }
 
 /** Combine TFX's per-split statistics into whole-file figures (moments combined exactly). */
-function combine(splits: TfxDataset[]): Map<string, Combined> {
+function combine(splits: DatasetFeatureStatistics[]): Map<string, Combined> {
   const out = new Map<string, Combined>();
-  const names = new Set(splits.flatMap((s) => s.features.map((f) => f.path.step.join('.'))));
+  const names = new Set(splits.flatMap((s) => s.features.map((f) => featureName(f))));
   for (const name of names) {
-    const parts = splits.map((s) => ({ ds: s, f: s.features.find((f) => f.path.step.join('.') === name) as TfxFeature }));
+    const parts = splits.map((s) => ({ ds: s, f: s.features.find((f) => featureName(f) === name) as FeatureNameStatistics }));
     const c: Combined = { type: parts[0]!.f.type, values: 0, examples: 0 };
     for (const { ds, f } of parts) {
-      const common = (f.num_stats ?? f.string_stats)!.common_stats;
-      c.values += common.tot_num_values;
-      c.examples += ds.num_examples;
+      const common = (f.numStats ?? f.stringStats)!.commonStats;
+      c.values += common.totNumValues;
+      c.examples += ds.numExamples;
     }
-    if (parts[0]!.f.num_stats) {
-      const withValues = parts.filter((p) => p.f.num_stats!.common_stats.tot_num_values > 0);
-      const n = withValues.map((p) => p.f.num_stats!.common_stats.tot_num_values);
+    if (parts[0]!.f.numStats) {
+      const withValues = parts.filter((p) => p.f.numStats!.commonStats.totNumValues > 0);
+      const n = withValues.map((p) => p.f.numStats!.commonStats.totNumValues);
       const total = n.reduce((a, b) => a + b, 0);
       if (total > 0) {
-        c.min = Math.min(...withValues.map((p) => p.f.num_stats!.min));
-        c.max = Math.max(...withValues.map((p) => p.f.num_stats!.max));
-        c.mean = withValues.reduce((s, p, i) => s + n[i]! * p.f.num_stats!.mean, 0) / total;
+        c.min = Math.min(...withValues.map((p) => p.f.numStats!.min));
+        c.max = Math.max(...withValues.map((p) => p.f.numStats!.max));
+        c.mean = withValues.reduce((s, p, i) => s + n[i]! * p.f.numStats!.mean, 0) / total;
         // Σ n_i (σ_i² + (μ_i − μ)²) / N: the population variance of the union, without cancellation.
-        const variance = withValues.reduce((s, p, i) => s + n[i]! * (p.f.num_stats!.std_dev ** 2 + (p.f.num_stats!.mean - c.mean!) ** 2), 0) / total;
+        const variance = withValues.reduce((s, p, i) => s + n[i]! * (p.f.numStats!.stdDev ** 2 + (p.f.numStats!.mean - c.mean!) ** 2), 0) / total;
         c.std = Math.sqrt(variance);
-        c.zeros = withValues.reduce((s, p) => s + p.f.num_stats!.num_zeros, 0);
+        c.zeros = withValues.reduce((s, p) => s + p.f.numStats!.numZeros, 0);
       }
     } else {
       c.counts = new Map();
-      for (const { f } of parts) for (const b of f.string_stats!.rank_histogram.buckets) c.counts.set(b.label, (c.counts.get(b.label) ?? 0) + b.sample_count);
+      for (const { f } of parts) for (const b of f.stringStats!.rankHistogram.buckets) c.counts.set(b.label, (c.counts.get(b.label) ?? 0) + b.sampleCount);
     }
     out.set(name, c);
   }
@@ -105,7 +97,7 @@ describe('StatisticsGen matches TFX on the Chicago taxi CSV', { skip }, () => {
       return computeDatasetStatistics(con, `(SELECT ${select} FROM read_parquet(${quoteString(parquet)}))`);
     });
     const splits = [loadTfx('train'), loadTfx('eval')];
-    tfxExamples = splits.reduce((s, d) => s + d.num_examples, 0);
+    tfxExamples = splits.reduce((s, d) => s + d.numExamples, 0);
     tfx = combine(splits);
   });
   after(() => ws?.cleanup());

@@ -44,7 +44,7 @@ describe('feature checks against the latest examples', () => {
     ]);
     assert.match(ds[0].message, /^Feature `date` looks like an id: \d+ distinct values in \d+ examples \(100%, train split of example_gen's latest examples \(artifact \d+\)\)/);
     assert.equal(ds[0].range.start.column, 9, 'on `date:` under features');
-    assert.match(ds[1].message, /^Feature `region` is constant: 1 distinct value in \d+ examples/);
+    assert.match(ds[1].message, /^Feature `region` is constant: 1 distinct value in all \d+ examples/);
     assert.match(ds[2].message, /^Feature `outcome` predicts the label `label` perfectly: each of its 2 values goes with exactly one label value in \d+ examples/);
     // `colour` is excluded by the Trainer, `x` is a measurement: no warnings.
     assert.ok(!ds.some((d) => /colour|`x`/.test(d.message)));
@@ -70,6 +70,28 @@ describe('feature checks against the latest examples', () => {
       assert.deepEqual(await featureCheckDiagnostics(loaded.pipeline!, store, { catalog: registryCatalog }), []);
     } finally {
       store.close();
+    }
+  });
+  it('says how little of the data a constant feature is present in, when it is mostly missing', async () => {
+    const sparse = tempWorkspace();
+    try {
+      // `tract` has one value in one row of 200, as pickup_census_tract does in the Chicago taxi sample.
+      const csv = mistakesCsv().trimEnd().split('\n').map((line, i) => `${line},${i === 0 ? 'tract' : i === 7 ? '17031' : ''}`).join('\n');
+      sparse.write('data.csv', `${csv}\n`);
+      const sparseFile = sparse.write('mistakes.pipeline.yaml', MISTAKES_PIPELINE);
+      assert.equal((await runPipeline({ file: sparseFile, scope: { to: 'example_gen' } })).state, 'complete');
+      const loaded = loadPipelineText(sparseFile, MISTAKES_PIPELINE, { catalog: registryCatalog });
+      const store = MetadataStore.open(join(sparse.root, '.mlpipe', 'metadata.sqlite'), { readonly: true });
+      try {
+        const ds = await featureCheckDiagnostics(loaded.pipeline!, store, { catalog: registryCatalog });
+        const tract = ds.find((d) => d.message.includes('`tract`'));
+        assert.ok(tract, ds.map((d) => d.message).join('\n'));
+        assert.match(tract.message, /^Feature `tract` is constant: 1 distinct value where present \(1 of \d+ examples, < 1%\)/);
+      } finally {
+        store.close();
+      }
+    } finally {
+      sparse.dispose();
     }
   });
 });

@@ -33,3 +33,80 @@ export function splitNames(props: Record<string, unknown>): string[] {
     return [];
   }
 }
+
+// metrics.json (ModelEvaluation): each model block (`candidate`, `baseline`) holds `task`, `classes`,
+// `count`, `overall`, `slices`, and for classification `confusion_matrix` ([actual][predicted] counts)
+// and `per_class`. Evaluations written since the panels show the whole picture also hold the fields
+// below; older files lack them, and readers must say so rather than fail.
+
+/** One class's scores in `per_class`; `f1` is absent in older files (readers derive it from precision and recall). */
+export interface ClassScoresPayload {
+  precision: number;
+  recall: number;
+  f1?: number;
+  /** Examples whose label is this class. */
+  support: number;
+}
+
+/**
+ * How the block's precision, recall, F1 and AUC average over classes, in TFMA's AggregationOptions
+ * names: 'macro_average' (each class counts once, over the classes that occur as a label or a
+ * prediction; AUC over one-vs-rest curves), 'micro_average' (pooled counts; for single-label classes
+ * equal to accuracy).
+ */
+export interface MetricAveragingPayload {
+  type: 'macro_average' | 'micro_average';
+  /** The classes the average runs over. */
+  classes: string[];
+  metrics: string[];
+}
+
+/** A point of the ROC curve: the example is called positive when its positive-class score is > threshold. */
+export interface RocPointPayload {
+  threshold: number;
+  fpr: number;
+  tpr: number;
+}
+
+/** A point of the precision-recall curve (thresholds where nothing is called positive are left out). */
+export interface PrPointPayload {
+  threshold: number;
+  precision: number;
+  recall: number;
+}
+
+/** Binary classification only: the curves of the second class's score (`positive_class`). */
+export interface BinaryCurvesPayload {
+  positive_class: string;
+  roc: RocPointPayload[];
+  pr: PrPointPayload[];
+}
+
+/** One bucket [low, high) of predicted probability (the last one includes 1): its examples' mean prediction and observed rate. */
+export interface CalibrationBucketPayload {
+  low: number;
+  high: number;
+  count: number;
+  mean_predicted: number;
+  observed: number;
+}
+
+/**
+ * The calibration (reliability) plot: 'positive_class' (binary: the positive-class score against the
+ * fraction of positives), 'top_label' (multiclass: the predicted class's probability against the
+ * fraction predicted right). Only non-empty buckets are listed.
+ */
+export interface CalibrationPayload {
+  of: 'positive_class' | 'top_label';
+  positive_class?: string;
+  buckets: CalibrationBucketPayload[];
+}
+
+/** The optional classification fields of a metrics.json model block (see the comment above). */
+export interface ClassificationDetailsPayload {
+  confusion_matrix?: number[][];
+  per_class?: Record<string, ClassScoresPayload>;
+  averaging?: MetricAveragingPayload;
+  curves?: BinaryCurvesPayload;
+  calibration?: CalibrationPayload;
+}

@@ -43,9 +43,12 @@ export function formatPercent(fraction: number | null | undefined): string {
   return `${pct.toFixed(pct < 10 ? 1 : 0)}%`;
 }
 
-/** A TFMA slice key as people read it: "Overall", or "island = Biscoe, sex = FEMALE". */
-export function formatSlice(slice: Readonly<Record<string, string | number>>): string {
+/** How a missing slice value (SQL NULL, an empty CSV cell) reads in a slice's name. */
+export const MISSING_SLICE_VALUE = '(missing)';
+
+/** A TFMA slice key as people read it: "Overall", or "island = Biscoe, sex = FEMALE", or "sex = (missing)". */
+export function formatSlice(slice: Readonly<Record<string, string | number | null>>): string {
   const entries = Object.entries(slice);
   if (entries.length === 0) return 'Overall';
-  return entries.map(([k, v]) => `${k} = ${v}`).join(', ');
+  return entries.map(([k, v]) => `${k} = ${v === null || v === '' ? MISSING_SLICE_VALUE : v}`).join(', ');
 }

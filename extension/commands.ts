@@ -15,6 +15,7 @@ import type { RunProgress } from './runProgress';
 import { showError } from './errors';
 import type { RuntimeClient } from './runtimeClient';
 import { sourceLabel, type RunsNode, type RunsTree } from './runsTree';
+import { registerRunComparisonCommands } from './runComparisonCommands';
 import type { StepStates } from './stepStates';
 
 export interface CommandDeps {
@@ -466,6 +467,8 @@ export function registerCommands(d: CommandDeps): void {
     await discovery.rescan(false);
     await vscode.window.showTextDocument(pipelineFile);
   });
+
+  registerRunComparisonCommands(register, d);
 }
 
 function parseSplits(raw: string): string[] | undefined {

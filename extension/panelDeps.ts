@@ -48,6 +48,21 @@ export interface ApprovalArgs {
   executionId: number;
 }
 
+export interface CompareRunsArgs {
+  db: DbRef;
+  /** Run context ids; without `left`, `right` is compared with the run of its pipeline before it. */
+  left?: number;
+  right: number;
+  /** Workspace root of the database (logs); undefined for a database opened from elsewhere. */
+  root?: string;
+}
+
+export interface RunTimelineArgs {
+  db: DbRef;
+  runContextId: number;
+  root?: string;
+}
+
 /** What the panels module provides. Missing entries fall back to a message (or, for approval, a notification). */
 export interface PanelOpeners {
   openDagPreview(args: DagPreviewArgs): void | Promise<void>;
@@ -56,6 +71,8 @@ export interface PanelOpeners {
   showLineage(args: LineageArgs): void | Promise<void>;
   showEvaluation(args: EvaluationArgs): void | Promise<void>;
   showApproval(args: ApprovalArgs): void | Promise<void>;
+  compareRuns(args: CompareRunsArgs): void | Promise<void>;
+  showRunTimeline(args: RunTimelineArgs): void | Promise<void>;
 }
 
 export interface PanelDeps {

@@ -6,6 +6,7 @@
 // Types only: nothing here runs, so the file can be imported by the browser bundles, the host and tests.
 
 import type { LineageGraph } from '../runtime/metadata/types';
+import type { ClassificationDetailsPayload } from '../common/artifacts';
 
 /** The runtime's lineage shapes, re-exported so that views never reach into runtime/. */
 export type { LineageEdge, LineageGraph, LineageNode } from '../runtime/metadata/types';
@@ -13,7 +14,7 @@ export type { LineageEdge, LineageGraph, LineageNode } from '../runtime/metadata
 import type { ApprovalVerdict } from '../common/approval';
 import type { StepState } from '../common/stepStates';
 
-export type ViewKind = 'dag' | 'statistics' | 'lineage' | 'evaluation' | 'approval';
+export type ViewKind = 'dag' | 'statistics' | 'lineage' | 'evaluation' | 'approval' | 'runDiff' | 'timeline';
 
 // ---------------------------------------------------------------------------------------------
 // DAG preview
@@ -180,7 +181,8 @@ export type StatisticsToHost =
 // ---------------------------------------------------------------------------------------------
 // Evaluation (metrics.json and validation.json of a ModelEvaluation)
 
-export type SliceKey = Record<string, string | number>;
+/** A slice's feature values; null is a missing value (shown "(missing)"). */
+export type SliceKey = Record<string, string | number | null>;
 
 export interface SliceMetrics {
   slice: SliceKey;
@@ -193,6 +195,13 @@ export interface ModelMetrics {
   /** Example count of the overall slice, when known. */
   count?: number;
   slices: SliceMetrics[];
+  /** The model's artifact id, when metrics.json names it. */
+  modelId?: number;
+  /** The model's task and classes, when metrics.json names them. */
+  task?: 'classification' | 'regression';
+  classes?: string[];
+  /** Confusion matrix, per-class scores, averaging, curves, calibration (absent in older evaluations). */
+  details?: ClassificationDetailsPayload;
 }
 
 export interface MetricThresholdView {
@@ -254,6 +263,8 @@ export interface ApprovalSnapshot {
   evaluation: EvaluationSnapshot | null;
   highlights: StatisticsHighlight[];
   anomalies: Array<AnomalyEntry & { split: string }>;
+  /** The ExampleAnomalies artifact the anomalies come from (null: no ExampleValidator upstream of the model). */
+  anomaliesArtifact?: AuditArtifactRef | null;
   /** Set once decided (here or elsewhere): the form becomes read-only. */
   decided: { decision: ApprovalDecision; reviewer: string; comment: string; time: number } | null;
   canDecide: boolean;
@@ -314,6 +325,44 @@ export type LineageToHost =
   | { type: 'lineage/focus'; key: string };
 
 // ---------------------------------------------------------------------------------------------
+// Run comparison (with metrics over runs) and a run's timeline: the runtime's shapes, as they arrive.
+
+import type { MetricHistory, RunDiff, RunTimeline } from '../runtime/server/protocol';
+export type { ComponentDiff, MetricDelta, MetricHistory, MetricPoint, OutputVerdict, RunDiff, RunRef, RunTimeline, TimelineBar } from '../runtime/server/protocol';
+
+export interface RunDiffSnapshot {
+  diff: RunDiff | null;
+  /** The right run's pipeline's metrics across its runs. */
+  history: MetricHistory | null;
+  /** Where it came from, so a panel restored after a reload asks again. */
+  source?: PanelSource;
+  error?: string;
+}
+
+export interface PanelSource {
+  db: { path: string; readonly: boolean };
+  root?: string;
+}
+
+export type HostToRunDiff = { type: 'runDiff/snapshot'; snapshot: RunDiffSnapshot };
+export type RunDiffToHost =
+  | { type: 'runDiff/ready' }
+  /** Open the statistics comparison on two ExampleStatistics artifacts. */
+  | { type: 'runDiff/compareStatistics'; left: number; right: number }
+  | { type: 'runDiff/openTimeline'; runContextId: number };
+
+export interface TimelineSnapshot {
+  timeline: RunTimeline | null;
+  /** Logs exist only for a workspace's own database. */
+  canOpenLogs: boolean;
+  source?: PanelSource;
+  error?: string;
+}
+
+export type HostToTimeline = { type: 'timeline/snapshot'; snapshot: TimelineSnapshot };
+export type TimelineToHost = { type: 'timeline/ready' } | { type: 'timeline/openLog'; executionId: number };
+
+// ---------------------------------------------------------------------------------------------
 
 export interface HostToView {
   dag: HostToDag;
@@ -321,6 +370,8 @@ export interface HostToView {
   lineage: HostToLineage;
   evaluation: HostToEvaluation;
   approval: HostToApproval;
+  runDiff: HostToRunDiff;
+  timeline: HostToTimeline;
 }
 
 export interface ViewToHost {
@@ -329,6 +380,8 @@ export interface ViewToHost {
   lineage: LineageToHost;
   evaluation: EvaluationToHost;
   approval: ApprovalToHost;
+  runDiff: RunDiffToHost;
+  timeline: TimelineToHost;
 }
 
 /** What each view keeps with setState, so a reloaded panel restores itself before the host answers. */
@@ -338,6 +391,8 @@ export interface ViewState {
   lineage: { snapshot: LineageSnapshot | null };
   evaluation: { snapshot: EvaluationSnapshot | null; metric: string | null };
   approval: { snapshot: ApprovalSnapshot | null; comment: string };
+  runDiff: { snapshot: RunDiffSnapshot | null; onlyDifferences: boolean; metric: string | null; slice: string | null };
+  timeline: { snapshot: TimelineSnapshot | null };
 }
 
 

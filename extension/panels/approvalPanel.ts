@@ -2,10 +2,10 @@
 // and the reviewer's decision, recorded through the runtime (as `mlpipe approve` does).
 import * as vscode from 'vscode';
 import type { ExecutionDetail } from '../../runtime/server/protocol';
-import type { ApprovalSnapshot, ApprovalToHost, ViewState } from '../../webviews/protocol';
+import type { ApprovalSnapshot, ApprovalToHost, EvaluationSnapshot, ViewState } from '../../webviews/protocol';
 import type { ApprovalArgs, PanelDeps } from '../panelDeps';
 import { buildAudit } from './auditSummary';
-import { EvaluationPanel } from './evaluationPanel';
+import { EvaluationPanel, loadEvaluation } from './evaluationPanel';
 import { lineageForAudit } from './lineagePanel';
 import { createPanel, errorMessage, isId, TypedWebview } from './panelHost';
 
@@ -23,6 +23,24 @@ function decidedOf(detail: ExecutionDetail): ApprovalSnapshot['decided'] {
   return { decision: d === 'approved' ? 'approved' : 'rejected', reviewer: String(p['approved_by'] ?? 'unknown'), comment: String(p['comment'] ?? ''), time: Number.isFinite(t) ? t : detail.updateTime };
 }
 
+/**
+ * The evaluation this approval is about: the one it reads (its `evaluation` input), else the one that
+ * produced the blessing it reads. A model evaluated more than once (a cached Trainer, a first run without
+ * a baseline, then one with) has several; the model's lineage alone would pick any of them.
+ */
+async function evaluationOfApproval(deps: PanelDeps, args: ApprovalArgs, detail: ExecutionDetail): Promise<EvaluationSnapshot | null> {
+  const evaluation = detail.inputs.find((i) => i.artifact.type === 'ModelEvaluation')?.artifact;
+  if (evaluation) return loadEvaluation(deps, args.db, evaluation.id);
+  const blessing = detail.inputs.find((i) => i.artifact.type === 'ModelBlessing')?.artifact;
+  if (!blessing) return null;
+  const graph = await deps.client.request('mlpipe/lineage', { db: args.db, artifactId: blessing.id, direction: 'upstream', maxDepth: 1 });
+  const evaluator = graph.nodes.find((n) => n.kind === 'execution');
+  if (!evaluator) return null;
+  const produced = await deps.client.request('mlpipe/execution', { db: args.db, id: evaluator.id });
+  const output = produced?.outputs.find((o) => o.artifact.type === 'ModelEvaluation')?.artifact;
+  return output ? loadEvaluation(deps, args.db, output.id) : null;
+}
+
 export async function loadApproval(deps: PanelDeps, args: ApprovalArgs): Promise<ApprovalSnapshot> {
   const detail = await deps.client.request('mlpipe/execution', { db: args.db, id: args.executionId });
   if (!detail) throw new Error(`Execution ${args.executionId} is not in the metadata database ${args.db.path}.`);
@@ -32,6 +50,12 @@ export async function loadApproval(deps: PanelDeps, args: ApprovalArgs): Promise
     const graph = await lineageForAudit(deps, args.db, modelInput.id);
     audit = buildAudit({ ...graph, root: `a${modelInput.id}` });
   }
+  let evaluation: EvaluationSnapshot | null = null;
+  try {
+    evaluation = await evaluationOfApproval(deps, args, detail);
+  } catch {
+    // Fall back to the model's lineage below.
+  }
   const instructions = instructionsByExecution.get(detail.id) ?? (typeof detail.customProperties['instructions'] === 'string' ? detail.customProperties['instructions'] : undefined);
   return {
     pipeline: detail.pipeline ?? '',
@@ -40,9 +64,10 @@ export async function loadApproval(deps: PanelDeps, args: ApprovalArgs): Promise
     executionId: detail.id,
     instructions,
     model: modelInput ? { artifactId: modelInput.id, uri: modelInput.uri } : null,
-    evaluation: audit?.evaluation ?? null,
+    evaluation: evaluation ?? audit?.evaluation ?? null,
     highlights: audit?.audit.distribution.highlights ?? [],
     anomalies: audit?.anomalies ?? [],
+    anomaliesArtifact: audit ? audit.audit.dataValidation.anomalies : null,
     decided: decidedOf(detail),
     canDecide: deps.isTrusted() && detail.state === 'RUNNING',
   };

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../runtime/errors';
+import type { ClassificationDetailsPayload } from '../../common/artifacts';
 import type {
   AnomalyEntry,
   CommonStats,
@@ -219,8 +220,62 @@ function metricsRecord(v: Json | undefined): Record<string, number> {
 
 function sliceKey(v: Json | undefined): SliceKey {
   const out: SliceKey = {};
-  for (const [k, value] of Object.entries(obj(v) ?? {})) out[k] = typeof value === 'number' ? value : str(value);
+  // null stays null: a missing value, which the views label "(missing)".
+  for (const [k, value] of Object.entries(obj(v) ?? {})) out[k] = typeof value === 'number' ? value : value === null ? null : str(value);
   return out;
+}
+
+function numbers(v: Json | undefined): number[] {
+  return arr(v).map((x) => num(x, Number.NaN));
+}
+
+/** The optional classification fields of a model block (common/artifacts.ts), each kept only when well formed. */
+function classificationDetails(m: JsonObject): ClassificationDetailsPayload | undefined {
+  const out: ClassificationDetailsPayload = {};
+  const matrix = arr(field(m, 'confusion_matrix')).map(numbers);
+  if (matrix.length && matrix.every((row) => row.length === matrix.length)) out.confusion_matrix = matrix;
+  const perClass = obj(field(m, 'per_class'));
+  if (perClass) {
+    out.per_class = {};
+    for (const [name, value] of Object.entries(perClass)) {
+      const c = obj(value);
+      if (!c) continue;
+      const precision = num(field(c, 'precision'), Number.NaN);
+      const recall = num(field(c, 'recall'), Number.NaN);
+      const f1 = field(c, 'f1');
+      out.per_class[name] = { precision, recall, ...(f1 !== undefined ? { f1: num(f1, Number.NaN) } : {}), support: num(field(c, 'support')) };
+    }
+  }
+  const averaging = obj(field(m, 'averaging'));
+  const type = str(field(averaging, 'type'));
+  if (averaging && (type === 'macro_average' || type === 'micro_average')) {
+    out.averaging = { type, classes: arr(field(averaging, 'classes')).map((c) => str(c)), metrics: arr(field(averaging, 'metrics')).map((c) => str(c)) };
+  }
+  const curves = obj(field(m, 'curves'));
+  if (curves) {
+    out.curves = {
+      positive_class: str(field(curves, 'positive_class')),
+      roc: arr(field(curves, 'roc')).filter(isObject).map((p) => ({ threshold: num(field(p, 'threshold')), fpr: num(field(p, 'fpr')), tpr: num(field(p, 'tpr')) })),
+      pr: arr(field(curves, 'pr')).filter(isObject).map((p) => ({ threshold: num(field(p, 'threshold')), precision: num(field(p, 'precision')), recall: num(field(p, 'recall')) })),
+    };
+  }
+  const calibration = obj(field(m, 'calibration'));
+  const of = str(field(calibration, 'of'));
+  if (calibration && (of === 'positive_class' || of === 'top_label')) {
+    const positive = field(calibration, 'positive_class');
+    out.calibration = {
+      of,
+      ...(positive !== undefined ? { positive_class: str(positive) } : {}),
+      buckets: arr(field(calibration, 'buckets')).filter(isObject).map((b) => ({
+        low: num(field(b, 'low')),
+        high: num(field(b, 'high')),
+        count: num(field(b, 'count')),
+        mean_predicted: num(field(b, 'mean_predicted')),
+        observed: num(field(b, 'observed')),
+      })),
+    };
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 function modelMetrics(v: Json | undefined): ModelMetrics | null {
@@ -228,10 +283,18 @@ function modelMetrics(v: Json | undefined): ModelMetrics | null {
   if (!m) return null;
   const overall = metricsRecord(field(m, 'overall'));
   const count = field(m, 'count') ?? overall['example_count'];
+  const task = str(field(m, 'task'));
+  const classes = arr(field(m, 'classes')).map((c) => str(c));
+  const details = classificationDetails(m);
+  const modelId = field(m, 'model_id');
   return {
+    ...(typeof modelId === 'number' ? { modelId } : {}),
     overall,
     count: count === undefined ? undefined : num(count),
     slices: arr(field(m, 'slices')).filter(isObject).map((s) => ({ slice: sliceKey(field(s, 'slice')), count: num(field(s, 'count')), metrics: metricsRecord(field(s, 'metrics')) })),
+    ...(task === 'classification' || task === 'regression' ? { task } : {}),
+    ...(classes.length ? { classes } : {}),
+    ...(details ? { details } : {}),
   };
 }
 

@@ -155,7 +155,8 @@ export function buildAudit(graph: LineageGraph): AuditResult | null {
   const anomalyEntries = anomaliesNode?.uri ? splitsIn(anomaliesNode.uri).flatMap((split) => readAnomalies(anomaliesNode.uri!, split).map((a) => ({ ...a, split }))) : stats.anomalies;
   // Evaluation: the Evaluator that read this model as its candidate.
   const consumers = index.consumers(modelKey);
-  const evaluator = consumers.find((e) => e.kind === 'execution' && /Evaluator/.test(e.type));
+  // The newest Evaluator that read it: a model evaluated again (cached Trainer, now with a baseline) shows its latest evaluation.
+  const evaluator = consumers.filter((e) => e.kind === 'execution' && /Evaluator/.test(e.type)).sort((a, b) => b.id - a.id)[0];
   const evalOutputs = evaluator ? index.outputs(nodeKey(evaluator)) : [];
   const evaluationNode = evalOutputs.find((n) => isType(n, 'ModelEvaluation'));
   const blessingNode = evalOutputs.find((n) => isType(n, 'ModelBlessing'));

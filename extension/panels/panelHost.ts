@@ -12,6 +12,8 @@ export const PANEL_VIEW_TYPES: Record<ViewKind, string> = {
   lineage: 'mlpipe.lineagePanel',
   evaluation: 'mlpipe.evaluationPanel',
   approval: 'mlpipe.approvalPanel',
+  runDiff: 'mlpipe.runDiffPanel',
+  timeline: 'mlpipe.timelinePanel',
 };
 
 function bundlesRoot(extensionUri: vscode.Uri): vscode.Uri {

@@ -7,6 +7,8 @@ import { ApprovalPanel } from './approvalPanel';
 import { DagPreview } from './dagPreview';
 import { EvaluationPanel } from './evaluationPanel';
 import { LineagePanel, setLineageOpeners } from './lineagePanel';
+import { RunDiffPanel, setRunDiffOpeners } from './runDiffPanel';
+import { TimelinePanel } from './timelinePanel';
 import { showError } from '../errors';
 import { PANEL_VIEW_TYPES } from './panelHost';
 import { StatisticsPanel } from './statisticsPanel';
@@ -48,7 +50,10 @@ export function registerPanels(context: vscode.ExtensionContext, deps: PanelDeps
     showLineage: guard(LineagePanel.show),
     showEvaluation: guard(EvaluationPanel.show),
     showApproval: guard(ApprovalPanel.show),
+    compareRuns: guard(RunDiffPanel.show),
+    showRunTimeline: guard(TimelinePanel.show),
   };
+  setRunDiffOpeners(() => ({ showStatistics: openers.showStatistics, compareStatistics: openers.compareStatistics, showRunTimeline: openers.showRunTimeline }));
   setLineageOpeners(() => ({ showStatistics: openers.showStatistics, showEvaluation: openers.showEvaluation }));
   deps.setOpeners(openers);
   statisticsView = new StatisticsViewProvider(deps);
@@ -58,6 +63,8 @@ export function registerPanels(context: vscode.ExtensionContext, deps: PanelDeps
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPES.lineage, serializer<'lineage'>((p, s) => LineagePanel.restore(deps, p, s))),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPES.evaluation, serializer<'evaluation'>((p, s) => EvaluationPanel.restore(deps, p, s))),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPES.approval, serializer<'approval'>((p, s) => ApprovalPanel.restore(deps, p, s))),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPES.runDiff, serializer<'runDiff'>((p, s) => RunDiffPanel.restore(deps, p, s))),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPES.timeline, serializer<'timeline'>((p, s) => TimelinePanel.restore(deps, p, s))),
     vscode.window.registerWebviewViewProvider(STATISTICS_VIEW_ID, statisticsView),
   );
 }

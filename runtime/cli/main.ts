@@ -19,6 +19,7 @@ import { startServerFromCli } from './serve';
 import { writeSchema } from './schema';
 import { cmdExport } from './export';
 import { cmdExecutor } from './executor';
+import { cmdDiff } from './diff';
 import { PYTHON_ENV } from '../model/pythonRuntime';
 
 const USAGE = `mlpipe — TFX-style ML pipelines with an ML Metadata store
@@ -31,6 +32,8 @@ Usage:
   mlpipe runs [--pipeline <name>] [--limit <n>] [--offset <n>] [--db <path>] [--root <dir>] [--json]
   mlpipe show <execution id> | <run id> | --artifact <artifact id> [--db <path>] [--root <dir>] [--json]
   mlpipe lineage <artifact id> [--db <path>] [--root <dir>] [--json]
+  mlpipe diff <run id> [<run id>] [--all] [--db <path>] [--root <dir>] [--json]
+                    (one run: compared with the run of its pipeline before it)
   mlpipe approve <execution id> --approve|--reject --by <name> [--comment <text>] [--db <path>]
   mlpipe export <file> --to argo --image <image> [--claim <pvc>] [--mount <dir>] [--command <cmd>]
                     [--service-account <name>] [--schema <Argo's schema.json>] [--root <dir>] [--out <file>]
@@ -326,6 +329,8 @@ export async function main(argv: string[], out: Out = process.stdout, err: Out =
         return cmdLineage(rest, out, err);
       case 'approve':
         return cmdApprove(rest, out, err);
+      case 'diff':
+        return cmdDiff(rest, out, err, (values) => dbFor(values, err));
       case 'serve': {
         const a = parseArgs(rest, { values: [], switches: ['stdio'] });
         if (!a.switches.has('stdio')) throw new UsageError('mlpipe serve needs --stdio');

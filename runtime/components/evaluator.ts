@@ -23,7 +23,7 @@ function validateEvaluatorParams(params: Record<string, unknown>): Array<{ param
 
 export const evaluatorSpec: ExecutorComponentSpec = {
   type: 'Evaluator',
-  doc: 'Evaluates the candidate model (and the baseline, e.g. the latest blessed model; the two may differ in format: tfjs, onnx, python) on the raw eval split, overall and per slice (DuckDB). Without a model input it evaluates a column of predictions already in the examples (TFMA model-agnostic evaluation). Classification: accuracy, auc, log_loss, precision, recall, confusion matrix; regression: rmse, mae, r2. TFMA value and change thresholds decide BLESSED / NOT_BLESSED; change thresholds are dropped without a baseline.',
+  doc: 'Evaluates the candidate model (and the baseline, e.g. the latest blessed model; the two may differ in format: tfjs, onnx, python) on the raw eval split, overall and per slice (DuckDB). Without a model input it evaluates a column of predictions already in the examples (TFMA model-agnostic evaluation). Classification: accuracy, auc, log_loss, precision, recall (macro averages), confusion matrix, per-class precision/recall/F1, calibration buckets, and ROC and precision-recall curves for binary models; regression: rmse, mae, r2. TFMA value and change thresholds decide BLESSED / NOT_BLESSED; change thresholds are dropped without a baseline.',
   executionType: 'tfx.components.evaluator.component.Evaluator',
   baseType: 'mlmd.Evaluate',
   kind: 'executor',
@@ -33,7 +33,7 @@ export const evaluatorSpec: ExecutorComponentSpec = {
     baseline_model: { type: 'Model', doc: 'The model to compare with (usually from a latest_blessed_model Resolver); absent on the first run.', optional: true },
   },
   outputs: {
-    evaluation: { type: 'ModelEvaluation', doc: '`metrics.json` (candidate and baseline, overall and per slice), `validation.json` (every failing metric and slice), `predictions.parquet`.' },
+    evaluation: { type: 'ModelEvaluation', doc: '`metrics.json` (candidate and baseline, overall and per slice; classification details as in common/artifacts.ts), `validation.json` (every failing metric and slice), `predictions.parquet`.' },
     blessing: { type: 'ModelBlessing', doc: '`BLESSED` or `NOT_BLESSED`, custom properties blessed, current_model(_id), baseline_model(_id).' },
   },
   params: {

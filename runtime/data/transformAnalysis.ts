@@ -256,7 +256,7 @@ export interface TransformJob {
   tmpDir: string;
   signal: AbortSignal;
   log(line: string): void;
-  onSplit?(split: string, index: number): void;
+  onSplit?(split: string, index: number, rows: number): void;
 }
 
 /** Analyse the requested preprocessing on the analysed split, write the program, and transform every split with it. */
@@ -321,7 +321,7 @@ export async function transformSplits(job: TransformJob): Promise<void> {
           : `(SELECT ${infos.map((i) => `NULL::${duckTypeOf(i)} AS ${quoteIdent(i.name)}`).join(', ')} WHERE false)`;
         await con.run(`COPY (SELECT ${select} FROM ${source}) TO ${quoteString(join(dir, EXAMPLES_FILE))} (FORMAT parquet)`);
         job.log(`split ${split}: ${transformed.length} rows transformed`);
-        job.onSplit?.(split, k);
+        job.onSplit?.(split, k, transformed.length);
       }
     },
     { tmpDir: job.tmpDir, signal: job.signal },

@@ -530,7 +530,9 @@ export class MlmdReads {
 
   /** OUTPUT artifacts of an execution by key (index order), or undefined when one is not LIVE. */
   liveOutputs(executionId: number): Record<string, ArtifactSummary[]> | undefined {
-    const events = this.eventsOfExecutions([executionId]).filter((e) => e.type === EventTypeCode.OUTPUT);
+    // A Resolver's outputs are INTERNAL_OUTPUT events to artifacts it found (it produces none): a step
+    // that reads a Resolver outside its run's scope must see them as the Resolver's outputs.
+    const events = this.eventsOfExecutions([executionId]).filter((e) => e.type === EventTypeCode.OUTPUT || e.type === EventTypeCode.INTERNAL_OUTPUT);
     const artifacts = this.artifactsByIds(events.map((e) => e.artifact_id));
     const paths = this.eventPaths(events.map((e) => e.id));
     const grouped: Record<string, Array<{ index: number; artifact: ArtifactSummary }>> = {};

@@ -45,7 +45,13 @@ export function classifierAuc(probabilities: number[][], labels: number[], class
 export interface ClassScores {
   precision: number;
   recall: number;
+  /** Harmonic mean of precision and recall (0 when both are 0). */
+  f1: number;
   support: number;
+}
+
+export function f1Score(precision: number, recall: number): number {
+  return precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
 }
 
 /**
@@ -64,7 +70,7 @@ export function precisionRecall(matrix: number[][], classes: string[]): { perCla
     if (actual === 0 && predicted === 0) return;
     const precision = predicted > 0 ? tp / predicted : 0;
     const recall = actual > 0 ? tp / actual : 0;
-    perClass[name] = { precision, recall, support: actual };
+    perClass[name] = { precision, recall, f1: f1Score(precision, recall), support: actual };
     precisionSum += precision;
     recallSum += recall;
     counted++;

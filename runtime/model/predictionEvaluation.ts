@@ -8,6 +8,7 @@ import { categoryKey, toNumber } from '../data/transformProgram';
 import { toCell, type CellValue, type Row } from './parquetRows';
 import type { ModelMetricsBlock, SliceEntry } from './sliceEvaluation';
 import { weightedClassification, weightedRegression } from './weightedMetrics';
+import { macroAveraging } from './classificationCurves';
 
 export interface PredictionColumns {
   label: string;
@@ -189,7 +190,7 @@ export function evaluatePredictionColumn(rows: Row[], columns: PredictionColumns
       ...(classification ? { classes: task.classes } : {}),
       count: overall.count,
       overall: overall.metrics,
-      ...(overall.confusion_matrix ? { confusion_matrix: overall.confusion_matrix, per_class: overall.per_class } : {}),
+      ...(overall.confusion_matrix ? { confusion_matrix: overall.confusion_matrix, per_class: overall.per_class, averaging: macroAveraging(overall.per_class, overall.metrics['auc'] !== undefined) } : {}),
       slices,
     },
     skipped,

@@ -5,6 +5,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { categoryKey, toNumber } from '../data/transformProgram';
 import { quoteIdent, quoteString, queryRows } from '../data/duckdbEngine';
 import { classifierAuc, precisionRecall, type ClassScores } from './classificationMetrics';
+import { binaryCurves, calibration, macroAveraging, type PredictionTableColumns } from './classificationCurves';
+import type { BinaryCurvesPayload, CalibrationPayload, MetricAveragingPayload } from '../../common/artifacts';
 import { toCell, type CellValue, type Row } from './parquetRows';
 import type { LoadedModel } from './servingModel';
 
@@ -33,6 +35,11 @@ export interface ModelMetricsBlock {
   overall: Record<string, number>;
   confusion_matrix?: number[][];
   per_class?: Record<string, ClassScores>;
+  /** How precision, recall, F1 and AUC average over the classes (common/artifacts.ts). */
+  averaging?: MetricAveragingPayload;
+  /** Binary models: ROC and precision-recall curves. */
+  curves?: BinaryCurvesPayload;
+  calibration?: CalibrationPayload;
   slices: SliceEntry[];
 }
 
@@ -66,7 +73,7 @@ async function insertPredictions(con: DuckDBConnection, model: LoadedModel, role
   const classes = signature.classes ?? [];
   await con.run(
     classification
-      ? `CREATE TABLE ${table} (__row BIGINT, __label INTEGER, __pred INTEGER, __p_true DOUBLE, __pred_label VARCHAR)`
+      ? `CREATE TABLE ${table} (__row BIGINT, __label INTEGER, __pred INTEGER, __p_true DOUBLE, __pred_label VARCHAR, __p_top DOUBLE, __p_pos DOUBLE)`
       : `CREATE TABLE ${table} (__row BIGINT, __label DOUBLE, __pred DOUBLE)`,
   );
   const appender = await con.createAppender(table);
@@ -92,6 +99,9 @@ async function insertPredictions(con: DuckDBConnection, model: LoadedModel, role
       if (y === null) appender.appendNull();
       else appender.appendDouble(p[y] as number);
       appender.appendVarchar(classes[best] as string);
+      appender.appendDouble(p[best] as number);
+      if (classes.length === 2) appender.appendDouble(p[1] as number);
+      else appender.appendNull();
     } else {
       const y = toNumber(value);
       const v = raw.values[r] as number;
@@ -178,6 +188,11 @@ export async function evaluateModel(
   const slices: SliceEntry[] = [];
   for (const keys of slicingSpecs) slices.push(...(keys.length === 0 && overall ? [overall] : await sliceEntries(con, model, preds, keys)));
   const signature = model.signature;
+  const classes = signature.classes ?? [];
+  const plots =
+    signature.task === 'classification' && overall
+      ? await classificationPlots(con, preds.table, classes, overall)
+      : {};
   return {
     model_id: identity.id,
     model_uri: identity.uri,
@@ -187,7 +202,19 @@ export async function evaluateModel(
     count: overall?.count ?? 0,
     overall: overall?.metrics ?? {},
     ...(overall?.confusion_matrix ? { confusion_matrix: overall.confusion_matrix, per_class: overall.per_class } : {}),
+    ...plots,
     slices,
+  };
+}
+
+/** The overall block's averaging statement, binary curves and calibration buckets (classificationCurves.ts). */
+async function classificationPlots(con: DuckDBConnection, table: string, classes: string[], overall: SliceEntry): Promise<Pick<ModelMetricsBlock, 'averaging' | 'curves' | 'calibration'>> {
+  const cols: PredictionTableColumns = { table, label: '__label', predicted: '__pred', topScore: '__p_top', positiveScore: '__p_pos' };
+  const positive = classes.length === 2 ? (classes[1] as string) : undefined;
+  return {
+    averaging: macroAveraging(overall.per_class, overall.metrics['auc'] !== undefined),
+    ...(positive !== undefined ? { curves: await binaryCurves(con, cols, positive) } : {}),
+    calibration: await calibration(con, cols, positive),
   };
 }
 

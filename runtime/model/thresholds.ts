@@ -3,6 +3,7 @@
 // thresholds are dropped (TFMA's rubber stamp), as TFX does on the first run.
 import { ComponentError } from '../components/spec';
 import type { CellValue } from './parquetRows';
+import { MISSING_SLICE_VALUE } from '../../common/format';
 
 export type Direction = 'higher_is_better' | 'lower_is_better';
 
@@ -98,7 +99,7 @@ function sliceKey(slice: Record<string, CellValue>): string {
 }
 
 function describe(slice: Record<string, CellValue>): string {
-  const parts = Object.entries(slice).map(([k, v]) => `${k}=${v === null ? 'null' : String(v)}`);
+  const parts = Object.entries(slice).map(([k, v]) => `${k}=${v === null ? MISSING_SLICE_VALUE : String(v)}`);
   return parts.length ? parts.join(', ') : 'overall';
 }
 

@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import type { Properties } from '../../common/artifacts';
 import type { ArtifactSummary } from '../metadata/types';
 import { artifactDir } from '../workspace';
+import { BYTE_SIZE_PROPERTY, listArtifactFiles, totalBytes } from './artifactFiles';
 import type { ExecutorRun } from './launcher';
 import { elapsed, type StepContext, type StepOutcome } from './step';
 
@@ -16,7 +17,9 @@ export function publishOutputs(step: StepContext, executionId: number, ran: Extr
     mkdirSync(dirname(finalUri), { recursive: true });
     rmSync(finalUri, { recursive: true, force: true });
     renameSync(out.uri, finalUri);
-    published[k] = [{ type: out.type, uri: finalUri, properties: out.properties, customProperties: out.customProperties }];
+    // Its size on disk, for the run timeline's hover and the trees (MLMD has no column for it).
+    const bytes = totalBytes(listArtifactFiles(finalUri) ?? []);
+    published[k] = [{ type: out.type, uri: finalUri, properties: out.properties, customProperties: { ...out.customProperties, [BYTE_SIZE_PROPERTY]: bytes } }];
   }
   rmSync(ran.staging, { recursive: true, force: true });
   const ids = step.store.publishSucceeded(executionId, step.cacheKey, published, ran.executionProperties);

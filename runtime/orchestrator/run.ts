@@ -60,7 +60,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   try {
     store.recoverInterrupted(INTERRUPTED, [APPROVAL_WAIT]);
     cleanStaging(store, root);
-    return await new Scheduler(pipeline, plan.steps, plan.disabled, plan.upstream, store, root, opts).start();
+    return await new Scheduler(pipeline, plan.steps, plan.disabled, plan.upstream, store, root, opts, plan.pulledIn).start();
   } finally {
     store.close();
   }

@@ -29,12 +29,14 @@ export class Scheduler {
 
   constructor(
     private readonly pipeline: PipelineIR,
-    private readonly steps: string[],
+    private steps: string[],
     private readonly disabled: Map<string, string>,
     private readonly upstream: Map<string, string[]>,
     private readonly store: MetadataStore,
     private readonly root: string,
     private readonly opts: RunOptions,
+    /** Steps the plan added to the scope (system nodes it reads that answer from the store now). */
+    private readonly pulledIn: ReadonlySet<string> = new Set(),
   ) {
     this.runId = opts.runId ?? newRunId();
     this.byId = new Map(pipeline.components.map((c) => [c.id, c]));
@@ -55,6 +57,11 @@ export class Scheduler {
   async start(): Promise<RunResult> {
     const { runContextId } = this.store.beginRun(this.pipeline.name, this.runId);
     this.runContextId = runContextId;
+    // A run joined by separate processes (--run-id, an exported workflow's tasks) already ran those
+    // system nodes as their own tasks: read what they answered in this run rather than asking again.
+    if (this.opts.runId !== undefined) {
+      this.steps = this.steps.filter((s) => !this.pulledIn.has(s) || !this.store.runNodeOutputs(this.pipeline.name, s, runContextId));
+    }
     recordRunStart(this.store, runContextId, this.opts.scope ?? {}, this.steps, this.opts.noCache === true, this.opts.runId !== undefined);
     this.emit({ kind: 'run-started', runId: this.runId, pipeline: this.pipeline.name, file: this.pipeline.file, steps: this.steps, time: this.started });
     const parallelism = Math.max(1, this.opts.parallelism ?? 2);

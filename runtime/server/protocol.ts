@@ -20,6 +20,9 @@ import type { RunEvent } from '../orchestrator/events';
 import type { RunRecord } from '../orchestrator/runRecord';
 import type { StepStatus } from '../orchestrator/stepStatus';
 import type { DatasetFeatureStatistics } from '../data/statisticsTypes';
+import type { RunDiff } from '../orchestrator/runDiff';
+import type { RunTimeline } from '../orchestrator/runTimeline';
+import type { MetricHistory } from '../orchestrator/metricHistory';
 
 // The data the protocol carries, re-exported: the extension host imports runtime types from here only
 // (as rust-analyzer's client does from lsp_ext.ts), so this file is the whole contract.
@@ -32,6 +35,9 @@ export type { NotExecuted, RecordedScope, RunRecord } from '../orchestrator/runR
 export type { StepStatus } from '../orchestrator/stepStatus';
 export type { ProducedArtifact } from '../metadata/types';
 export type { DatasetFeatureStatistics } from '../data/statisticsTypes';
+export type { ComponentDiff, MetricDelta, OutputVerdict, RunDiff, RunRef } from '../orchestrator/runDiff';
+export type { RunTimeline, TimelineBar } from '../orchestrator/runTimeline';
+export type { MetricHistory, MetricPoint } from '../orchestrator/metricHistory';
 
 /** Bumped when a request or payload changes incompatibly; the client refuses a mismatched runtime. */
 export const PROTOCOL_VERSION = 1;
@@ -133,6 +139,12 @@ export interface RuntimeRequests {
    * `Split-<split>/FeatureStats.pb` (an imported artifact) too, sparse fields filled in.
    */
   'mlpipe/featureStatistics': { params: { uri: string; split: string }; result: DatasetFeatureStatistics };
+  /** Two runs compared (`mlpipe diff`); without `left`, `right` is compared with the run of its pipeline before it. */
+  'mlpipe/runDiff': { params: { db: DbRef; left?: number; right: number }; result: RunDiff };
+  /** One run as a Gantt chart: a bar per step (queued, running, waiting), outputs' rows and sizes. */
+  'mlpipe/runTimeline': { params: { db: DbRef; runContextId: number }; result: RunTimeline };
+  /** A pipeline's evaluation metrics across its runs (newest `limit` runs), blessed runs marked. */
+  'mlpipe/metricHistory': { params: { db: DbRef; pipeline: string; limit?: number }; result: MetricHistory };
 }
 
 /** An export and the check of it: `summary` is "valid PipelineSpec 2.1.0 (…)" or the errors with their JSON paths. */

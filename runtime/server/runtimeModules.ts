@@ -13,6 +13,7 @@ import type * as EditorExport from '../export/editorExport';
 import type * as Registry from '../components/registry';
 import type * as Completion from '../definition/completionWithData';
 import type * as FeatureChecks from '../definition/featureChecks';
+import type * as RunComparison from './runComparison';
 
 export type MetadataStore = Metadata.MetadataStore;
 
@@ -34,4 +35,5 @@ export const editorExportModule = cached(() => require('../export/editorExport')
 export const registryModule = cached(() => require('../components/registry') as typeof Registry);
 export const completionModule = cached(() => require('../definition/completionWithData') as typeof Completion);
 export const featureChecksModule = cached(() => require('../definition/featureChecks') as typeof FeatureChecks);
+export const runComparisonModule = cached(() => require('./runComparison') as typeof RunComparison);
 /* eslint-enable @typescript-eslint/no-require-imports */

@@ -42,6 +42,7 @@ import {
   stepStatusModule,
   runRecordModule,
   runModule,
+  runComparisonModule,
   schemaModule,
   type MetadataStore,
 } from './runtimeModules';
@@ -231,6 +232,11 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
   }
 
   const emptyPage = { items: [], total: 0 };
+  const requireStore = (db: DbRef): MetadataStore => {
+    const store = read(db);
+    if (!store) throw new UserFacingError(`${db.path} does not exist yet: run a pipeline first.`, RuntimeErrorCode.NotFound);
+    return store;
+  };
 
   // Both exports, as VS Code asks for them: the YAML, warnings, and the check of the document.
   const exportFor = async (target: 'argo' | 'kfp', p: { file: string; root: string; image: string; claim?: string; trusted: boolean }) => {
@@ -323,6 +329,9 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
     'mlpipe/pipelineSchema': () => schemaModule().pipelineJsonSchema(registryCatalog),
     'mlpipe/exportArgo': (p) => exportFor('argo', p),
     'mlpipe/exportKfp': (p) => exportFor('kfp', p),
+    'mlpipe/runDiff': ({ db, left, right }) => runComparisonModule().runDiffRequest(requireStore(db), left, right),
+    'mlpipe/runTimeline': ({ db, runContextId }) => runComparisonModule().runTimelineRequest(requireStore(db), runContextId),
+    'mlpipe/metricHistory': ({ db, pipeline, limit }) => runComparisonModule().metricHistory(requireStore(db), pipeline, limit),
   };
   for (const method of Object.keys(handlers) as RuntimeMethod[]) on(method, handlers[method] as Handler<typeof method>);
 

@@ -55,5 +55,7 @@ describe('number formats', () => {
     assert.equal(formatPercent(0.45), '45%');
     assert.equal(formatSlice({}), 'Overall');
     assert.equal(formatSlice({ island: 'Biscoe', sex: 'FEMALE' }), 'island = Biscoe, sex = FEMALE');
+    assert.equal(formatSlice({ sex: null }), 'sex = (missing)');
+    assert.equal(formatSlice({ island: 'Dream', sex: '' }), 'island = Dream, sex = (missing)');
   });
 });

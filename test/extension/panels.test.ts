@@ -213,6 +213,15 @@ describe('audit summary', () => {
       assert.equal(buildAudit(merged)!.audit.distribution.statistics?.artifactId, 2);
       // Traced from the pushed model, the audit is about the same model.
       assert.equal(buildAudit({ ...snap.graph, root: 'a11' })!.audit.model?.artifactId, 7);
+      // Evaluated again (a cached Trainer, now with a baseline): the newest Evaluator's evaluation wins.
+      const evaluator = snap.graph.nodes.find((n) => n.kind === 'execution' && /Evaluator/.test(n.type))!;
+      const again = { ...evaluator, id: 900 };
+      const newer = { ...snap.graph.nodes.find((n) => n.kind === 'artifact' && n.id === 8)!, id: 908, uri: join(dir, 'evaluation-908') };
+      mkdirSync(newer.uri, { recursive: true });
+      writeFileSync(join(newer.uri, 'metrics.json'), JSON.stringify({ candidate: { overall: { accuracy: 0.97 }, slices: [] }, baseline: { overall: { accuracy: 0.93 }, slices: [] } }));
+      const twice = { ...snap.graph, nodes: [...snap.graph.nodes, again, newer], edges: [...snap.graph.edges, { from: 'a7', to: 'e900', type: 'INPUT' as const, key: 'model' }, { from: 'e900', to: 'a908', type: 'OUTPUT' as const, key: 'evaluation' }] };
+      assert.equal(buildAudit(twice)!.evaluation?.artifactId, 908);
+      assert.equal(buildAudit(twice)!.evaluation?.baseline?.overall['accuracy'], 0.93);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

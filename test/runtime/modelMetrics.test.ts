@@ -42,8 +42,8 @@ describe('precision and recall', () => {
       ],
       ['a', 'b', 'c'],
     );
-    assert.deepEqual(perClass['a'], { precision: 5 / 7, recall: 5 / 6, support: 6 });
-    assert.deepEqual(perClass['b'], { precision: 2 / 3, recall: 2 / 4, support: 4 });
+    assert.deepEqual(perClass['a'], { precision: 5 / 7, recall: 5 / 6, f1: (2 * (5 / 7) * (5 / 6)) / (5 / 7 + 5 / 6), support: 6 });
+    assert.deepEqual(perClass['b'], { precision: 2 / 3, recall: 2 / 4, f1: (2 * (2 / 3) * (2 / 4)) / (2 / 3 + 2 / 4), support: 4 });
     assert.equal(perClass['c'], undefined);
     assert.equal(precision, (5 / 7 + 2 / 3) / 2);
     assert.equal(recall, (5 / 6 + 1 / 2) / 2);

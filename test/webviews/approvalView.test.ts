@@ -34,9 +34,18 @@ describe('approval view', { skip }, () => {
     await page.waitForSelector('#decision');
     assert.match((await page.textContent('#evaluation')) ?? '', /BLESSED.*accuracy0\.930\.9\+0\.03/s);
     const highlights = (await page.textContent('#highlights')) ?? '';
-    assert.match(highlights, /body_mass_g \(eval\): Column dropped/);
     assert.match(highlights, /sex \(train\): 12% missing/);
-    assert.ok(highlights.includes(`${HOSTILE} (eval): ${HOSTILE}`));
+    const anomalies = (await page.textContent('#anomaly-table')) ?? '';
+    assert.match(anomalies, /body_mass_geval(error|warning)Column dropped/);
+    assert.ok(anomalies.includes(HOSTILE));
+    // The slices a sign-off is about: failing first, the baseline beside the candidate.
+    assert.equal(await page.textContent('#slice-summary'), '7 slices: 1 failing a threshold, 1 worse than the baseline, 2 under 10 examples.');
+    const first = await page.$$eval('#slice-review tr[data-slice] td', (tds) => tds.slice(0, 7).map((td) => td.textContent));
+    assert.deepEqual(first, ['island = Torgersen', '6', 'accuracy', '0.5', '0.9', '-0.4', 'fails thresholdworse than baselinesmall'], 'the failing slice comes first');
+    const overall = await page.$$eval('#slice-review tr[data-slice="Overall"] td', (tds) => tds.map((td) => td.textContent));
+    assert.deepEqual(overall, ['Overall', '79', 'accuracy', '0.93', '0.9', '+0.03', '']);
+    assert.match((await page.locator('#slice-review tr[data-slice]').first().getAttribute('class')) ?? '', /failed/);
+    assert.match((await page.textContent('#models')) ?? '', /baseline: the model it was compared with \(the latest blessed/);
     assert.equal(await page.textContent('#instructions'), snapshot.instructions);
     assert.equal(await page.locator('img').count(), 0);
     await page.locator('#comment').click();

@@ -4,10 +4,46 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { chromiumMissing, viewsInChromium } from './webviewHarness';
-import { readEvaluation } from '../../extension/panels/artifactPayloads';
+import { parseEvaluation, readEvaluation } from '../../extension/panels/artifactPayloads';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const snapshot = { ...readEvaluation(join(__dirname, 'fixtures'), `evaluator.evaluation ${HOSTILE}`), artifactId: 8, blessed: false };
+
+// A binary classifier as the Evaluator writes it now (common/artifacts.ts), with a missing slice value.
+function block(shift: number): Record<string, unknown> {
+  return {
+    model_id: 10 + shift,
+    task: 'classification',
+    classes: ['no', 'yes'],
+    count: 100,
+    overall: { accuracy: 0.85 - shift / 10, auc: 0.9, precision: 0.852, recall: 0.85 },
+    confusion_matrix: [
+      [40, 10],
+      [5, 45],
+    ],
+    per_class: { no: { precision: 40 / 45, recall: 0.8, f1: (2 * (40 / 45) * 0.8) / (40 / 45 + 0.8), support: 50 }, yes: { precision: 45 / 55, recall: 0.9, support: 50 } },
+    averaging: { type: 'macro_average', classes: ['no', 'yes'], metrics: ['precision', 'recall', 'f1', 'auc'] },
+    curves: {
+      positive_class: 'yes',
+      roc: [
+        { threshold: -1e-7, fpr: 1, tpr: 1 },
+        { threshold: 0.5, fpr: 0.2 + shift / 10, tpr: 0.9 },
+        { threshold: 1.0000001, fpr: 0, tpr: 0 },
+      ],
+      pr: [
+        { threshold: -1e-7, precision: 0.5, recall: 1 },
+        { threshold: 0.5, precision: 0.82, recall: 0.9 },
+      ],
+    },
+    calibration: { of: 'positive_class', positive_class: 'yes', buckets: [{ low: 0, high: 0.1, count: 30, mean_predicted: 0.05, observed: 0.1 }, { low: 0.9, high: 1, count: 40, mean_predicted: 0.95, observed: 0.9 }] },
+    slices: [
+      { slice: {}, count: 100, metrics: { accuracy: 0.85 } },
+      { slice: { Sex: 'MALE' }, count: 50, metrics: { accuracy: 0.9 } },
+      { slice: { Sex: null }, count: 4, metrics: { accuracy: 0.5 } },
+    ],
+  };
+}
+const binary = { ...parseEvaluation({ candidate: block(0), baseline: block(1) }, { validation_ok: true, failures: [] }, 'metrics.json', 'binary'), artifactId: 9, blessed: true };
 
 const skip = chromiumMissing();
 describe('evaluation view', { skip }, () => {
@@ -58,6 +94,41 @@ describe('evaluation view', { skip }, () => {
     await page.close();
   });
 
+  it('shows the confusion matrix, per-class scores, how they average, curves and calibration', async () => {
+    const view = await views.open('evaluation');
+    await view.send({ type: 'evaluation/snapshot', snapshot: binary });
+    const page = view.page;
+    await page.waitForSelector('#classification');
+    const row = (table: string, actual: string) => page.$$eval(`#${table} tr[data-actual="${actual}"] td`, (tds) => tds.map((td) => td.textContent));
+    assert.deepEqual(await row('confusion-counts', 'no'), ['40', '10', '50']);
+    assert.deepEqual(await row('confusion-normalised', 'yes'), ['10%', '90%']);
+    const yes = await page.$$eval('#per-class tr[data-class="yes"] td', (tds) => tds.map((td) => td.textContent));
+    // F1 derived from precision and recall where the file does not carry it.
+    assert.deepEqual(yes, ['yes', '0.818', '0.9', '0.857', '50']);
+    const micro = await page.$$eval('#per-class tr[data-class="micro average"] td', (tds) => tds.map((td) => td.textContent));
+    assert.deepEqual(micro, ['micro average', '0.85', '0.85', '0.85', '100']);
+    assert.match((await page.textContent('#averaging')) ?? '', /Precision, recall and F1 are macro averages \(TFMA macro_average\): each of the 2 classes \(no, yes\) counts once/);
+    assert.equal(await page.locator('#roc-curve polyline.main').count(), 1);
+    assert.equal(await page.locator('#roc-curve polyline.compare').count(), 1, 'the baseline curve beside the candidate');
+    assert.equal(await page.locator('#pr-curve polyline').count(), 2);
+    assert.match((await page.textContent('#roc-curve figcaption')) ?? '', /AUC 0\.9.*positive class: yes/);
+    assert.equal(await page.locator('#calibration circle.main').count(), 2);
+    // A missing slice value reads "(missing)".
+    assert.equal(await page.locator('#slices tr[data-slice="Sex = (missing)"]').count(), 1);
+    assert.equal(await page.locator('#slices tr[data-slice="Sex = "]').count(), 0);
+    assert.deepEqual(view.problems, []);
+    await page.close();
+  });
+
+  it('says what an older evaluation does not record', async () => {
+    const view = await views.open('evaluation');
+    const old = { ...snapshot, candidate: { ...snapshot.candidate, task: 'classification' as const } };
+    await view.send({ type: 'evaluation/snapshot', snapshot: old });
+    await view.page.waitForSelector('#classification-note');
+    assert.match((await view.page.textContent('#classification-note')) ?? '', /older Evaluator.*Re-run the Evaluator/);
+    await view.page.close();
+  });
+
   it('screenshots in light and dark themes', async () => {
     for (const theme of ['light', 'dark'] as const) {
       const view = await views.open('evaluation', theme);
@@ -65,6 +136,11 @@ describe('evaluation view', { skip }, () => {
       await view.page.waitForSelector('#slices');
       await view.screenshot(`evaluation-${theme}`);
       await view.page.close();
+      const classes = await views.open('evaluation', theme);
+      await classes.send({ type: 'evaluation/snapshot', snapshot: binary });
+      await classes.page.waitForSelector('#calibration');
+      await classes.screenshot(`evaluation-binary-${theme}`);
+      await classes.page.close();
     }
   });
 });

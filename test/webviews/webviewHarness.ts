@@ -59,6 +59,10 @@ const THEMES: Record<Theme, Record<string, string>> = {
     'badge-background': '#cccccc',
     'badge-foreground': '#3b3b3b',
     'charts-blue': '#1a85ff',
+    'gitDecoration-modifiedResourceForeground': '#895503',
+    'gitDecoration-addedResourceForeground': '#587c0c',
+    'gitDecoration-deletedResourceForeground': '#ad0707',
+    'diffEditor-insertedTextBackground': 'rgba(156, 204, 44, 0.25)',
     'charts-orange': '#d18616',
     'charts-green': '#388a34',
     'charts-red': '#e51400',
@@ -118,6 +122,10 @@ const THEMES: Record<Theme, Record<string, string>> = {
     'badge-background': '#616161',
     'badge-foreground': '#f8f8f8',
     'charts-blue': '#3794ff',
+    'gitDecoration-modifiedResourceForeground': '#e2c08d',
+    'gitDecoration-addedResourceForeground': '#81b88b',
+    'gitDecoration-deletedResourceForeground': '#c74e39',
+    'diffEditor-insertedTextBackground': 'rgba(156, 204, 44, 0.2)',
     'charts-orange': '#d18616',
     'charts-green': '#89d185',
     'charts-red': '#f14c4c',
@@ -192,7 +200,7 @@ export interface Harness {
 export async function startHarness(): Promise<Harness> {
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const page = /^\/view\/(dag|statistics|lineage|evaluation|approval)$/.exec(url.pathname);
+    const page = /^\/view\/(dag|statistics|lineage|evaluation|approval|runDiff|timeline)$/.exec(url.pathname);
     if (page) {
       const view = page[1] as ViewKind;
       const theme: Theme = url.searchParams.get('theme') === 'dark' ? 'dark' : 'light';
@@ -204,7 +212,7 @@ export async function startHarness(): Promise<Harness> {
       res.end(html);
       return;
     }
-    const file = /^\/dist\/webviews\/([a-z]+\.js(\.map)?)$/.exec(url.pathname);
+    const file = /^\/dist\/webviews\/([A-Za-z]+\.js(\.map)?)$/.exec(url.pathname);
     if (file) {
       const path = join(ROOT, 'dist/webviews', file[1]!);
       if (existsSync(path)) {

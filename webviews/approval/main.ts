@@ -1,10 +1,11 @@
-// Approval view: what a reviewer needs before signing off a model (its evaluation, the statistics
-// highlights and anomalies of its data) and the Approve / Reject decision with a comment.
+// Approval view: what a reviewer needs before signing off a model (its evaluation against the baseline,
+// the slices with the failing or worsened ones flagged, the anomalies and statistics highlights of its
+// data) and the Approve / Reject decision with a comment. One function per section.
 import type { ApprovalDecision, ApprovalSnapshot } from '../protocol';
 import { connect } from '../shared/vscodeApi';
 import { adoptStyles } from '../shared/styles';
 import { clear, h } from '../shared/elementBuilder';
-import { failureList, overallTable, verdict } from '../shared/evaluationTables';
+import { failureList, overallTable, sliceReviewRows, sliceReviewSummary, sliceReviewTable, verdict } from '../shared/evaluationTables';
 import '../shared/vscodeElements';
 import css from './approval.css';
 
@@ -57,6 +58,86 @@ function decisionForm(s: ApprovalSnapshot): HTMLElement {
   return form;
 }
 
+function evaluationSection(s: ApprovalSnapshot): HTMLElement {
+  const ev = s.evaluation;
+  const section = h('section', { id: 'evaluation' }, h('h2', {}, 'Evaluation: candidate against baseline'));
+  if (!ev) {
+    section.appendChild(h('p', { class: 'muted' }, 'No evaluation found for this model.'));
+    return section;
+  }
+  section.append(verdict(ev));
+  const candidate = ev.candidate.modelId !== undefined ? `candidate: model ${ev.candidate.modelId}` : 'candidate: this model';
+  const baseline = ev.baseline ? `baseline: ${ev.baseline.modelId !== undefined ? `model ${ev.baseline.modelId}` : 'the model it was compared with'} (the latest blessed model when it was evaluated)` : 'no baseline: there was no blessed model to compare with when this model was evaluated';
+  section.appendChild(h('p', { class: 'muted', id: 'models' }, `${candidate} · ${baseline}`));
+  if (ev.failures.length) section.appendChild(failureList(ev));
+  section.appendChild(overallTable(ev));
+  if (ev.artifactId !== undefined) {
+    const id = ev.artifactId;
+    const open = h('vscode-button', { id: 'open-evaluation', secondary: true }, 'Open the full evaluation');
+    open.addEventListener('click', () => channel.post({ type: 'approval/openEvaluation', artifactId: id }));
+    section.appendChild(h('p', {}, open));
+  }
+  return section;
+}
+
+function slicesSection(ev: NonNullable<ApprovalSnapshot['evaluation']>): HTMLElement {
+  const rows = sliceReviewRows(ev);
+  return h(
+    'section',
+    { id: 'slices' },
+    h('h2', {}, 'Slices'),
+    h('p', { id: 'slice-summary', class: rows.some((r) => r.failed) ? 'bad' : '' }, sliceReviewSummary(ev, rows)),
+    sliceReviewTable(ev, rows),
+  );
+}
+
+function anomaliesSection(s: ApprovalSnapshot): HTMLElement {
+  const section = h('section', { id: 'anomalies' }, h('h2', {}, 'Data anomalies'));
+  const source = s.anomaliesArtifact;
+  if (source === null || (source === undefined && !s.anomalies.length)) {
+    section.appendChild(h('p', { class: 'muted' }, 'No ExampleValidator upstream of this model: its data was not checked against a schema.'));
+    return section;
+  }
+  if (source) {
+    const named = source.label && !source.label.includes(String(source.artifactId)) ? ` (${source.label})` : '';
+    section.appendChild(h('p', { class: 'muted' }, `From ExampleAnomalies ${source.artifactId}${named}, the ExampleValidator's check of this model's data against the schema.`));
+  }
+  if (!s.anomalies.length) {
+    section.appendChild(h('p', { class: 'ok', id: 'no-anomalies' }, 'The ExampleValidator found no anomalies in any split.'));
+    return section;
+  }
+  const table = h('table', { class: 'grid', id: 'anomaly-table' });
+  table.appendChild(h('tr', {}, h('th', {}, 'feature'), h('th', {}, 'split'), h('th', {}, 'severity'), h('th', { class: 'what' }, 'what')));
+  const rank = (a: ApprovalSnapshot['anomalies'][number]): number => (a.severity === 'ERROR' ? 0 : a.severity === 'WARNING' ? 1 : 2);
+  for (const a of [...s.anomalies].sort((x, y) => rank(x) - rank(y))) {
+    const level = a.severity === 'ERROR' ? 'error' : 'warning';
+    table.appendChild(
+      h(
+        'tr',
+        { class: `anomaly ${level}`, 'data-feature': a.feature },
+        h('td', {}, h('span', { class: 'name', title: a.feature }, a.feature)),
+        h('td', {}, a.split),
+        h('td', {}, h('span', { class: `flag ${level}` }, a.severity.toLowerCase())),
+        h('td', { class: 'what' }, `${a.shortDescription ?? a.types.join(', ')}${a.description ? `: ${a.description}` : ''}`),
+      ),
+    );
+  }
+  section.appendChild(table);
+  return section;
+}
+
+function highlightsSection(s: ApprovalSnapshot): HTMLElement {
+  const section = h('section', { id: 'highlights' }, h('h2', {}, 'Data: statistics highlights'));
+  if (!s.highlights.length) {
+    section.appendChild(h('p', { class: 'muted' }, 'Nothing flagged in the statistics.'));
+    return section;
+  }
+  const ul = h('ul', {});
+  for (const hl of s.highlights) ul.appendChild(h('li', { class: `highlight ${hl.level}` }, h('strong', {}, hl.feature), ` (${hl.split}): ${hl.message}`));
+  section.appendChild(ul);
+  return section;
+}
+
 function render(): void {
   clear(root);
   if (!snapshot) {
@@ -69,27 +150,10 @@ function render(): void {
     h('div', { class: 'muted' }, `run ${s.runName} · execution ${s.executionId}${s.model ? ` · model artifact ${s.model.artifactId}` : ''}`),
   );
   if (s.instructions) root.appendChild(h('section', {}, h('h2', {}, 'Instructions'), h('div', { class: 'instructions', id: 'instructions' }, s.instructions)));
-  const ev = s.evaluation;
-  const evalSection = h('section', { id: 'evaluation' }, h('h2', {}, 'Evaluation'));
-  if (ev) {
-    evalSection.append(verdict(ev));
-    if (ev.failures.length) evalSection.appendChild(failureList(ev));
-    evalSection.appendChild(overallTable(ev));
-    if (ev.artifactId !== undefined) {
-      const id = ev.artifactId;
-      const open = h('vscode-button', { id: 'open-evaluation', secondary: true }, 'Open the full evaluation');
-      open.addEventListener('click', () => channel.post({ type: 'approval/openEvaluation', artifactId: id }));
-      evalSection.appendChild(h('p', {}, open));
-    }
-  } else evalSection.appendChild(h('p', { class: 'muted' }, 'No evaluation found for this model.'));
-  root.appendChild(evalSection);
-  const stats = h('section', { id: 'highlights' }, h('h2', {}, 'Data used: statistics highlights and anomalies'));
-  if (!s.highlights.length && !s.anomalies.length) stats.appendChild(h('p', { class: 'muted' }, 'Nothing flagged in the statistics or by the ExampleValidator.'));
-  const ul = h('ul', {});
-  for (const a of s.anomalies) ul.appendChild(h('li', { class: `anomaly ${a.severity === 'ERROR' ? 'error' : 'warning'}` }, h('strong', {}, a.feature), ` (${a.split}): ${a.shortDescription ?? a.types.join(', ')} — ${a.description}`));
-  for (const hl of s.highlights) ul.appendChild(h('li', { class: `highlight ${hl.level}` }, h('strong', {}, hl.feature), ` (${hl.split}): ${hl.message}`));
-  stats.appendChild(ul);
-  root.appendChild(stats);
+  root.appendChild(evaluationSection(s));
+  if (s.evaluation) root.appendChild(slicesSection(s.evaluation));
+  root.appendChild(anomaliesSection(s));
+  root.appendChild(highlightsSection(s));
   root.appendChild(decisionForm(s));
   document.body.dataset['rendered'] = String(Date.now());
 }

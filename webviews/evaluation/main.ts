@@ -7,6 +7,7 @@ import { clear, h } from '../shared/elementBuilder';
 import { formatNumber, formatSlice } from '../../common/format';
 import { horizontalBarsSvg } from '../shared/histogramChart';
 import { failedMetric, failureList, metricNames, overallTable, thresholdText, verdict } from '../shared/evaluationTables';
+import { classificationSection } from '../shared/classificationViews';
 import '../shared/vscodeElements';
 import css from './evaluation.css';
 
@@ -110,6 +111,8 @@ function render(): void {
     }
     root.appendChild(h('section', {}, h('h2', {}, 'Thresholds'), t));
   }
+  const classes = classificationSection(s.candidate, s.baseline);
+  if (classes) root.appendChild(classes);
   const m = chosenMetric(s);
   if (m && s.candidate.slices.length) root.appendChild(sliceSection(s, m));
   document.body.dataset['rendered'] = String(Date.now());

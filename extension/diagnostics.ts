@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { PipelineDiagnostic, QuickFix } from '../runtime/server/protocol';
 import type { RunEvent } from '../runtime/server/protocol';
 import { isPipelineFile } from './discovery';
+import { failureCause } from './model/stepFailure';
 import { toRange, type PipelineIndex } from './pipelineIndex';
 
 const DEBOUNCE_MS = 250;
@@ -20,6 +21,8 @@ export class PipelineDiagnostics implements vscode.Disposable, vscode.CodeAction
   static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix];
   private readonly problems = vscode.languages.createDiagnosticCollection('mlpipe');
   private readonly anomalies = vscode.languages.createDiagnosticCollection('mlpipe-anomalies');
+  /** Steps whose last run failed, with the one-line cause, on the step's line; cleared when it next succeeds. */
+  private readonly failures = vscode.languages.createDiagnosticCollection('mlpipe-failures');
   private readonly fixes = new WeakMap<vscode.Diagnostic, QuickFix[]>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -61,6 +64,7 @@ export class PipelineDiagnostics implements vscode.Disposable, vscode.CodeAction
       // The file is gone: so are its problems and anomalies.
       this.problems.delete(uri);
       this.anomalies.delete(uri);
+      this.failures.delete(uri);
       return;
     }
     if (entry.error) {
@@ -115,10 +119,27 @@ export class PipelineDiagnostics implements vscode.Disposable, vscode.CodeAction
     this.anomalies.set(file, [...others, ...mine]);
   }
 
+  /** A step's failure (its one-line cause), replacing its previous one; `reason` undefined clears it. */
+  setFailure(file: vscode.Uri, step: string, reason: string | undefined): void {
+    const others = (this.failures.get(file) ?? []).filter((d) => d.code !== `failed:${step}`);
+    if (reason === undefined) {
+      this.failures.set(file, others);
+      return;
+    }
+    const component = this.index.component(file, step);
+    const range = component?.idRange ?? component?.range;
+    const at = range ? toRange(range) : new vscode.Range(0, 0, 0, 0);
+    const d = new vscode.Diagnostic(new vscode.Range(at.start, at.start.line === at.end.line ? at.end : at.start.translate(0, 1)), failureCause(step, reason), vscode.DiagnosticSeverity.Error);
+    d.source = `${SOURCE} run`;
+    d.code = `failed:${step}`;
+    this.failures.set(file, [...others, d]);
+  }
+
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     for (const d of this.disposables) d.dispose();
     this.problems.dispose();
     this.anomalies.dispose();
+    this.failures.dispose();
   }
 }

@@ -111,6 +111,7 @@ export function activate(context: vscode.ExtensionContext): void {
     },
     folderDbs: () => folderSources().map((s) => ({ db: s.db, root: s.root! })),
     anomalies: (file, step, found) => diagnostics.setAnomalies(vscode.Uri.file(file), step, found),
+    stepFailed: (file, step, reason) => diagnostics.setFailure(vscode.Uri.file(file), step, reason),
   });
 
   countsOf = (runId) => progress.countsOf(runId);

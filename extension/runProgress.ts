@@ -48,6 +48,8 @@ export interface RunProgressActions {
   /** The workspace folders' own databases (whose waiting approvals, made by any process, are asked for). */
   folderDbs(): Array<{ db: DbRef; root: string }>;
   anomalies(file: string, step: string, anomalies: Extract<RunEvent, { kind: 'anomalies' }>['anomalies']): void;
+  /** A step failed with `reason` (a Problems entry on its line), or finished well (undefined: clear it). */
+  stepFailed?(file: string, step: string, reason: string | undefined): void;
 }
 
 export class RunProgress implements vscode.Disposable {
@@ -191,6 +193,7 @@ export class RunProgress implements vscode.Disposable {
         run.detail = undefined;
         if (e.executionId !== undefined) this.asking.get(e.executionId)?.close();
         const line = `[${run.pipeline}/${e.step}] ${e.state} in ${formatDuration(e.durationMs)}${e.reason ? `: ${e.reason}` : ''}`;
+        if (run.file && (e.state === 'failed' || e.state === 'complete' || e.state === 'cached')) this.actions.stepFailed?.(run.file, e.step, e.state === 'failed' ? (e.reason ?? '') : undefined);
         if (e.state === 'failed') {
           this.log.error(line);
           void this.reportFailure(run, e.step, e.executionId, e.reason);

@@ -3,14 +3,37 @@
 // statistics view's snapshot. The metadata goes through the runtime; the files are read here.
 import type { ArtifactSummary, LineageGraph } from '../../runtime/server/protocol';
 import type { DbRef } from '../../runtime/server/protocol';
-import type { StatisticsSide, StatisticsSnapshot } from '../../webviews/protocol';
+import type { DatasetStatistics, StatisticsSide, StatisticsSnapshot } from '../../webviews/protocol';
 import type { PanelDeps } from '../panelDeps';
-import { readAnomalies, readFeatureStats, splitsIn } from './artifactPayloads';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseFeatureStats, readAnomalies, readFeatureStats, splitsIn } from './artifactPayloads';
 
 export interface StatisticsSource {
   db: DbRef;
   artifact: ArtifactSummary;
   anomaliesUri?: string;
+  /**
+   * Splits that hold only TFX's binary FeatureStats.pb (an imported artifact), decoded by the runtime
+   * when the source was resolved: the host reads JSON itself but leaves protobuf to the runtime.
+   */
+  decoded?: Record<string, DatasetStatistics | { error: string }>;
+}
+
+/** The runtime's decoding of every split that has a FeatureStats.pb and no FeatureStats.json. */
+async function decodeBinarySplits(deps: PanelDeps, uri: string): Promise<StatisticsSource['decoded']> {
+  const decoded: NonNullable<StatisticsSource['decoded']> = {};
+  for (const split of splitsIn(uri)) {
+    const dir = join(uri, `Split-${split}`);
+    if (existsSync(join(dir, 'FeatureStats.json')) || !existsSync(join(dir, 'FeatureStats.pb'))) continue;
+    try {
+      const dataset = await deps.client.request('mlpipe/featureStatistics', { uri, split });
+      decoded[split] = parseFeatureStats({ datasets: [dataset] } as unknown, join(dir, 'FeatureStats.pb'));
+    } catch (e) {
+      decoded[split] = { error: e instanceof Error ? e.message : String(e) };
+    }
+  }
+  return Object.keys(decoded).length ? decoded : undefined;
 }
 
 /** The newest artifact of a type in the graph: statistics validated again (a schema accepted) show the latest verdict. */
@@ -34,11 +57,19 @@ export async function resolveStatistics(deps: PanelDeps, db: DbRef, artifactId: 
     if (anomalies?.type === 'ExampleAnomalies') return { db, artifact, anomaliesUri: anomalies.uri };
   }
   const down = await deps.client.request('mlpipe/lineage', { db, artifactId: artifact.id, direction: 'downstream', maxDepth: 2 });
-  return { db, artifact, anomaliesUri: near(down, 'ExampleAnomalies')?.uri };
+  const decoded = await decodeBinarySplits(deps, artifact.uri);
+  return { db, artifact, anomaliesUri: near(down, 'ExampleAnomalies')?.uri, ...(decoded ? { decoded } : {}) };
 }
 
 export function labelOf(artifact: ArtifactSummary, split: string): string {
   return `${artifact.name || artifact.type} #${artifact.id} · ${split}`;
+}
+
+function datasetOf(source: StatisticsSource, split: string): DatasetStatistics {
+  const decoded = source.decoded?.[split];
+  if (!decoded) return readFeatureStats(source.artifact.uri, split);
+  if ('error' in decoded) throw new Error(decoded.error);
+  return decoded;
 }
 
 export function readSide(source: StatisticsSource, split: string): StatisticsSide {
@@ -47,7 +78,7 @@ export function readSide(source: StatisticsSource, split: string): StatisticsSid
     split,
     artifactId: source.artifact.id,
     uri: source.artifact.uri,
-    dataset: readFeatureStats(source.artifact.uri, split),
+    dataset: datasetOf(source, split),
     anomalies: source.anomaliesUri ? readAnomalies(source.anomaliesUri, split) : [],
   };
 }
@@ -61,7 +92,7 @@ export function defaultSplit(splits: string[], wanted?: string): string | undefi
 export function snapshotFor(main: StatisticsSource, split: string | undefined, compare?: { source: StatisticsSource; split: string }, focus?: string): StatisticsSnapshot {
   const splits = splitsIn(main.artifact.uri);
   const chosen = defaultSplit(splits, split);
-  if (!chosen) return { main: null, compare: null, splits, error: `No Split-* folders with FeatureStats.json in ${main.artifact.uri}.` };
+  if (!chosen) return { main: null, compare: null, splits, error: `No Split-* folders with FeatureStats.json or FeatureStats.pb in ${main.artifact.uri}.` };
   try {
     return { main: readSide(main, chosen), compare: compare ? readSide(compare.source, compare.split) : null, splits, ...(focus ? { focus } : {}) };
   } catch (e) {

@@ -10,8 +10,6 @@ import { EXAMPLES_FILE, SCHEMA_FILE, type Properties } from '../../common/artifa
 import { ComponentError } from './spec';
 
 export const IMPORTER_EXECUTION_TYPE = 'tfx.dsl.components.common.importer.Importer';
-/** TFX's Importer output key. */
-export const IMPORTER_OUTPUT_KEY = 'result';
 
 export interface ImportPlan {
   /** The artifact's uri: the source folder (or the folder a single-file source must be named in). */

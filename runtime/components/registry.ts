@@ -4,6 +4,7 @@
 import type { ComponentSpec } from './spec';
 import { commandComponent } from './command';
 import { functionComponent, humanApprovalComponent, resolverComponent } from './customComponents';
+import { importerSpec } from './importer';
 import { evaluatorSpec } from './evaluator';
 import { csvExampleGenSpec, fileExampleGenSpec } from './exampleGen';
 import { exampleValidatorSpec } from './exampleValidator';
@@ -27,11 +28,12 @@ const all: ComponentSpec[] = [
   trainerSpec,
   evaluatorSpec,
   pusherSpec,
-  // Any code, and the nodes the orchestrator runs itself (Resolver, HumanApproval).
+  // Any code, and the nodes the orchestrator runs itself (Resolver, HumanApproval, Importer).
   commandComponent,
   functionComponent,
   resolverComponent,
   humanApprovalComponent,
+  importerSpec,
 ];
 
 export const registry: ReadonlyMap<string, ComponentSpec> = new Map(all.map((spec) => [spec.type, spec]));

@@ -169,17 +169,50 @@ export interface ApprovalComponentSpec extends ComponentSpecBase {
 }
 
 /**
+ * Registers an existing file or folder as an artifact (TFX's Importer node). Its one output, `result`,
+ * has the type its `artifact_type` param names (see nodeOutputTypes).
+ */
+export interface ImporterComponentSpec extends ComponentSpecBase {
+  kind: 'importer';
+}
+
+/**
  * How the orchestrator treats a node, by `kind`: an 'executor' node runs its executor; every other kind
  * is a system node, handled by the orchestrator itself because it needs the metadata store (the table in
  * orchestrator/systemNodes.ts, after TFX's _SYSTEM_NODE_HANDLERS).
  */
-export type ComponentSpec = ExecutorComponentSpec | ResolverComponentSpec | ApprovalComponentSpec;
+export type ComponentSpec = ExecutorComponentSpec | ResolverComponentSpec | ApprovalComponentSpec | ImporterComponentSpec;
 
 /**
  * A spec as data, without the functions that run it: what the definition layer (validation, the JSON
  * Schema, hovers) reads, and what a manifest entry rebuilds on the host. Every ComponentSpec is one.
  */
 export type ComponentDescription = ComponentSpecBase & { kind: ComponentSpec['kind'] };
+
+/** Whether a node's file may declare `outputs:` (Command/Function; a Resolver's latest_artifact resolves the declared types). */
+export function acceptsDeclaredOutputs(spec: Pick<ComponentDescription, 'declaredOutputs' | 'kind'>): boolean {
+  return spec.declaredOutputs === true || spec.kind === 'resolver';
+}
+
+/**
+ * Output key -> artifact type of one node, for every layer that wires or checks references: the spec's
+ * outputs, the ones its file declares where that is allowed, and the Importer's `result` typed by its
+ * `artifact_type` param (TFX: `Importer(artifact_type=…).outputs['result']`).
+ */
+export function nodeOutputTypes(
+  spec: Pick<ComponentDescription, 'declaredOutputs' | 'kind' | 'outputs'>,
+  node: { outputs: Readonly<Record<string, string>>; params: Readonly<Record<string, unknown>> },
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, o] of Object.entries(spec.outputs)) out[key] = o.type;
+  if (acceptsDeclaredOutputs(spec)) Object.assign(out, node.outputs);
+  const imported = node.params['artifact_type'];
+  if (spec.kind === 'importer' && typeof imported === 'string' && imported) out[IMPORTER_RESULT] = imported;
+  return out;
+}
+
+/** TFX's Importer output key (importer.py IMPORT_RESULT_KEY). */
+export const IMPORTER_RESULT = 'result';
 
 /** The kinds the orchestrator handles itself; each has one entry in its system-node table. */
 export type SystemNodeKind = Exclude<ComponentSpec['kind'], 'executor'>;

@@ -3,7 +3,7 @@
 // component types, fields, params (type, default, allowed values), input keys, `<component>.<output>`
 // references that the input accepts, feature names from the latest statistics upstream, and snippets
 // for a new pipeline and for a new component of each type. Pure: the caller passes the feature names.
-import type { ComponentDescription, ParamSpec } from '../components/spec';
+import { nodeOutputTypes, type ComponentDescription, type ParamSpec } from '../components/spec';
 import type { ComponentCatalog } from './componentCatalog';
 import { describeComponent, STANDARD_ARTIFACT_TYPES } from './pipelineSchema';
 import { cursorContext, pipelineOutline, type CursorContext, type OutlineComponent, type PipelineOutline } from './yamlOutline';
@@ -102,10 +102,7 @@ function paramDetail(ps: ParamSpec): string {
 /** Outputs of a component as the text declares them: the spec's, plus declared ones. */
 export function outlineOutputs(comp: OutlineComponent, catalog: ComponentCatalog): Record<string, string> {
   const spec = specOf(catalog, comp.type);
-  const out: Record<string, string> = {};
-  for (const [k, o] of Object.entries(spec?.outputs ?? {})) out[k] = o.type;
-  if (spec && (spec.declaredOutputs || spec.kind === 'resolver')) Object.assign(out, comp.outputs);
-  return out;
+  return spec ? nodeOutputTypes(spec, { outputs: comp.outputs, params: comp.paramValues ?? {} }) : {};
 }
 
 /** Components downstream of `id` (an input must not create a cycle). */

@@ -2,7 +2,7 @@
 // the outputs that the input accepts; a missing required input -> insert it, wired to a matching
 // output; a missing required param -> insert it with its default. (Did-you-mean replacements of a
 // single word are made where the problem is found, in parse.ts and validate.ts.)
-import type { ComponentDescription } from '../components/spec';
+import { nodeOutputTypes, type ComponentDescription } from '../components/spec';
 import type { ComponentCatalog } from './componentCatalog';
 import { downstreamOf } from './graph';
 import { levenshtein } from './suggestions';
@@ -20,10 +20,7 @@ function specOf(catalog: ComponentCatalog, type: string): ComponentDescription |
 
 function outputsOf(c: ComponentIR, catalog: ComponentCatalog): Record<string, string> {
   const spec = specOf(catalog, c.type);
-  const out: Record<string, string> = {};
-  for (const [k, o] of Object.entries(spec?.outputs ?? {})) out[k] = o.type;
-  if (spec && (spec.declaredOutputs || spec.kind === 'resolver')) Object.assign(out, c.outputs);
-  return out;
+  return spec ? nodeOutputTypes(spec, c) : {};
 }
 
 /** `<id>.<output>` of every output of type `type` that `comp` may read (no cycles), nearest above it first. */

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
-import type { ComponentDescription, ParamSpec } from '../components/spec';
+import { acceptsDeclaredOutputs, nodeOutputTypes, type ComponentDescription, type ParamSpec } from '../components/spec';
 import type { ComponentCatalog } from './componentCatalog';
 import type { ComponentIR, InputReference, ParamValue, PipelineDiagnostic, PipelineIR, SourceRange } from './ir';
 import { findCycles } from './graph';
@@ -77,16 +77,8 @@ function extraSchema(spec: ParamSpec): ValidateFunction | null {
   return fn;
 }
 
-/** Whether `outputs:` may be written: Command/Function, and a Resolver (latest_artifact resolves the declared types). */
-function acceptsDeclaredOutputs(spec: ComponentDescription): boolean {
-  return spec.declaredOutputs === true || spec.kind === 'resolver';
-}
-
 function outputsOf(comp: ComponentIR, spec: ComponentDescription): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, o] of Object.entries(spec.outputs)) out[key] = o.type;
-  if (acceptsDeclaredOutputs(spec)) Object.assign(out, comp.outputs);
-  return out;
+  return nodeOutputTypes(spec, comp);
 }
 
 function refText(ref: InputReference): string {

@@ -220,6 +220,8 @@ export interface OutlineComponent {
   outputs: Record<string, string>;
   /** Param keys written. */
   params: string[];
+  /** Scalar param values as written (unquoted), e.g. an Importer's `artifact_type`. */
+  paramValues?: Record<string, string>;
   /** 0-based first and last line of the component's block. */
   startLine: number;
   endLine: number;
@@ -314,5 +316,9 @@ function addToSection(comp: OutlineComponent, section: string, key: string, valu
   if (section === 'inputs') comp.inputs[key] = referencesIn(value);
   else if (section === 'outputs') {
     if (/^[A-Za-z_][\w.]*$/.test(value)) comp.outputs[key] = value;
-  } else comp.params.push(key);
+  } else {
+    comp.params.push(key);
+    const scalar = value.trim().replace(/^["']|["']$/g, '');
+    if (scalar) (comp.paramValues ??= {})[key] = scalar;
+  }
 }

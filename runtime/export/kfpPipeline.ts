@@ -178,6 +178,9 @@ export function kfpPipelineSpec(pipeline: PipelineIR, o: KfpExportOptions, specO
   for (const id of order) {
     const c = byId.get(id)!;
     const s = spec(c);
+    if (s.kind === 'importer') {
+      throw new KfpExportError(`${id} is an Importer, which the KFP export does not write yet (KFP's own importer executor would register it); run it locally (mlpipe run) or export to Argo (mlpipe export --to argo)`);
+    }
     if (s.kind === 'resolver') {
       const fed = pipeline.components.filter((d) => !skipped.has(d.id) && Object.values(d.inputs).some((refs) => refs.some((r) => r.component === id)));
       for (const d of fed) {

@@ -63,6 +63,12 @@ function executionResult(state: 'FAILED' | 'CANCELED', message: string): Propert
   return { [PROP_EXECUTION_RESULT]: JSON.stringify({ code: RESULT_CODE[state], result_message: message }) };
 }
 
+/** A stored property against the value an Importer asks for (a boolean is stored as 0/1, like TFX's ints). */
+function samePropertyValue(stored: unknown, wanted: PropertyInputs[string]): boolean {
+  if (typeof wanted === 'boolean') return stored === wanted || stored === (wanted ? 1 : 0);
+  return stored === wanted;
+}
+
 export class ExecutionPublisher {
   /** Contexts an execution was associated with by this process (MLMD has no index to find them). */
   private readonly executionContexts = new Map<number, number[]>();
@@ -253,6 +259,35 @@ export class ExecutionPublisher {
       this.executionContexts.delete(executionId);
       return ids;
     });
+  }
+
+  /**
+   * An Importer's result (TFX importer_node_handler.py and importer.py `_prepare_artifact`): COMPLETE
+   * with an OUTPUT event under `key`. When `reuse` is set, the newest LIVE artifact of the same type at
+   * the same uri whose given properties and custom properties all match is reused (no new row);
+   * otherwise a new LIVE artifact is recorded. Not attributed to any cache context: an import always runs.
+   */
+  publishImported(executionId: number, key: string, artifact: OutputArtifactRecord, reuse: boolean): { artifactId: number; reused: boolean } {
+    const previous = reuse
+      ? this.conn.read(() => this.r.liveArtifactsWithUri(artifact.type, artifact.uri)).find(
+          (candidate) =>
+            Object.entries(artifact.properties).every(([k, v]) => samePropertyValue(candidate.properties[k], v)) &&
+            Object.entries(artifact.customProperties).every(([k, v]) => samePropertyValue(candidate.customProperties[k], v)),
+        )
+      : undefined;
+    if (!previous) {
+      const ids = this.publishSucceeded(executionId, undefined, { [key]: [artifact] });
+      return { artifactId: ids[key]![0]!, reused: false };
+    }
+    this.conn.write(() => {
+      const now = Date.now();
+      this.w.requireExecution(executionId);
+      this.w.insertEvent(previous.id, executionId, EventTypeCode.OUTPUT, key, 0, now);
+      this.w.attribute(this.contextsOf(executionId), previous.id);
+      this.w.setState(executionId, ExecutionStateCode.COMPLETE, now);
+      this.executionContexts.delete(executionId);
+    });
+    return { artifactId: previous.id, reused: true };
   }
 
   /** A resolver's result: COMPLETE with INTERNAL_OUTPUT events to the resolved artifacts (none if nothing resolved). */

@@ -637,6 +637,15 @@ export class MlmdReads {
     return rows.map((r) => found.get(r.id)).filter((a): a is ArtifactSummary => a !== undefined);
   }
 
+  /** LIVE artifacts of `type` at exactly `uri`, newest first (MLMD get_artifacts_by_uri, filtered by type). */
+  liveArtifactsWithUri(type: string, uri: string): ArtifactSummary[] {
+    const typeId = this.typeId(type, TypeKind.ARTIFACT);
+    if (typeId === undefined) return [];
+    const rows = this.stmt('SELECT id FROM `Artifact` WHERE uri = ? AND type_id = ? AND state = ? ORDER BY create_time_since_epoch DESC, id DESC').all(uri, typeId, ArtifactStateCode.LIVE) as Array<{ id: number }>;
+    const found = this.artifactsByIds(rows.map((r) => r.id));
+    return rows.map((r) => found.get(r.id)).filter((a): a is ArtifactSummary => a !== undefined);
+  }
+
   /** RUNNING executions whose custom string property `name` is `value`, in id order. */
   runningExecutionsWith(name: string, value: string): ExecutionSummary[] {
     const rows = this.stmt(

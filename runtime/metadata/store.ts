@@ -101,6 +101,11 @@ export class MetadataStore {
     return this.publisher.publishFailedWithOutputs(executionId, outputs, message, executionCustomProperties);
   }
 
+  /** An Importer's result: the same source's earlier artifact reused (unless `reuse` is false) or a new one. */
+  publishImported(executionId: number, key: string, artifact: OutputArtifactRecord, reuse: boolean): { artifactId: number; reused: boolean } {
+    return this.publisher.publishImported(executionId, key, artifact, reuse);
+  }
+
   /** A resolver's result: COMPLETE with INTERNAL_OUTPUT events to the resolved artifacts (none if nothing resolved). */
   publishInternalOutputs(executionId: number, outputs: Record<string, readonly number[]>): void {
     this.publisher.publishInternalOutputs(executionId, outputs);

@@ -5,7 +5,7 @@
 import { dirname } from 'node:path';
 import type { ComponentIR, PipelineIR } from '../definition/ir';
 import type { Properties } from '../../common/artifacts';
-import type { ComponentSpec, InputArtifact } from '../components/spec';
+import { nodeOutputTypes, type ComponentSpec, type InputArtifact } from '../components/spec';
 import type { MetadataStore } from '../metadata/store';
 import type { ArtifactSummary } from '../metadata/types';
 import { cacheKey } from './cacheKey';
@@ -157,6 +157,7 @@ function previousSpan(run: DriverRun, nodeId: string, outputKey: string, current
 }
 
 function outputTypesOf(component: ComponentIR, spec: ComponentSpec): Record<string, string> {
+  if (spec.kind === 'importer') return nodeOutputTypes(spec, component);
   if (spec.declaredOutputs) return { ...component.outputs };
   return Object.fromEntries(Object.entries(spec.outputs).map(([k, o]) => [k, o.type]));
 }

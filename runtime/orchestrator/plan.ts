@@ -33,6 +33,8 @@ export interface Plan {
 export const RESOLVED_IN_EVERY_SCOPE: { readonly [K in SystemNodeKind]: boolean } = {
   resolver: true,
   approval: false,
+  // The same source gives the same artifact (unless reimport): its latest output is as good as a new one.
+  importer: false,
 };
 
 /** A mistake in how the run was asked for (unknown step, missing upstream outputs, a bad run id …): a usage error. */

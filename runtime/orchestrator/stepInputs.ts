@@ -2,7 +2,7 @@
 // output types and the artifact of an earlier span. The run's driver uses these to execute a step; the
 // step status (stale marking) uses the same ones to compute the key a run would compute now.
 import type { ComponentIR } from '../definition/ir';
-import type { ComponentSpec, InputArtifact } from '../components/spec';
+import { nodeOutputTypes, type ComponentSpec, type InputArtifact } from '../components/spec';
 import type { MetadataStore } from '../metadata/store';
 import type { ArtifactSummary } from '../metadata/types';
 
@@ -16,6 +16,7 @@ export function toInputArtifact(a: ArtifactSummary): InputArtifact {
 }
 
 export function stepOutputTypes(component: ComponentIR, spec: ComponentSpec): Record<string, string> {
+  if (spec.kind === 'importer') return nodeOutputTypes(spec, component);
   if (spec.declaredOutputs) return { ...component.outputs };
   return Object.fromEntries(Object.entries(spec.outputs).map(([k, o]) => [k, o.type]));
 }

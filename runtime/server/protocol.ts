@@ -19,6 +19,7 @@ import type { ApprovalDecision, RunScope } from '../orchestrator/api';
 import type { RunEvent } from '../orchestrator/events';
 import type { RunRecord } from '../orchestrator/runRecord';
 import type { StepStatus } from '../orchestrator/stepStatus';
+import type { DatasetFeatureStatistics } from '../data/statisticsTypes';
 import type { RunDiff } from '../orchestrator/runDiff';
 import type { RunTimeline } from '../orchestrator/runTimeline';
 import type { MetricHistory } from '../orchestrator/metricHistory';
@@ -34,6 +35,7 @@ export type { RunEvent, RunState, StepState } from '../orchestrator/events';
 export type { NotExecuted, RecordedScope, RunRecord } from '../orchestrator/runRecord';
 export type { StepStatus } from '../orchestrator/stepStatus';
 export type { ProducedArtifact } from '../metadata/types';
+export type { DatasetFeatureStatistics } from '../data/statisticsTypes';
 export type { ComponentDiff, MetricDelta, OutputVerdict, RunDiff, RunRef } from '../orchestrator/runDiff';
 export type { RunTimeline, TimelineBar } from '../orchestrator/runTimeline';
 export type { MetricHistory, MetricPoint } from '../orchestrator/metricHistory';
@@ -135,6 +137,11 @@ export interface RuntimeRequests {
   'mlpipe/exportArgo': { params: ExportArgoParams; result: ExportResult };
   /** The pipeline as a Kubeflow Pipelines PipelineSpec (YAML text), as `mlpipe export --to kfp` writes it. */
   'mlpipe/exportKfp': { params: ExportKfpParams; result: ExportResult };
+  /**
+   * One split of an ExampleStatistics artifact folder decoded as FeatureStats.json reads: TFX's binary
+   * `Split-<split>/FeatureStats.pb` (an imported artifact) too, sparse fields filled in.
+   */
+  'mlpipe/featureStatistics': { params: { uri: string; split: string }; result: DatasetFeatureStatistics };
   /** Two runs compared (`mlpipe diff`); without `left`, `right` is compared with the run of its pipeline before it. */
   'mlpipe/runDiff': { params: { db: DbRef; left?: number; right: number }; result: RunDiff };
   /** One run as a Gantt chart: a bar per step (queued, running, waiting), outputs' rows and sizes. */

@@ -15,6 +15,7 @@ import { MLPIPE_VERSION } from '../version';
 import { isInside, logPath } from '../workspace';
 import { registryCatalog } from '../components/registryCatalog';
 import type { RunEvent } from '../orchestrator/events';
+import { readSplitStatistics } from '../data/statisticsFiles';
 import { DbWatcher } from './dbWatcher';
 import { StorePasswords } from './storePasswords';
 import { isStoreUrl } from '../../common/storeName';
@@ -318,6 +319,7 @@ export function createServer(input: NodeJS.ReadableStream, output: NodeJS.Writab
     'mlpipe/runExecutions': ({ db, runContextId }) => stores.get(db)?.runExecutions(runContextId) ?? [],
     'mlpipe/execution': ({ db, id }) => stores.get(db)?.execution(id) ?? null,
     'mlpipe/artifact': ({ db, id }) => stores.get(db)?.artifact(id) ?? null,
+    'mlpipe/featureStatistics': ({ uri, split }) => readSplitStatistics(uri, split),
     'mlpipe/lineage': ({ db, artifactId, direction, maxDepth }) => {
       const store = stores.get(db);
       if (!store) throw new UserFacingError(`Artifact ${artifactId} was not found: ${db.path} does not exist yet.`, RuntimeErrorCode.NotFound);

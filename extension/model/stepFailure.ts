@@ -4,10 +4,16 @@
 
 const MAX_CAUSE = 300;
 
-/** The one-line cause of a failed step: the first non-empty line of its reason, at most 300 characters. */
+/**
+ * The one-line cause of a failed step: the first non-empty line of its reason, at most 300 characters.
+ * A first line that announces what follows ("node exited with code 3; last output:") gets the reason's
+ * last line, which is where a command's own error message is.
+ */
 export function failureCause(step: string, reason: string | undefined): string {
-  const first = (reason ?? '').split(/\r?\n/).map((l) => l.trim()).find((l) => l.length > 0);
-  const cause = first ?? 'failed (no reason was recorded; see the step log)';
+  const lines = (reason ?? '').split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  const first = lines[0];
+  const announced = first !== undefined && first.endsWith(':') && lines.length > 1 ? `${first} ${lines[lines.length - 1]}` : first;
+  const cause = announced ?? 'failed (no reason was recorded; see the step log)';
   const text = `${step} failed: ${cause}`;
   return text.length > MAX_CAUSE ? `${text.slice(0, MAX_CAUSE - 1)}…` : text;
 }

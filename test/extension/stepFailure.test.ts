@@ -8,6 +8,10 @@ describe('failureCause', () => {
     const reason = 'trainer.py:12: run_fn raised ValueError: no rows\nTraceback (most recent call last):\n  File "trainer.py", line 12';
     assert.equal(failureCause('trainer', reason), 'trainer failed: trainer.py:12: run_fn raised ValueError: no rows');
   });
+  it("gives a command's last output line when the first line only announces it", () => {
+    const reason = 'node exited with code 3; last output:\nreading input.csv\nError: input.csv has no header row';
+    assert.equal(failureCause('prepare', reason), 'prepare failed: node exited with code 3; last output: Error: input.csv has no header row');
+  });
   it('says so when there is no reason, and cuts a very long one', () => {
     assert.match(failureCause('pusher', undefined), /^pusher failed: failed \(no reason was recorded; see the step log\)$/);
     assert.match(failureCause('pusher', '\n\n  \n'), /no reason was recorded/);

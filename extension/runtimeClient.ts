@@ -85,6 +85,9 @@ export class RuntimeClient implements vscode.Disposable {
     if (password !== undefined) await connection.sendRequest('mlpipe/storePassword', { url: key, password });
     // No password (dismissed, or MYSQL_PWD in the runtime's environment): the runtime tries without one.
     this.passwordsSent.add(key);
+    // Views that asked while the password box was open may have been answered without it: the store's
+    // readers reload, as when its contents change.
+    if (password !== undefined) this.dbChanges.fire({ path: url });
   }
 
   private ensureStarted(): Promise<MessageConnection> {

@@ -29,11 +29,12 @@ export interface FitOptions {
   signal?: AbortSignal;
   onEpoch?: (record: EpochRecord) => void;
   /**
-   * How long one fit() call may hold the event loop before training yields to it, in ms (default 50).
-   * The Trainer runs in the runtime's process beside other steps (DuckDB statistics, validation as the
-   * user types): an epoch fitted in one call starved them for its whole length.
+   * Batches per fit() call before training yields to the event loop (default 32, about 50 ms at batch 32
+   * on wasm). The Trainer runs in the runtime's process beside other steps (DuckDB statistics, validation
+   * as the user types): an epoch fitted in one call starved them for its whole length. A count, not a
+   * time budget: the slices, and so the recorded epoch losses, must be the same on every run.
    */
-  yieldAfterMs?: number;
+  batchesPerSlice?: number;
 }
 
 export interface FitResult {
@@ -86,20 +87,19 @@ function scalars(result: tf.Scalar | tf.Scalar[]): number[] {
   return values;
 }
 
-const DEFAULT_YIELD_AFTER_MS = 50;
+const DEFAULT_BATCHES_PER_SLICE = 32;
 
 /**
  * One epoch over (x, y), in order, as fit() calls on consecutive slices whose sizes are whole batches,
  * yielding to the event loop between them. The batches are exactly those of one fit() over the epoch
- * (same rows, same order, the optimizer's state carried over), so the weights are the same bit for bit;
- * slices are sized from the measured speed to last about `yieldAfterMs`. Per-batch yields (tfjs'
- * yieldEvery) would cost 3x at batch 32: they resolve every batch's loss.
+ * (same rows, same order, the optimizer's state carried over), so the weights are the same bit for bit.
+ * Per-batch yields (tfjs' yieldEvery) would cost 3x at batch 32: they resolve every batch's loss.
  * The epoch's loss and accuracy are the batch-size-weighted means, as tfjs' BaseLogger takes them.
  */
 async function fitEpochInSlices(model: tf.LayersModel, x: tf.Tensor[], y: tf.Tensor, options: FitOptions): Promise<{ loss: number; accuracy?: number }> {
   const n = y.shape[0] ?? 0;
-  const budget = options.yieldAfterMs ?? DEFAULT_YIELD_AFTER_MS;
-  let sliceRows = options.batchSize; // the first slice measures the speed
+  const batches = options.batchesPerSlice ?? DEFAULT_BATCHES_PER_SLICE;
+  const sliceRows = Number.isFinite(batches) ? options.batchSize * Math.max(1, Math.floor(batches)) : n;
   let lossSum = 0;
   let accSum = 0;
   let hasAcc = false;
@@ -108,9 +108,7 @@ async function fitEpochInSlices(model: tf.LayersModel, x: tf.Tensor[], y: tf.Ten
     const rows = Math.min(sliceRows, n - start);
     const xs = x.map((t) => t.slice(start, rows));
     const ys = y.slice(start, rows);
-    const began = performance.now();
     const h = await model.fit(xs, ys, { epochs: 1, batchSize: options.batchSize, shuffle: false, verbose: 0, yieldEvery: 'never' });
-    const took = performance.now() - began;
     tf.dispose([...xs, ys]);
     lossSum += Number(h.history['loss']?.[0]) * rows;
     const acc = h.history['acc'] ?? h.history['accuracy'];
@@ -119,8 +117,6 @@ async function fitEpochInSlices(model: tf.LayersModel, x: tf.Tensor[], y: tf.Ten
       accSum += Number(acc[0]) * rows;
     }
     start += rows;
-    const batchesInBudget = took > 0 ? Math.floor((budget / took) * (rows / options.batchSize)) : 64;
-    sliceRows = options.batchSize * Math.max(1, Math.min(batchesInBudget, 1024));
     if (start < n) await new Promise((resolve) => setImmediate(resolve));
   }
   return { loss: n ? lossSum / n : NaN, ...(hasAcc ? { accuracy: accSum / n } : {}) };

@@ -19,7 +19,7 @@ export const title = 'Model components and the penguin sample (issue 4)';
 const REPEAT = 40; // penguins' 258 train rows x 40 ≈ 10k rows per epoch, so per-epoch overhead does not dominate
 const EPOCHS = 3;
 
-async function throughput(backend: BackendName, rows: Array<Record<string, unknown>>, columns: string[], program: Parameters<typeof buildFeatureSpec>[2], batchSize: number, yieldAfterMs?: number): Promise<number> {
+async function throughput(backend: BackendName, rows: Array<Record<string, unknown>>, columns: string[], program: Parameters<typeof buildFeatureSpec>[2], batchSize: number, batchesPerSlice?: number): Promise<number> {
   const chosen = await selectBackend(backend);
   if (chosen.backend !== backend) throw new Error(`backend ${backend} unavailable: ${chosen.notes.join('; ')}`);
   const spec = buildFeatureSpec(columns, rows as never, program, { label: 'Species', task: 'auto', categorical: 'one_hot', embeddingDim: 4, exclude: [] });
@@ -28,7 +28,7 @@ async function throughput(backend: BackendName, rows: Array<Record<string, unkno
   compileModel(model, spec, 0.01);
   // One warm-up epoch (kernel compilation, wasm instantiation), then the measured ones.
   await fitModel(model, spec, data, undefined, { epochs: 1, batchSize, patience: 0, seed: 1 });
-  const r = await fitModel(model, spec, data, undefined, { epochs: EPOCHS, batchSize, patience: 0, seed: 2, ...(yieldAfterMs !== undefined ? { yieldAfterMs } : {}) });
+  const r = await fitModel(model, spec, data, undefined, { epochs: EPOCHS, batchSize, patience: 0, seed: 2, ...(batchesPerSlice !== undefined ? { batchesPerSlice } : {}) });
   model.dispose();
   return r.examplesPerSecond;
 }
@@ -96,7 +96,7 @@ export async function bench(): Promise<BenchResult[]> {
         note: `wasm / cpu = ${(wasm / cpu).toFixed(2)}x; tfjs-node not installed here`,
       });
     }
-    // Epochs are fitted in ~50 ms slices so a Trainer does not starve the steps beside it; the cost of
+    // Epochs are fitted in slices of 32 batches (~50 ms) so a Trainer does not starve the steps beside it; the cost of
     // those yields, against one fit() per epoch, same backend and data.
     // Interleaved pairs, median of each: other load on the machine moves single runs by 2x.
     const wholeRuns: number[] = [];
@@ -109,7 +109,7 @@ export async function bench(): Promise<BenchResult[]> {
     const whole = median(wholeRuns);
     const sliced = median(slicedRuns);
     results.push({
-      name: 'Trainer throughput, wasm, batch 32, epochs fitted in 50 ms slices (event loop free between them)',
+      name: 'Trainer throughput, wasm, batch 32, epochs fitted in slices of 32 batches (event loop free between them)',
       value: Math.round(sliced),
       unit: 'examples/s',
       reference: { name: 'one fit() per epoch (the event loop blocked for the epoch)', value: Math.round(whole), unit: 'examples/s' },

@@ -23,6 +23,25 @@ async function frameWith(page: Page, selector: string, timeout = 30_000): Promis
   }
 }
 
+/**
+ * Chooses an item of the open context menu. In a clean CI run a click on the item could land before the
+ * menu took mouse input and leave it open (then every later click hit its blocker): hover first, and
+ * check that the menu closed.
+ */
+async function chooseFromMenu(page: Page, label: string): Promise<void> {
+  const menu = page.locator('.context-view .monaco-menu');
+  const item = menu.locator('.action-label', { hasText: label }).first();
+  await item.waitFor({ timeout: 10_000 });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await item.hover();
+    await page.waitForTimeout(150);
+    await item.click();
+    await menu.waitFor({ state: 'hidden', timeout: 3_000 }).catch(() => undefined);
+    if (!(await menu.isVisible())) return;
+  }
+  throw new Error(`the context menu stayed open after choosing ${label}`);
+}
+
 async function colorTheme(page: Page, label: string): Promise<void> {
   await page.keyboard.press('Control+K');
   await page.keyboard.press('Control+T');
@@ -73,8 +92,7 @@ describe('Compare Runs and the run timeline in VS Code', { skip, timeout: 600_00
       await runs.nth(0).click();
       await runs.nth(1).click({ modifiers: ['Control'] });
       await runs.nth(1).click({ button: 'right' });
-      const menu = page.locator('.context-view .monaco-menu');
-      await menu.locator('.action-label', { hasText: 'Compare Runs' }).click();
+      await chooseFromMenu(page, 'Compare Runs');
       let view = await frameWith(page, '#summary', 60_000);
       await view.locator('#changed-params', { hasText: 'trainer.epochs' }).waitFor({ timeout: 30_000 });
       assert.equal(await view.locator('#changed-params').textContent(), 'trainer.epochs');
@@ -104,7 +122,7 @@ describe('Compare Runs and the run timeline in VS Code', { skip, timeout: 600_00
     await failing('previous', async () => {
       const page = session!.page;
       await page.locator(RUNS, { hasText: /penguin ·/ }).first().click({ button: 'right' });
-      await page.locator('.context-view .monaco-menu .action-label', { hasText: 'Compare with Previous Run' }).click();
+      await chooseFromMenu(page, 'Compare with Previous Run');
       const view = await frameWith(page, '#summary', 60_000);
       await view.locator('#changed-params', { hasText: 'trainer.epochs' }).waitFor({ timeout: 30_000 });
     });
@@ -115,13 +133,15 @@ describe('Compare Runs and the run timeline in VS Code', { skip, timeout: 600_00
       const page = session!.page;
       const run = page.locator(RUNS, { hasText: /penguin ·/ }).first();
       const item = page.locator('.context-view .monaco-menu .action-label', { hasText: 'Show Run Timeline' });
-      // A hover tooltip can swallow the first right-click: try again until the menu shows.
+      // A hover tooltip can swallow the first right-click: try again until the menu shows. A menu left
+      // open by an earlier test belongs to another run: close it first.
+      await page.keyboard.press('Escape');
       for (let attempt = 0; attempt < 3 && !(await item.isVisible()); attempt++) {
         await page.keyboard.press('Escape');
         await run.click({ button: 'right' });
         await item.waitFor({ timeout: 5_000 }).catch(() => undefined);
       }
-      await item.click();
+      await chooseFromMenu(page, 'Show Run Timeline');
       const view = await frameWith(page, '#gantt', 60_000);
       await view.locator('#gantt g.bar[data-step="trainer"]').waitFor({ timeout: 30_000 });
       assert.equal(await view.locator('#gantt g.bar.cached').count(), 5, 'the newest run took five steps from the cache');

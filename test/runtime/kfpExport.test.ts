@@ -309,9 +309,10 @@ describe('the exported penguin pipeline, executed as KFP would', { skip: skipWit
         assert.deepEqual(filesOf(uri(task, key)), filesOf(l.uri), `${step}.${key}: the files differ from the local run's`);
         for (const [k, v] of Object.entries({ ...l.properties, ...l.customProperties })) {
           // The fingerprint covers the input files' paths and times, which differ between the two copies.
-          // The publisher's own stamps (mlpipe_version, is_external, state) are a metadata store's, not the executor's.
+          // The publisher's own stamps (mlpipe_version, is_external, state, and byte_size, which it measures from
+          // the files compared just above) are a metadata store's, not the executor's.
           // examples_per_second is a measured speed.
-          if (['input_fingerprint', 'mlpipe_version', 'is_external', 'state', 'examples_per_second'].includes(k)) continue;
+          if (['input_fingerprint', 'mlpipe_version', 'is_external', 'state', 'byte_size', 'examples_per_second'].includes(k)) continue;
           assert.deepEqual(meta(task, key)[k], v, `${step}.${key} property ${k}`);
         }
       }

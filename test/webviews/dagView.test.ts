@@ -111,7 +111,7 @@ describe('DAG preview', { skip }, () => {
     await laidOut(view, 1);
     await view.page.locator('.node[data-id="trainer"] rect.box').click({ button: 'right' });
     const actions = await view.page.$$eval('.menu button', (els) => els.map((e) => e.getAttribute('data-action')));
-    assert.deepEqual(actions, ['show-statistics', 'show-evaluation', 'show-lineage', 'open-data-grid', 'show-report', 'open-log']);
+    assert.deepEqual(actions, ['show-statistics', 'show-evaluation', 'show-anomalies', 'show-lineage', 'open-data-grid', 'show-report', 'open-log']);
     await view.page.close();
   });
 

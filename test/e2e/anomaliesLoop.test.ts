@@ -7,20 +7,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
-import { e2eSkipReason, openSession, type Session } from './codeServer';
+import { e2eSkipReason, openSession, type Session, webviewFrame } from './codeServer';
 
 const skip = e2eSkipReason();
 const PIPELINES = '.pane:has(.pane-header[aria-label^="Pipelines"]) .monaco-list-row';
 const TOASTS = '.notifications-toasts .notification-toast';
 
-async function frameWith(page: Page, selector: string, timeout = 60_000): Promise<Frame> {
-  const end = Date.now() + timeout;
-  for (;;) {
-    for (const f of page.frames()) if (await f.locator(selector).count().catch(() => 0)) return f;
-    if (Date.now() > end) throw new Error(`no webview shows ${selector}`);
-    await page.waitForTimeout(300);
-  }
-}
+const frameWith = (page: Page, selector: string, timeout = 60_000): Promise<Frame> => webviewFrame(page, selector, timeout);
 
 describe('anomalies where you look, on the curation sample (issue 10 group 6)', { skip, timeout: 600_000 }, () => {
   let session: Session | undefined;

@@ -6,7 +6,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 
 export const repo = join(__dirname, '..', '..');
 const CODE_SERVER_VERSION = '4.100.3';
@@ -232,6 +232,16 @@ export async function openSession(o: SessionOptions): Promise<Session> {
     await stop();
     rmSync(base, { recursive: true, force: true });
     throw e;
+  }
+}
+
+/** The webview frame (of any panel) that shows `selector`, waiting up to `timeout` ms for one. */
+export async function webviewFrame(page: Page, selector: string, timeout = 30_000): Promise<Frame> {
+  const end = Date.now() + timeout;
+  for (;;) {
+    for (const f of page.frames()) if (await f.locator(selector).count().catch(() => 0)) return f;
+    if (Date.now() > end) throw new Error(`no webview shows ${selector}`);
+    await page.waitForTimeout(300);
   }
 }
 

@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
-import { e2eSkipReason, openSession, repo, type Session } from './codeServer';
+import { e2eSkipReason, openSession, repo, type Session, webviewFrame } from './codeServer';
 
 const skip = e2eSkipReason();
 const PIPELINES = '.pane:has(.pane-header[aria-label^="Pipelines"]) .monaco-list-row';
@@ -28,14 +28,7 @@ function cli(args: string[], cwd: string): Promise<{ code: number | null; out: s
 }
 
 /** The webview frame that shows `selector` (webviews nest two iframes; there may be several views). */
-async function frameWith(page: Page, selector: string, timeout = 60_000): Promise<Frame> {
-  const end = Date.now() + timeout;
-  for (;;) {
-    for (const f of page.frames()) if (await f.locator(selector).count().catch(() => 0)) return f;
-    if (Date.now() > end) throw new Error(`no webview shows ${selector}`);
-    await page.waitForTimeout(300);
-  }
-}
+const frameWith = (page: Page, selector: string, timeout = 60_000): Promise<Frame> => webviewFrame(page, selector, timeout);
 
 /** The same view in dark and in light, switched as a user does (Preferences: Color Theme). */
 async function screenshots(session: Session, name: string): Promise<void> {

@@ -8,8 +8,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { FrameLocator, Page } from 'playwright-core';
-import { e2eSkipReason, grepFiles, openSession, repo, runCommand, type Session } from './codeServer';
+import type { Frame, FrameLocator, Page } from 'playwright-core';
+import { e2eSkipReason, grepFiles, openSession, repo, runCommand, type Session, webviewFrame } from './codeServer';
 
 const skip = e2eSkipReason();
 const PIPELINES = '.pane:has(.pane-header[aria-label^="Pipelines"]) .monaco-list-row';
@@ -90,14 +90,7 @@ async function decide(page: Page, toastText: RegExp, choice: 'Approve' | 'Reject
 }
 
 /** The webview frame that shows `selector` (webviews nest two iframes; there may be several views). */
-async function frameWith(page: Page, selector: string, timeout = 30_000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    for (const f of page.frames()) if (await f.locator(selector).count().catch(() => 0)) return f;
-    if (Date.now() > end) throw new Error(`no webview shows ${selector}`);
-    await page.waitForTimeout(300);
-  }
-}
+const frameWith = (page: Page, selector: string, timeout = 30_000): Promise<Frame> => webviewFrame(page, selector, timeout);
 
 function dagFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview').last().frameLocator('#active-frame');

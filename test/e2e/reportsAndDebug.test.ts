@@ -8,21 +8,14 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
-import { e2eSkipReason, openSession, repo, runCommand, type Session } from './codeServer';
+import { e2eSkipReason, openSession, repo, runCommand, type Session, webviewFrame } from './codeServer';
 
 const skip = e2eSkipReason();
 const CLI = join(repo, 'dist', 'runtime', 'cli.js');
 /** The line of summarize.ts the breakpoint goes on (`const total = …`, after the CSV is read). */
 const BREAK_LINE = 16;
 
-async function frameWith(page: Page, selector: string, timeout = 30_000): Promise<Frame> {
-  const end = Date.now() + timeout;
-  for (;;) {
-    for (const f of page.frames()) if (await f.locator(selector).count().catch(() => 0)) return f;
-    if (Date.now() > end) throw new Error(`no webview shows ${selector}`);
-    await page.waitForTimeout(300);
-  }
-}
+const frameWith = (page: Page, selector: string, timeout = 30_000): Promise<Frame> => webviewFrame(page, selector, timeout);
 
 async function openFile(page: Page, name: string): Promise<void> {
   const tab = page.locator('.tab', { hasText: name }).first();

@@ -8,20 +8,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
-import { e2eSkipReason, openSession, repo, type Session } from './codeServer';
+import { e2eSkipReason, openSession, repo, type Session, webviewFrame } from './codeServer';
 
 const skip = e2eSkipReason();
 const RUNS = '.pane:has(.pane-header[aria-label^="Runs"]) .monaco-list-row';
 const CLI = join(repo, 'dist', 'runtime', 'cli.js');
 
-async function frameWith(page: Page, selector: string, timeout = 30_000): Promise<Frame> {
-  const end = Date.now() + timeout;
-  for (;;) {
-    for (const f of page.frames()) if (await f.locator(selector).count().catch(() => 0)) return f;
-    if (Date.now() > end) throw new Error(`no webview shows ${selector}`);
-    await page.waitForTimeout(300);
-  }
-}
+const frameWith = (page: Page, selector: string, timeout = 30_000): Promise<Frame> => webviewFrame(page, selector, timeout);
 
 /**
  * Chooses an item of the open context menu. In a clean CI run a click on the item could land before the
